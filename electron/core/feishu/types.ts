@@ -1,0 +1,103 @@
+// The Feishu client's surface, as the services see it. Raw shapes follow feishu-api.md.
+import type { Dispatcher } from 'undici';
+
+export interface RawDepartment {
+  name: string;
+  department_id?: string;
+  open_department_id: string;
+  parent_department_id?: string;
+  member_count?: number;
+  status?: { is_deleted?: boolean };
+}
+
+export interface RawUser {
+  user_id?: string; // present only with contact:user.employee_id:readonly
+  open_id?: string;
+  name?: string;
+  en_name?: string;
+  employee_no?: string;
+  email?: string;
+  mobile?: string;
+  enterprise_email?: string;
+  job_title?: string;
+  department_ids?: string[];
+  status?: { is_frozen?: boolean; is_resigned?: boolean; is_activated?: boolean; is_exited?: boolean; is_unjoin?: boolean };
+}
+
+export interface RawGroup {
+  group_id: string;
+  group_name: string;
+}
+
+export interface RawGroupMember {
+  user_id: string;
+  department_ids?: string[];
+}
+
+export interface RawUserSetting {
+  user_id: string;
+  face_key?: string;
+  face_key_update_time?: string; // Unix seconds as a string
+}
+
+export interface DownloadedFile {
+  bytes: Uint8Array;
+  contentType: string;
+  fileName?: string;
+}
+
+/** Counters for benchmarks and tests ("cache hits cost zero API calls"). */
+export interface ClientStats {
+  /** Requests sent, by endpoint key (e.g. 'user_settings.query', 'files.download'), retries included. */
+  requests: Record<string, number>;
+  /** 429 / 99991400 answers received, by endpoint key. */
+  rateLimited: Record<string, number>;
+  /** Retries made, by endpoint key. */
+  retries: Record<string, number>;
+  tokenFetches: number;
+}
+
+export interface FeishuClientOptions {
+  /** Absolute base URL, e.g. https://open.feishu.cn or the simulator's http://127.0.0.1:PORT */
+  baseUrl: string;
+  appId: string;
+  appSecret: string;
+  /** undici dispatcher (proxy agent, or a test agent). Defaults to a keep-alive Agent. */
+  dispatcher?: Dispatcher;
+  /** Per-request timeout in ms (default 30 000). */
+  timeoutMs?: number;
+  /** Requests per second per endpoint (default 45, under the documented 50/s). */
+  ratePerSecond?: number;
+  /** Max attempts for transient failures (default 5). */
+  maxAttempts?: number;
+  /** Clock in ms, for tests of token expiry. Defaults to Date.now. */
+  now?: () => number;
+  /** Sleep, for tests. Defaults to setTimeout. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Redacted diagnostic log (never receives secrets or tokens). */
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface FeishuClient {
+  readonly baseUrl: string;
+  readonly appId: string;
+  /** Fetches (or returns the cached) tenant_access_token; throws AppFailure auth.* on bad credentials. */
+  tenantToken(signal?: AbortSignal): Promise<string>;
+  /** Checks the credentials work (token) and, cheaply, that the attendance scope is granted. */
+  verify(signal?: AbortSignal): Promise<void>;
+  /** All sub-departments of departmentId (fetch_child=true walks every level); every page. */
+  departmentChildren(departmentId: string, opts?: { fetchChild?: boolean; signal?: AbortSignal }): Promise<RawDepartment[]>;
+  /** Users directly under a department (user_id_type=user_id); every page. */
+  usersByDepartment(departmentId: string, signal?: AbortSignal): Promise<RawUser[]>;
+  /** One user by user_id; throws feishu.not_found when absent. */
+  user(userId: string, signal?: AbortSignal): Promise<RawUser>;
+  groups(signal?: AbortSignal): Promise<RawGroup[]>;
+  searchGroups(name: string, exactlyMatched?: boolean, signal?: AbortSignal): Promise<RawGroup[]>;
+  groupMembers(groupId: string, signal?: AbortSignal): Promise<RawGroupMember[]>;
+  /** Face settings for any number of employee_ids: batches of ≤100 run concurrently within the limit. */
+  userSettings(userIds: string[], signal?: AbortSignal): Promise<RawUserSetting[]>;
+  /** Downloads a face photo; success = 2xx with a non-JSON content type. */
+  downloadFile(fileId: string, signal?: AbortSignal): Promise<DownloadedFile>;
+  stats(): ClientStats;
+  close(): Promise<void>;
+}

@@ -1,0 +1,96 @@
+// The engine's surface, shared by the Electron main process, the browser harness, the CLI and benchmarks.
+// Everything it depends on comes in through CoreOptions: no module-level singletons.
+import type { Dispatcher } from 'undici';
+import type {
+  AttendanceGroup,
+  CacheInfo,
+  DepartmentNode,
+  Employee,
+  EmployeeFilter,
+  EmployeePage,
+  EmployeeRow,
+  ExportOptions,
+  ExportProgress,
+  ExportSummary,
+  FaceInfo,
+  Photo,
+} from '../../shared/model';
+import type { FeishuClient, FeishuClientOptions } from './feishu/types';
+
+export interface CoreOptions {
+  /** Absolute base URL (resolveBaseUrl already applied). */
+  baseUrl: string;
+  appId: string;
+  appSecret: string;
+  /** Folder for the photo cache (created if missing). */
+  cacheDir: string;
+  /** Photo cache bound in bytes (default 500 MB). */
+  cacheMaxBytes?: number;
+  dispatcher?: Dispatcher;
+  /** How long directory and face-setting reads are reused, ms (default 60 000). */
+  ttlMs?: number;
+  now?: () => number;
+  log?: FeishuClientOptions['log'];
+  /** Passed through to the client (rate, attempts, timeouts) — benchmarks and tests tune these. */
+  client?: Partial<Pick<FeishuClientOptions, 'ratePerSecond' | 'maxAttempts' | 'timeoutMs' | 'sleep'>>;
+}
+
+export interface Directory {
+  departmentTree(signal?: AbortSignal): Promise<DepartmentNode[]>;
+  groups(signal?: AbortSignal): Promise<AttendanceGroup[]>;
+  /** Employees of a scope, de-duplicated by userId, sorted by department then name. */
+  employees(scope: EmployeeFilter['scope'], signal?: AbortSignal): Promise<Employee[]>;
+  /** Employees by user id (unknown ids are thrown as feishu.not_found only when none resolve). */
+  employeesByIds(userIds: string[], signal?: AbortSignal): Promise<Employee[]>;
+  /** Matches name, English name, employee number, email, mobile or user id across the whole tenant (resigned included). */
+  search(query: string, limit: number, signal?: AbortSignal): Promise<Employee[]>;
+  /** One employee by user id or employee number. */
+  employee(userIdOrEmployeeNo: string, signal?: AbortSignal): Promise<Employee>;
+  /** Forget cached directory reads. */
+  invalidate(): void;
+}
+
+export interface FaceSettings {
+  /** Face info for each id (missing from Feishu's answer = not enrolled). Cached for ttlMs unless fresh. */
+  get(userIds: string[], opts?: { fresh?: boolean; signal?: AbortSignal }): Promise<Map<string, FaceInfo>>;
+  invalidate(): void;
+}
+
+export interface PhotoStore {
+  /** Cache first; downloads once per face_key. */
+  get(faceKey: string, signal?: AbortSignal): Promise<Photo>;
+  has(faceKey: string): Promise<boolean>;
+  info(): Promise<CacheInfo>;
+  clear(): Promise<CacheInfo>;
+  setMaxBytes(bytes: number): void;
+}
+
+export interface ExportRequest {
+  employees: Employee[];
+  /** Absolute folder path; must exist and be writable. */
+  outDir: string;
+  options: ExportOptions;
+  signal?: AbortSignal;
+  onProgress?: (p: ExportProgress) => void;
+  jobId?: string;
+}
+
+export interface Exporter {
+  run(req: ExportRequest): Promise<ExportSummary>;
+}
+
+export interface Core {
+  client: FeishuClient;
+  directory: Directory;
+  faces: FaceSettings;
+  photos: PhotoStore;
+  exporter: Exporter;
+  /** Filter + join + page, used by the UI's table and grid. */
+  employeePage(filter: EmployeeFilter, offset: number, limit: number, signal?: AbortSignal): Promise<EmployeePage>;
+  /** All user ids matching a filter. */
+  employeeIds(filter: EmployeeFilter, signal?: AbortSignal): Promise<string[]>;
+  /** Employee joined with face info. */
+  employeeRow(userIdOrEmployeeNo: string, signal?: AbortSignal): Promise<EmployeeRow>;
+  lookup(query: string, limit: number, signal?: AbortSignal): Promise<EmployeeRow[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,128 @@
+// The simulated Feishu tenant's knobs. One fake tenant for tests, the demo and benchmarks.
+
+export interface SimulatorOptions {
+  /** Deterministic tenant from this seed (default 1). */
+  seed?: number;
+  /** Number of employees (default 240). */
+  employees?: number;
+  /** Number of departments besides the root (default ~ employees/15, at least 6). */
+  departments?: number;
+  /** Number of attendance groups (default 5). */
+  groups?: number;
+  /** Share of employees with an enrolled face (default 0.9). */
+  enrolledShare?: number;
+  /** Port on 127.0.0.1 (default 0 = any free port). */
+  port?: number;
+  appId?: string; // default 'cli_demo_app'
+  appSecret?: string; // default 'demo-secret'
+  /** Token lifetime in seconds (default 7200). */
+  tokenTtlSeconds?: number;
+  /** Latency added to every response, ms (default 0); jitter ±latencyJitterMs. */
+  latencyMs?: number;
+  latencyJitterMs?: number;
+  /** Share of requests answered with a 500 / 1225000 (default 0). */
+  faultRate?: number;
+  /** Share of requests whose connection is reset (default 0). */
+  resetRate?: number;
+  /** Requests per second per endpoint before 429 (default 50). */
+  rateLimitPerSecond?: number;
+  /** Clock in ms (default Date.now), for token-expiry tests. */
+  now?: () => number;
+}
+
+/** Failures that can be switched on at run time. */
+export interface SimulatorSwitches {
+  badSecret: boolean; // token endpoint answers 10014
+  appNotInstalled: boolean; // token endpoint answers 99991662
+  ipDenied: boolean; // every API answers 99991401
+  /** Scopes not granted: calls needing them answer 99991672 with permission_violations. */
+  missingScopes: string[];
+  /** attendance data range: user_settings answers 1220005 */
+  attendanceRangeDenied: boolean;
+  /** contact data range: department "0" answers 40004 */
+  contactRangeDenied: boolean;
+  /** [U] how employees without a face appear: 'omit' = left out, 'empty' = returned with face_key "" */
+  noFaceMode: 'omit' | 'empty';
+  /** Accept POST on user_settings/query too ([U]); default false (405-ish error). */
+  acceptPostForQuery: boolean;
+  /** Answer token-invalid with HTTP 200 instead of 400 ([R] both seen). */
+  tokenInvalidHttp200: boolean;
+  /** Mutable at run time: latency and fault knobs. */
+  latencyMs: number;
+  latencyJitterMs: number;
+  faultRate: number;
+  resetRate: number;
+  rateLimitPerSecond: number;
+  /** Fail downloads of these face_keys with 500 (for retry-failed tests). */
+  failingFaceKeys: Set<string>;
+}
+
+export interface SimStats {
+  /** Requests received, by endpoint key ('token', 'departments.children', 'users.find_by_department',
+   * 'users.get', 'groups.list', 'groups.search', 'groups.list_user', 'user_settings.query', 'files.download'). */
+  requests: Record<string, number>;
+  /** 429s sent, by endpoint key. */
+  rateLimited: Record<string, number>;
+  faults: number;
+  resets: number;
+  tokensIssued: number;
+}
+
+export interface SimUser {
+  user_id: string;
+  open_id: string;
+  union_id: string;
+  name: string;
+  en_name: string;
+  employee_no: string;
+  email: string;
+  mobile: string;
+  job_title: string;
+  department_ids: string[]; // open_department_ids
+  status: { is_resigned: boolean; is_activated: boolean; is_frozen: boolean; is_exited: boolean; is_unjoin: boolean };
+}
+
+export interface SimDepartment {
+  open_department_id: string;
+  department_id: string;
+  parent_department_id: string; // "0" for top level
+  name: string;
+}
+
+export interface SimGroup {
+  group_id: string;
+  group_name: string;
+  user_ids: string[];
+}
+
+export interface SimFace {
+  face_key: string;
+  face_key_update_time: string;
+  mime: 'image/jpeg' | 'image/png';
+}
+
+export interface SimTenant {
+  departments: SimDepartment[];
+  users: SimUser[];
+  groups: SimGroup[];
+  /** by user_id */
+  faces: Map<string, SimFace>;
+}
+
+export interface Simulator {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  appId: string;
+  appSecret: string;
+  tenant: SimTenant;
+  switches: SimulatorSwitches;
+  stats(): SimStats;
+  resetStats(): void;
+  /** Expire every issued token now (tests token expiry mid-export). */
+  expireTokens(): void;
+  /** Replace an employee's photo: new face_key, new update time. Returns the new face_key. */
+  changeFace(userId: string): string;
+  /** The photo bytes for a face_key (tests compare saved files with these). */
+  photoBytes(faceKey: string): Uint8Array | undefined;
+  close(): Promise<void>;
+}

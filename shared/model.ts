@@ -1,0 +1,249 @@
+// Domain model, in the HR admin's words. Schemas double as the IPC validation.
+import { z } from 'zod';
+import { AppErrorSchema } from './errors';
+
+// ---------------------------------------------------------------------------
+// Tenant / connection
+
+export const BaseUrlSchema = z.union([
+  z.literal('feishu'),
+  z.literal('lark'),
+  z
+    .string()
+    .max(300)
+    .regex(/^https?:\/\/[^\s]+$/i, 'must be an http(s) URL'),
+]);
+export type BaseUrl = z.infer<typeof BaseUrlSchema>;
+
+export const FEISHU_BASE_URL = 'https://open.feishu.cn';
+export const LARK_BASE_URL = 'https://open.larksuite.com';
+
+export function resolveBaseUrl(b: BaseUrl): string {
+  if (b === 'feishu') return FEISHU_BASE_URL;
+  if (b === 'lark') return LARK_BASE_URL;
+  return b.replace(/\/+$/, '');
+}
+
+export const CredentialsInputSchema = z.object({
+  baseUrl: BaseUrlSchema,
+  appId: z.string().trim().min(1).max(128),
+  appSecret: z.string().min(1).max(256),
+});
+export type CredentialsInput = z.infer<typeof CredentialsInputSchema>;
+
+export const EncryptionStateSchema = z.enum(['available', 'basic_text', 'unavailable']);
+
+/** All the renderer ever learns about the stored credentials. The secret is write-only. */
+export const CredentialStatusSchema = z.object({
+  configured: z.boolean(),
+  demo: z.boolean(),
+  baseUrl: BaseUrlSchema.nullable(),
+  appIdMasked: z.string().nullable(),
+  /** true when the secret is stored encrypted on disk; false when kept for this run only. */
+  persisted: z.boolean(),
+  encryption: EncryptionStateSchema,
+});
+export type CredentialStatus = z.infer<typeof CredentialStatusSchema>;
+
+// ---------------------------------------------------------------------------
+// Directory
+
+export const DepartmentSchema = z.object({
+  id: z.string(), // open_department_id; "0" is the root
+  name: z.string(),
+  parentId: z.string().nullable(),
+  memberCount: z.number().int().nonnegative().optional(),
+});
+export type Department = z.infer<typeof DepartmentSchema>;
+
+export type DepartmentNode = Department & { children: DepartmentNode[] };
+export const DepartmentNodeSchema: z.ZodType<DepartmentNode> = z.lazy(() =>
+  DepartmentSchema.extend({ children: z.array(DepartmentNodeSchema) }),
+);
+
+export const AttendanceGroupSchema = z.object({ id: z.string(), name: z.string() });
+export type AttendanceGroup = z.infer<typeof AttendanceGroupSchema>;
+
+export const EmployeeSchema = z.object({
+  userId: z.string(), // contact user_id == attendance employee_id
+  name: z.string(),
+  enName: z.string(),
+  employeeNo: z.string(),
+  email: z.string(),
+  mobile: z.string(),
+  departmentIds: z.array(z.string()),
+  /** Names of departmentIds, same order; the first is the primary department. */
+  departmentNames: z.array(z.string()),
+  /** Attendance groups the employee is in, when known. */
+  groupNames: z.array(z.string()),
+  resigned: z.boolean(),
+  jobTitle: z.string(),
+});
+export type Employee = z.infer<typeof EmployeeSchema>;
+
+export const FaceInfoSchema = z.object({
+  enrolled: z.boolean(),
+  faceKey: z.string().nullable(),
+  /** face_key_update_time as Unix seconds, or null when not enrolled. */
+  updatedAt: z.number().int().nullable(),
+});
+export type FaceInfo = z.infer<typeof FaceInfoSchema>;
+
+export const EmployeeRowSchema = EmployeeSchema.extend({ face: FaceInfoSchema });
+export type EmployeeRow = z.infer<typeof EmployeeRowSchema>;
+
+export const IdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\w.@+-]+$/, 'not an id');
+
+export const ScopeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('all') }),
+  z.object({ kind: z.literal('department'), id: IdSchema, recursive: z.boolean().default(true) }),
+  z.object({ kind: z.literal('group'), id: IdSchema }),
+]);
+export type Scope = z.infer<typeof ScopeSchema>;
+
+export const EmployeeFilterSchema = z.object({
+  scope: ScopeSchema,
+  /** Matches name, English name, employee number, email, mobile or user id (case-insensitive, substring). */
+  search: z.string().max(200).default(''),
+  photo: z.enum(['all', 'with', 'without']).default('all'),
+  includeResigned: z.boolean().default(false),
+});
+export type EmployeeFilter = z.infer<typeof EmployeeFilterSchema>;
+
+export const EmployeePageSchema = z.object({
+  rows: z.array(EmployeeRowSchema),
+  offset: z.number().int().nonnegative(),
+  /** Rows matching the filter (all pages). */
+  total: z.number().int().nonnegative(),
+  /** Coverage of the scope with search/photo filter applied but before paging: enrolled of total. */
+  coverage: z.object({ enrolled: z.number().int().nonnegative(), total: z.number().int().nonnegative() }),
+});
+export type EmployeePage = z.infer<typeof EmployeePageSchema>;
+
+// ---------------------------------------------------------------------------
+// Export
+
+export const SUBFOLDER_MODES = ['none', 'department', 'group'] as const;
+export const DEFAULT_TEMPLATE = '{name}_{employee_no}';
+
+export const ExportOptionsSchema = z.object({
+  template: z.string().min(1).max(200).default(DEFAULT_TEMPLATE),
+  subfolders: z.enum(SUBFOLDER_MODES).default('none'),
+  zip: z.boolean().default(false),
+});
+export type ExportOptions = z.infer<typeof ExportOptionsSchema>;
+
+export const ExportStatusSchema = z.enum(['saved', 'up_to_date', 'no_photo', 'failed', 'cancelled']);
+export type ExportItemStatus = z.infer<typeof ExportStatusSchema>;
+
+export const ExportProgressSchema = z.object({
+  jobId: z.string(),
+  phase: z.enum(['preparing', 'downloading', 'zipping', 'done', 'cancelled']),
+  total: z.number().int().nonnegative(),
+  /** Employees processed so far (any status). */
+  done: z.number().int().nonnegative(),
+  saved: z.number().int().nonnegative(),
+  upToDate: z.number().int().nonnegative(),
+  noPhoto: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  /** Photos per second over the recent window. */
+  rate: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().nullable(),
+});
+export type ExportProgress = z.infer<typeof ExportProgressSchema>;
+
+export const ExportFailureSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  employeeNo: z.string(),
+  error: AppErrorSchema,
+});
+export type ExportFailure = z.infer<typeof ExportFailureSchema>;
+
+export const ExportSummarySchema = z.object({
+  jobId: z.string(),
+  /** The folder, for display only; the renderer never sends paths back. */
+  outDir: z.string(),
+  total: z.number().int().nonnegative(),
+  saved: z.number().int().nonnegative(),
+  upToDate: z.number().int().nonnegative(),
+  noPhoto: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  cancelled: z.boolean(),
+  failures: z.array(ExportFailureSchema),
+  manifestPath: z.string(),
+  zipPath: z.string().nullable(),
+  durationMs: z.number().nonnegative(),
+});
+export type ExportSummary = z.infer<typeof ExportSummarySchema>;
+
+/** One manifest.csv row; every selected employee gets one, whatever happened. */
+export interface ManifestRow {
+  user_id: string;
+  name: string;
+  en_name: string;
+  employee_no: string;
+  department: string;
+  group: string;
+  face_key: string;
+  face_key_update_time: string; // ISO 8601 UTC, empty when not enrolled
+  file: string; // path relative to the export folder, '/'-separated
+  bytes: string;
+  sha256: string;
+  status: ExportItemStatus;
+  error: string; // stable error code
+  error_detail: string;
+}
+
+export const MANIFEST_COLUMNS: (keyof ManifestRow)[] = [
+  'user_id',
+  'name',
+  'en_name',
+  'employee_no',
+  'department',
+  'group',
+  'face_key',
+  'face_key_update_time',
+  'file',
+  'bytes',
+  'sha256',
+  'status',
+  'error',
+  'error_detail',
+];
+
+// ---------------------------------------------------------------------------
+// Settings (non-secret; electron-store in the app)
+
+export const SettingsSchema = z.object({
+  language: z.enum(['system', 'zh-CN', 'en-US']).default('system'),
+  theme: z.enum(['system', 'light', 'dark']).default('system'),
+  /** Display only; the real path stays in main. */
+  lastFolder: z.string().nullable().default(null),
+  template: z.string().min(1).max(200).default(DEFAULT_TEMPLATE),
+  subfolders: z.enum(SUBFOLDER_MODES).default('none'),
+  zip: z.boolean().default(false),
+  cacheMaxMB: z.number().int().min(50).max(20_000).default(500),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+export const SettingsPatchSchema = SettingsSchema.omit({ lastFolder: true }).partial();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+export const CacheInfoSchema = z.object({
+  bytes: z.number().nonnegative(),
+  files: z.number().int().nonnegative(),
+  maxBytes: z.number().nonnegative(),
+});
+export type CacheInfo = z.infer<typeof CacheInfoSchema>;
+
+export const PhotoSchema = z.object({
+  bytes: z.instanceof(Uint8Array),
+  mime: z.enum(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp']),
+});
+export type Photo = z.infer<typeof PhotoSchema>;
+/** Largest photo we send across IPC. */
+export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
