@@ -1,0 +1,529 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import type { AppFailure } from '../../../shared/errors';
+import { createFeishuClient, dispatcherFromEnv } from './client';
+import { fail, ok, startFake, TOKEN_PATH, type Answer, type FakeFeishu, type SeenRequest } from './test-server';
+import type { FeishuClient, FeishuClientOptions } from './types';
+
+const SECRET = 'very-secret-value';
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function setup(handler: (r: SeenRequest) => Answer | Promise<Answer> | undefined, extra: Partial<FeishuClientOptions> = {}) {
+  const fake = await startFake(handler);
+  const logs: unknown[] = [];
+  const client = createFeishuClient({
+    baseUrl: fake.url,
+    appId: 'cli_test',
+    appSecret: SECRET,
+    sleep: async () => undefined,
+    log: (level, message, fields) => logs.push({ level, message, fields }),
+    ...extra,
+  });
+  cleanups.push(() => fake.close());
+  cleanups.push(() => client.close());
+  return { fake, client, logs };
+}
+
+async function failure(p: Promise<unknown>): Promise<AppFailure> {
+  try {
+    await p;
+  } catch (e) {
+    return e as AppFailure;
+  }
+  throw new Error('expected a failure');
+}
+
+const api = (f: FakeFeishu) => f.seen.filter((s) => s.path !== TOKEN_PATH);
+
+describe('tenant token', () => {
+  it('is fetched once for many concurrent first calls and sent as a Bearer header', async () => {
+    const { fake, client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : ok({ group_list: [], has_more: false })));
+    await Promise.all(Array.from({ length: 20 }, () => client.groups()));
+    expect(fake.count(TOKEN_PATH)).toBe(1);
+    expect(client.stats().tokenFetches).toBe(1);
+    const tokenReq = fake.seen.find((s) => s.path === TOKEN_PATH)!;
+    expect(tokenReq.method).toBe('POST');
+    expect(JSON.parse(tokenReq.body)).toEqual({ app_id: 'cli_test', app_secret: SECRET });
+    expect(tokenReq.headers.authorization).toBeUndefined();
+    expect(api(fake).every((s) => s.headers.authorization === 'Bearer t-1')).toBe(true);
+  });
+
+  it('is refreshed 3 minutes before it expires, not earlier', async () => {
+    let clock = 1_000_000;
+    const { fake, client } = await setup(() => undefined, { now: () => clock });
+    expect(await client.tenantToken()).toBe('t-1');
+    clock += (7200 - 181) * 1000;
+    expect(await client.tenantToken()).toBe('t-1');
+    clock += 2000;
+    expect(await client.tenantToken()).toBe('t-2');
+    expect(fake.count(TOKEN_PATH)).toBe(2);
+  });
+
+  it('survives a token-invalid answer sent with HTTP 200 by refreshing once', async () => {
+    let rejectFirst = true;
+    const { fake, client } = await setup((r) => {
+      if (r.path === TOKEN_PATH) return undefined;
+      if (rejectFirst) {
+        rejectFirst = false;
+        return { status: 200, json: { code: 99991663, msg: 'Invalid access token for authorization' } };
+      }
+      return ok({ group_list: [{ group_id: 'g1', group_name: 'HQ' }], has_more: false });
+    });
+    expect(await client.groups()).toEqual([{ group_id: 'g1', group_name: 'HQ' }]);
+    expect(fake.count(TOKEN_PATH)).toBe(2);
+    expect(api(fake).map((s) => s.headers.authorization)).toEqual(['Bearer t-1', 'Bearer t-2']);
+  });
+
+  it('treats attendance 1220002 as a bad token too', async () => {
+    const { fake, client } = await setup((r) => {
+      if (r.path === TOKEN_PATH) return undefined;
+      return r.headers.authorization === 'Bearer t-1' ? fail(400, 1220002, 'tenant_id is empty') : ok({ user_settings: [] });
+    });
+    expect(await client.userSettings(['u1'])).toEqual([]);
+    expect(fake.count(TOKEN_PATH)).toBe(2);
+  });
+
+  it('gives up with auth.token_invalid when the fresh token is rejected too', async () => {
+    const { fake, client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : fail(400, 99991663, 'invalid token')));
+    const f = await failure(client.groups());
+    expect(f.info.code).toBe('auth.token_invalid');
+    expect(api(fake)).toHaveLength(2);
+    expect(fake.count(TOKEN_PATH)).toBe(2);
+  });
+
+  it('many calls hitting one expired token cause one refresh, not one each', async () => {
+    const { fake, client } = await setup((r) => {
+      if (r.path === TOKEN_PATH) return undefined;
+      return r.headers.authorization === 'Bearer t-1' ? fail(400, 99991663, 'expired') : ok({ group_list: [], has_more: false });
+    });
+    await client.tenantToken();
+    await Promise.all(Array.from({ length: 15 }, () => client.groups()));
+    expect(fake.count(TOKEN_PATH)).toBe(2);
+  });
+
+  it.each([
+    [10014, 'auth.bad_secret'],
+    [10003, 'auth.bad_secret'],
+    [99991543, 'auth.bad_secret'],
+    [99991662, 'auth.app_unavailable'],
+    [99991673, 'auth.app_unavailable'],
+  ])('token endpoint code %i → %s, with Feishu details and no secret', async (code, expected) => {
+    const { fake, client, logs } = await setup((r) =>
+      r.path === TOKEN_PATH ? fail(400, code, 'credential trouble', { error: { log_id: 'LOG-T' } }) : ok({}),
+    );
+    const f = await failure(client.verify());
+    expect(f.info).toMatchObject({ code: expected, feishuCode: code, feishuMsg: 'credential trouble', logId: 'LOG-T', httpStatus: 400 });
+    expect(fake.count(TOKEN_PATH)).toBe(1);
+    expect(api(fake)).toHaveLength(0);
+    expect(JSON.stringify(f.info)).not.toContain(SECRET);
+    expect(JSON.stringify(logs)).not.toContain(SECRET);
+  });
+
+  it('a token answer with code 0 but no token is a bad response', async () => {
+    const { client } = await setup((r) => (r.path === TOKEN_PATH ? { json: { code: 0, msg: 'ok' } } : ok({})));
+    expect((await failure(client.tenantToken())).info.code).toBe('feishu.bad_response');
+  });
+});
+
+describe('pagination', () => {
+  it('follows page tokens to the end with page_size 50 and returns every row', async () => {
+    const pages: Record<string, { items: { user_id: string }[]; next?: string }> = {
+      '': { items: [{ user_id: 'a' }, { user_id: 'b' }], next: 'p2' },
+      p2: { items: [{ user_id: 'c' }], next: 'p3' },
+      p3: { items: [{ user_id: 'd' }] },
+    };
+    const { fake, client } = await setup((r) => {
+      if (r.path === TOKEN_PATH) return undefined;
+      const page = pages[r.query.get('page_token') ?? '']!;
+      return ok({ items: page.items, has_more: Boolean(page.next), ...(page.next ? { page_token: page.next } : {}) });
+    });
+    const users = await client.usersByDepartment('od-1');
+    expect(users.map((u) => u.user_id)).toEqual(['a', 'b', 'c', 'd']);
+    const calls = api(fake);
+    expect(calls).toHaveLength(3);
+    for (const c of calls) {
+      expect(c.path).toBe('/open-apis/contact/v3/users/find_by_department');
+      expect(c.query.get('page_size')).toBe('50');
+      expect(c.query.get('department_id')).toBe('od-1');
+      expect(c.query.get('user_id_type')).toBe('user_id');
+    }
+  });
+
+  it('stops with feishu.bad_response when a page token repeats instead of looping forever', async () => {
+    const { fake, client } = await setup((r) =>
+      r.path === TOKEN_PATH ? undefined : ok({ group_list: [{ group_id: 'g', group_name: 'G' }], has_more: true, page_token: 'same' }),
+    );
+    expect((await failure(client.groups())).info.code).toBe('feishu.bad_response');
+    expect(api(fake)).toHaveLength(2);
+  });
+
+  it('stops with feishu.bad_response when has_more comes without a page token', async () => {
+    const { client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : ok({ items: [], has_more: true })));
+    expect((await failure(client.departmentChildren('0'))).info.code).toBe('feishu.bad_response');
+  });
+
+  it('asks for every level of departments and lists group members by employee_id', async () => {
+    const { fake, client } = await setup((r) => {
+      if (r.path === TOKEN_PATH) return undefined;
+      if (r.path.endsWith('/children')) return ok({ items: [{ name: 'Sales', open_department_id: 'od-s' }], has_more: false });
+      return ok({ users: [{ user_id: 'u1', department_ids: ['od-s'] }], has_more: false });
+    });
+    expect(await client.departmentChildren('0')).toEqual([{ name: 'Sales', open_department_id: 'od-s' }]);
+    expect(await client.groupMembers('g 1')).toEqual([{ user_id: 'u1', department_ids: ['od-s'] }]);
+    const [children, members] = api(fake);
+    expect(children!.path).toBe('/open-apis/contact/v3/departments/0/children');
+    expect(children!.query.get('fetch_child')).toBe('true');
+    expect(members!.path).toBe('/open-apis/attendance/v1/groups/g%201/list_user');
+    expect(members!.query.get('employee_type')).toBe('employee_id');
+    expect(members!.query.get('dept_type')).toBe('open_id');
+    expect(members!.query.get('member_clock_type')).toBe('0');
+  });
+});
+
+describe('face settings', () => {
+  it('sends GET with a JSON body, 100 ids at most per call, and returns every answer', async () => {
+    const { fake, client } = await setup((r) => {
+      if (r.path === TOKEN_PATH) return undefined;
+      const ids = (JSON.parse(r.body) as { user_ids: string[] }).user_ids;
+      return ok({ user_settings: ids.map((id) => ({ user_id: id, face_key: `fk-${id}`, face_key_update_time: '1700000000' })) });
+    });
+    const ids = Array.from({ length: 250 }, (_, i) => `u${i}`);
+    const settings = await client.userSettings(ids);
+    expect(settings.map((s) => s.user_id).sort()).toEqual([...ids].sort());
+    const calls = api(fake);
+    expect(calls.map((c) => c.method)).toEqual(['GET', 'GET', 'GET']);
+    expect(calls.map((c) => (JSON.parse(c.body) as { user_ids: string[] }).user_ids.length).sort((a, b) => a - b)).toEqual([50, 100, 100]);
+    expect(calls.every((c) => c.query.get('employee_type') === 'employee_id')).toBe(true);
+    expect(calls.every((c) => String(c.headers['content-type']).startsWith('application/json'))).toBe(true);
+  });
+
+  it('makes no call for an empty list', async () => {
+    const { fake, client } = await setup(() => undefined);
+    expect(await client.userSettings([])).toEqual([]);
+    expect(fake.seen).toHaveLength(0);
+  });
+
+  it('fails as a whole when one batch is outside the attendance range, rather than returning a partial list', async () => {
+    const { client } = await setup((r) => {
+      if (r.path === TOKEN_PATH) return undefined;
+      const ids = (JSON.parse(r.body) as { user_ids: string[] }).user_ids;
+      return ids.includes('u150') ? fail(400, 1220005, 'no permission') : ok({ user_settings: [] });
+    });
+    const ids = Array.from({ length: 200 }, (_, i) => `u${i}`);
+    expect((await failure(client.userSettings(ids))).info.code).toBe('range.attendance');
+  });
+});
+
+describe('rate limits', () => {
+  it('waits x-ogw-ratelimit-reset seconds after a 429 and then succeeds', async () => {
+    const waits: number[] = [];
+    let limited = 2;
+    const { fake, client } = await setup(
+      (r) => {
+        if (r.path === TOKEN_PATH) return undefined;
+        if (limited-- > 0) return fail(429, 99991400, 'request trigger frequency limit', {}, { 'x-ogw-ratelimit-reset': '2' });
+        return ok({ group_list: [], has_more: false });
+      },
+      { sleep: async (ms) => void waits.push(ms) },
+    );
+    expect(await client.groups()).toEqual([]);
+    expect(api(fake)).toHaveLength(3);
+    expect(waits).toHaveLength(2);
+    for (const w of waits) {
+      expect(w).toBeGreaterThanOrEqual(2000);
+      expect(w).toBeLessThan(3000);
+    }
+    expect(client.stats().rateLimited['groups.list']).toBe(2);
+    expect(client.stats().retries['groups.list']).toBe(2);
+  });
+
+  it('pauses the whole endpoint during the wait: a new call does not reach Feishu until it ends', async () => {
+    const releases: (() => void)[] = [];
+    let limited = true;
+    const { fake, client } = await setup(
+      (r) => {
+        if (r.path === TOKEN_PATH) return undefined;
+        if (limited) return fail(429, 99991400, 'too many', {}, { 'x-ogw-ratelimit-reset': '1' });
+        return ok({ user: { user_id: r.path.split('/').pop() } });
+      },
+      { sleep: () => new Promise<void>((resolve) => releases.push(resolve)) },
+    );
+    await client.tenantToken();
+    const first = Promise.all([client.user('a'), client.user('b'), client.user('c')]);
+    while (releases.length < 3) await new Promise((r) => setTimeout(r, 5));
+    expect(api(fake)).toHaveLength(3);
+    limited = false;
+    const late = client.user('d');
+    // Give the late call every chance to slip through the paused queue.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(api(fake)).toHaveLength(3);
+    for (const release of releases.splice(0)) release();
+    const users = [...(await first), await late];
+    expect(users.map((u) => u.user_id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(api(fake)).toHaveLength(7);
+  });
+
+  it('treats 99991400 under HTTP 400 as a rate limit and gives up after maxAttempts with rate.limited', async () => {
+    const { fake, client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : fail(400, 99991400, 'limit')), { maxAttempts: 3 });
+    const f = await failure(client.groups());
+    expect(f.info).toMatchObject({ code: 'rate.limited', feishuCode: 99991400 });
+    expect(api(fake)).toHaveLength(3);
+    expect(client.stats().rateLimited['groups.list']).toBe(3);
+  });
+});
+
+describe('transient failures', () => {
+  it.each([
+    [500, 1225000],
+    [500, 1227000],
+    [500, 1227500],
+    [503, 0],
+  ])('HTTP %i code %i is retried and the call succeeds', async (status, code) => {
+    let failures = 2;
+    const { fake, client } = await setup((r) => {
+      if (r.path === TOKEN_PATH) return undefined;
+      return failures-- > 0 ? fail(status, code, 'internal error') : ok({ group_list: [], has_more: false });
+    });
+    expect(await client.groups()).toEqual([]);
+    expect(api(fake)).toHaveLength(3);
+    expect(client.stats().retries['groups.list']).toBe(2);
+  });
+
+  it('gives up after maxAttempts with feishu.server and the Feishu details', async () => {
+    const { fake, client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : fail(500, 1225000, 'internal', { error: { log_id: 'L5' } })));
+    const f = await failure(client.groups());
+    expect(f.info).toMatchObject({ code: 'feishu.server', feishuCode: 1225000, logId: 'L5', httpStatus: 500 });
+    expect(api(fake)).toHaveLength(5);
+  });
+
+  it('survives connection resets', async () => {
+    let resets = 2;
+    const { fake, client } = await setup((r) => {
+      if (r.path === TOKEN_PATH) return undefined;
+      return resets-- > 0 ? 'reset' : ok({ group_list: [], has_more: false });
+    });
+    expect(await client.groups()).toEqual([]);
+    expect(api(fake)).toHaveLength(3);
+  });
+
+  it('reports net.unreachable after maxAttempts resets', async () => {
+    const { fake, client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : 'reset'), { maxAttempts: 3 });
+    expect((await failure(client.groups())).info.code).toBe('net.unreachable');
+    expect(api(fake)).toHaveLength(3);
+  });
+
+  it('reports net.unreachable when nothing listens, after bounded retries', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const client = createFeishuClient({ baseUrl: `http://127.0.0.1:${port}`, appId: 'a', appSecret: 's', sleep: async () => undefined, maxAttempts: 3 });
+    cleanups.push(() => client.close());
+    const f = await failure(client.verify());
+    expect(f.info.code).toBe('net.unreachable');
+    expect(client.stats().requests.token).toBe(3);
+  });
+
+  it('reports net.timeout when Feishu never answers', async () => {
+    const { fake, client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : 'hang'), { timeoutMs: 150, maxAttempts: 2 });
+    expect((await failure(client.groups())).info.code).toBe('net.timeout');
+    expect(api(fake)).toHaveLength(2);
+  });
+});
+
+describe('errors that must not be retried', () => {
+  it.each([
+    [400, 99991672, 'scope.missing'],
+    [400, 99991676, 'scope.missing'],
+    [400, 99991401, 'net.ip_denied'],
+    [403, 40004, 'range.contact'],
+    [400, 41050, 'range.contact'],
+    [400, 1220005, 'range.attendance'],
+    [400, 1220001, 'feishu.param_invalid'],
+    [400, 40011, 'feishu.param_invalid'],
+  ])('HTTP %i code %i → %s after exactly one request', async (status, code, expected) => {
+    const { fake, client } = await setup((r) =>
+      r.path === TOKEN_PATH
+        ? undefined
+        : fail(status, code, 'denied', { error: { permission_violations: [{ type: 'action_privilege_required', subject: 'attendance:rule:readonly' }] } }),
+    );
+    const f = await failure(client.groups());
+    expect(f.info.code).toBe(expected);
+    expect(api(fake)).toHaveLength(1);
+    if (expected === 'scope.missing') expect(f.info.scopes).toEqual(['attendance:rule:readonly']);
+  });
+});
+
+describe('cancellation', () => {
+  it('an abort while a request is in flight ends the call with export.cancelled', async () => {
+    const { fake, client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : 'hang'));
+    const ac = new AbortController();
+    const p = client.downloadFile('fk', ac.signal);
+    while (api(fake).length === 0) await new Promise((r) => setTimeout(r, 5));
+    ac.abort();
+    expect((await failure(p)).info.code).toBe('export.cancelled');
+  });
+
+  it('an abort during a retry wait ends the call with export.cancelled', async () => {
+    const ac = new AbortController();
+    const { client } = await setup(
+      (r) => {
+        if (r.path === TOKEN_PATH) return undefined;
+        return fail(500, 1225000, 'internal');
+      },
+      {
+        sleep: (_ms, signal) =>
+          new Promise<void>((_resolve, reject) => {
+            signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+            ac.abort();
+          }),
+      },
+    );
+    expect((await failure(client.groups(ac.signal))).info.code).toBe('export.cancelled');
+  });
+
+  it('closing the client ends calls waiting for a rate-limit pause instead of leaving them hanging', async () => {
+    const releases: (() => void)[] = [];
+    const { fake, client } = await setup(
+      (r) => (r.path === TOKEN_PATH ? undefined : fail(429, 99991400, 'too many', {}, { 'x-ogw-ratelimit-reset': '30' })),
+      { sleep: () => new Promise<void>((resolve) => releases.push(resolve)) },
+    );
+    const outcome = failure(client.groups());
+    while (releases.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await client.close();
+    expect((await outcome).info.code).toBe('export.cancelled');
+    expect(api(fake)).toHaveLength(1);
+  });
+
+  it('an already-aborted signal sends nothing', async () => {
+    const { fake, client } = await setup(() => undefined);
+    const ac = new AbortController();
+    ac.abort();
+    expect((await failure(client.userSettings(['u1'], ac.signal))).info.code).toBe('export.cancelled');
+    expect(fake.seen).toHaveLength(0);
+  });
+});
+
+describe('face photo download', () => {
+  it('returns the bytes, their type and the file name', async () => {
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
+    const { fake, client } = await setup((r) =>
+      r.path === TOKEN_PATH
+        ? undefined
+        : { raw: jpeg, headers: { 'content-type': 'image/jpeg', 'content-disposition': 'attachment; filename="face.jpg"' } },
+    );
+    const file = await client.downloadFile('abc123');
+    expect(Array.from(file.bytes)).toEqual(Array.from(jpeg));
+    expect(file.contentType).toBe('image/jpeg');
+    expect(file.fileName).toBe('face.jpg');
+    expect(api(fake)[0]!.path).toBe('/open-apis/attendance/v1/files/abc123/download');
+  });
+
+  it('reads a JSON body on HTTP 200 as the error it is', async () => {
+    const { fake, client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : { status: 200, json: { code: 1220001, msg: 'param is invalid' } }));
+    const f = await failure(client.downloadFile('nope'));
+    expect(f.info).toMatchObject({ code: 'feishu.param_invalid', feishuCode: 1220001, feishuMsg: 'param is invalid' });
+    expect(api(fake)).toHaveLength(1);
+  });
+
+  it('reports JSON with code 0 where a photo was expected as a bad response', async () => {
+    const { client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : ok({})));
+    expect((await failure(client.downloadFile('x'))).info.code).toBe('feishu.bad_response');
+  });
+
+  it('refreshes the token when a download answers with a token error', async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
+    const { fake, client } = await setup((r) => {
+      if (r.path === TOKEN_PATH) return undefined;
+      return r.headers.authorization === 'Bearer t-1' ? fail(400, 99991663, 'expired') : { raw: png, headers: { 'content-type': 'image/png' } };
+    });
+    expect(Array.from((await client.downloadFile('k')).bytes)).toEqual(Array.from(png));
+    expect(fake.count(TOKEN_PATH)).toBe(2);
+  });
+});
+
+describe('single reads', () => {
+  it('reads one employee by user_id', async () => {
+    const { fake, client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : ok({ user: { user_id: 'u9', name: '张三' } })));
+    expect(await client.user('u9')).toEqual({ user_id: 'u9', name: '张三' });
+    expect(api(fake)[0]!.path).toBe('/open-apis/contact/v3/users/u9');
+    expect(api(fake)[0]!.query.get('user_id_type')).toBe('user_id');
+  });
+
+  it('reports an employee missing from the answer as feishu.not_found', async () => {
+    const { client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : ok({})));
+    expect((await failure(client.user('ghost'))).info.code).toBe('feishu.not_found');
+  });
+
+  it('searches groups by name with a POST body', async () => {
+    const { fake, client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : ok({ group_list: [{ group_id: 'g2', group_name: '总部' }] })));
+    expect(await client.searchGroups('总部', true)).toEqual([{ group_id: 'g2', group_name: '总部' }]);
+    const req = api(fake)[0]!;
+    expect(req.method).toBe('POST');
+    expect(JSON.parse(req.body)).toEqual({ group_name: '总部', exactly_matched: true });
+  });
+});
+
+describe('verify', () => {
+  it('checks the token and makes one cheap attendance call', async () => {
+    const { fake, client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : ok({ group_list: [{ group_id: 'g', group_name: 'G' }], has_more: true, page_token: 'n' })));
+    await client.verify();
+    const calls = api(fake);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.path).toBe('/open-apis/attendance/v1/groups');
+    expect(calls[0]!.query.get('page_size')).toBe('1');
+  });
+
+  it('names the missing attendance scope at sign-in', async () => {
+    const { client } = await setup((r) =>
+      r.path === TOKEN_PATH
+        ? undefined
+        : fail(400, 99991672, 'Access denied', { error: { permission_violations: [{ type: 'action_privilege_required', subject: 'attendance:rule:readonly' }] } }),
+    );
+    const f = await failure(client.verify());
+    expect(f.info).toMatchObject({ code: 'scope.missing', scopes: ['attendance:rule:readonly'] });
+  });
+});
+
+describe('logging and counters', () => {
+  it('never logs the secret, the token or full URLs, and counts requests by endpoint', async () => {
+    let n = 0;
+    const { client, logs } = await setup((r) => {
+      if (r.path === TOKEN_PATH) return { json: { code: 0, msg: 'ok', tenant_access_token: 't-sensitive-token', expire: 7200 } };
+      n++;
+      if (n === 1) return fail(500, 1225000, 'internal');
+      if (n === 2) return fail(429, 99991400, 'limit', {}, { 'x-ogw-ratelimit-reset': '0' });
+      return ok({ group_list: [], has_more: false });
+    });
+    await client.groups();
+    await failure(client.user('x'));
+    const text = JSON.stringify(logs);
+    expect(logs.length).toBeGreaterThan(0);
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain('t-sensitive-token');
+    expect(text).not.toContain('http://');
+    const s = client.stats();
+    expect(s.requests).toEqual({ token: 1, 'groups.list': 3, 'users.get': 1 });
+    expect(s.rateLimited).toEqual({ 'groups.list': 1 });
+    expect(s.retries).toEqual({ 'groups.list': 2 });
+    expect(s.tokenFetches).toBe(1);
+  });
+});
+
+describe('dispatcherFromEnv', () => {
+  it('gives a proxy agent only when a proxy is configured', async () => {
+    expect(dispatcherFromEnv({})).toBeUndefined();
+    const d = dispatcherFromEnv({ HTTPS_PROXY: 'http://127.0.0.1:3128' });
+    expect(d?.constructor.name).toBe('EnvHttpProxyAgent');
+    await d?.close();
+  });
+});
+
+// Keeps the type import honest: the client satisfies the agreed interface.
+export type _Check = FeishuClient;

@@ -1,0 +1,464 @@
+// The Feishu Open API client used by core: token, per-endpoint limiting, bounded retries,
+// error mapping, manual pagination. Plain Node; the dispatcher (proxy, test agent) comes in.
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { appError, isAppFailure, type AppFailure } from '../../../shared/errors';
+import {
+  cancelled,
+  classifyAnswer,
+  classifyNetworkError,
+  headerValue,
+  mapFeishuError,
+  mapTokenError,
+  networkFailure,
+  parseEnvelope,
+  rateLimitResetMs,
+  type FeishuEnvelope,
+  type HeaderBag,
+} from './errors';
+import { HttpCancelled, sendOnce, type HttpResponse } from './http';
+import { EndpointLimiter } from './limiter';
+import { TokenCache, type IssuedToken } from './token';
+import type {
+  ClientStats,
+  DownloadedFile,
+  FeishuClient,
+  FeishuClientOptions,
+  RawDepartment,
+  RawGroup,
+  RawGroupMember,
+  RawUser,
+  RawUserSetting,
+} from './types';
+
+export { mapFeishuError, mapTokenError } from './errors';
+
+/** Endpoint keys: one rate-limit budget and one set of counters each. */
+export type EndpointKey =
+  | 'token'
+  | 'departments.children'
+  | 'users.find_by_department'
+  | 'users.get'
+  | 'groups.list'
+  | 'groups.search'
+  | 'groups.list_user'
+  | 'user_settings.query'
+  | 'files.download';
+
+const PAGE_SIZE = 50;
+const SETTINGS_BATCH = 100;
+/** A list longer than this is a server loop, not a tenant (50 × 20 000 = one million rows). */
+const MAX_PAGES = 20_000;
+const BACKOFF_BASE_MS = 250;
+const BACKOFF_CAP_MS = 8_000;
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+interface CallSpec {
+  key: EndpointKey;
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Query;
+  body?: unknown;
+  /** 'file' = success is 2xx with a non-JSON content type. */
+  expect: 'json' | 'file';
+}
+
+/** An undici proxy agent when HTTPS_PROXY / HTTP_PROXY is set (it honours NO_PROXY), else undefined. */
+export function dispatcherFromEnv(env: NodeJS.ProcessEnv = process.env): Dispatcher | undefined {
+  const set = (name: string) => Boolean(env[name] || env[name.toLowerCase()]);
+  if (!set('HTTPS_PROXY') && !set('HTTP_PROXY')) return undefined;
+  return new EnvHttpProxyAgent();
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(cancelled());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(cancelled());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function buildUrl(baseUrl: string, path: string, query?: Query): string {
+  const url = new URL(baseUrl.replace(/\/+$/, '') + path);
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+  return url.toString();
+}
+
+function isJsonType(contentType: string | undefined): boolean {
+  return contentType !== undefined && /json/i.test(contentType);
+}
+
+/** File name from content-disposition: RFC 5987 filename* first, then plain filename. */
+export function fileNameFromDisposition(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const star = /filename\*\s*=\s*([^;]+)/i.exec(value);
+  if (star?.[1]) {
+    const raw = star[1].trim().replace(/^"|"$/g, '');
+    const parts = /^[^']*'[^']*'(.*)$/.exec(raw);
+    try {
+      return decodeURIComponent(parts?.[1] ?? raw);
+    } catch {
+      // fall through to the plain form
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(value);
+  const name = plain?.[2] ?? plain?.[1]?.trim();
+  return name || undefined;
+}
+
+function dataOf(env: FeishuEnvelope, key: string): Record<string, unknown> {
+  const d = env.data;
+  if (d === undefined || d === null) return {};
+  if (typeof d !== 'object' || Array.isArray(d)) throw appError('feishu.bad_response', `Unexpected data in ${key} answer`);
+  return d as Record<string, unknown>;
+}
+
+function listOf<T>(data: Record<string, unknown>, field: string, key: string): T[] {
+  const items = data[field];
+  if (items === undefined || items === null) return [];
+  if (!Array.isArray(items)) throw appError('feishu.bad_response', `Unexpected ${field} in ${key} answer`);
+  return items.filter((x) => x && typeof x === 'object') as T[];
+}
+
+export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
+  const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const ratePerSecond = Math.max(1, opts.ratePerSecond ?? 45);
+  const maxAttempts = Math.max(1, Math.floor(opts.maxAttempts ?? 5));
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? defaultSleep;
+  const log = opts.log ?? (() => undefined);
+  const ownDispatcher = opts.dispatcher ? undefined : new Agent({ connections: 64, keepAliveTimeout: 30_000 });
+  const dispatcher: Dispatcher = opts.dispatcher ?? ownDispatcher!;
+  const limiter = new EndpointLimiter({ ratePerSecond, concurrency: Math.min(64, Math.ceil(ratePerSecond)), sleep });
+
+  const counters: ClientStats = { requests: {}, rateLimited: {}, retries: {}, tokenFetches: 0 };
+  const bump = (m: Record<string, number>, key: string) => {
+    m[key] = (m[key] ?? 0) + 1;
+  };
+
+  const backoff = async (attempt: number, signal?: AbortSignal) => {
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+    try {
+      await sleep(Math.round(ceiling * (0.5 + Math.random() * 0.5)), signal);
+    } catch (e) {
+      // Whatever an injected sleep throws on abort, callers see one code.
+      if (signal?.aborted) throw cancelled();
+      throw e;
+    }
+  };
+
+  const tokens = new TokenCache(() => fetchToken(), now);
+  let closed = false;
+
+  /** One call with retries. `auth` false only for the token endpoint itself. */
+  async function exchange(spec: CallSpec, signal: AbortSignal | undefined, auth: boolean): Promise<HttpResponse> {
+    const url = buildUrl(baseUrl, spec.path, spec.query);
+    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    let attempt = 0;
+    let refreshed = false;
+    for (;;) {
+      // A closed client (app shutting down) ends work the same way a cancel does.
+      if (signal?.aborted || closed) throw cancelled();
+      attempt++;
+      const token = auth ? await tokens.get(signal) : undefined;
+      const headers: Record<string, string> = {};
+      if (body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
+      if (token) headers.authorization = `Bearer ${token}`;
+
+      let res: HttpResponse;
+      try {
+        res = await limiter.run(
+          spec.key,
+          () => {
+            bump(counters.requests, spec.key);
+            return sendOnce({ method: spec.method, url, headers, body, timeoutMs, dispatcher, signal });
+          },
+          signal,
+        );
+      } catch (e) {
+        if (e instanceof HttpCancelled || signal?.aborted || closed) throw cancelled();
+        if (isAppFailure(e)) throw e;
+        const kind = classifyNetworkError(e);
+        log('warn', 'feishu request failed', { endpoint: spec.key, network: kind, attempt });
+        if (kind === 'unreachable' || attempt >= maxAttempts) throw networkFailure(kind, spec.key, e);
+        bump(counters.retries, spec.key);
+        await backoff(attempt, signal);
+        continue;
+      }
+
+      const failure = judge(spec, res);
+      if (failure === undefined) {
+        log('debug', 'feishu request', { endpoint: spec.key, status: res.status, attempt });
+        return res;
+      }
+      const env = parseEnvelope(res.bytes);
+      const kind = classifyAnswer(res.status, env);
+      log(kind === 'final' ? 'warn' : 'info', 'feishu answer', {
+        endpoint: spec.key,
+        status: res.status,
+        feishuCode: env?.code,
+        logId: env?.error?.log_id ?? headerValue(res.headers, 'x-tt-logid'),
+        attempt,
+      });
+      const mapped = () => failure ?? (auth ? mapFeishuError : mapTokenError)(res.status, env ?? res.bytes, res.headers);
+
+      if (kind === 'token' && auth && token) {
+        if (refreshed) throw mapped();
+        // The refresh is not a transient failure: it does not use up an attempt.
+        refreshed = true;
+        attempt--;
+        tokens.drop(token);
+        bump(counters.retries, spec.key);
+        continue;
+      }
+      if (kind === 'rate') {
+        bump(counters.rateLimited, spec.key);
+        if (attempt >= maxAttempts) throw mapped();
+        const wait = rateLimitResetMs(res.headers) + Math.round(Math.random() * 250);
+        const announced = Number(headerValue(res.headers, 'x-ogw-ratelimit-limit'));
+        limiter.learnLimit(spec.key, Number.isFinite(announced) && announced > 0 ? announced : undefined);
+        // Pause the whole endpoint, then queue again behind the pause.
+        limiter.pause(spec.key, wait);
+        bump(counters.retries, spec.key);
+        continue;
+      }
+      if (kind === 'transient') {
+        if (attempt >= maxAttempts) throw mapped();
+        bump(counters.retries, spec.key);
+        await backoff(attempt, signal);
+        continue;
+      }
+      throw mapped();
+    }
+
+    /** undefined when the answer is a success; otherwise the failure to throw if it is final. */
+    function judge(s: CallSpec, r: HttpResponse): AppFailure | undefined | null {
+      const ok2xx = r.status >= 200 && r.status < 300;
+      const jsonType = isJsonType(headerValue(r.headers, 'content-type'));
+      if (s.expect === 'file' && ok2xx && !jsonType) {
+        if (r.bytes.length === 0) return appError('feishu.bad_response', 'Feishu sent an empty file', { httpStatus: r.status });
+        return undefined;
+      }
+      const env = parseEnvelope(r.bytes);
+      if (ok2xx && env && env.code === 0) {
+        if (s.expect === 'file') return appError('feishu.bad_response', 'Feishu sent JSON where a photo was expected', { httpStatus: r.status });
+        return undefined;
+      }
+      if (ok2xx && !env) return appError('feishu.bad_response', `Feishu sent an answer that could not be read (${s.key})`, { httpStatus: r.status });
+      // A real failure: mapped by the caller according to its kind.
+      return null;
+    }
+  }
+
+  async function fetchToken(): Promise<IssuedToken> {
+    counters.tokenFetches++;
+    const res = await exchange(
+      {
+        key: 'token',
+        method: 'POST',
+        path: '/open-apis/auth/v3/tenant_access_token/internal',
+        body: { app_id: opts.appId, app_secret: opts.appSecret },
+        expect: 'json',
+      },
+      undefined,
+      false,
+    );
+    const env = parseEnvelope(res.bytes)!;
+    const token = env.tenant_access_token;
+    const expire = Number(env.expire);
+    if (typeof token !== 'string' || !token || !Number.isFinite(expire)) {
+      throw appError('feishu.bad_response', 'The token answer has no tenant_access_token', { httpStatus: res.status });
+    }
+    log('info', 'feishu token fetched', { endpoint: 'token', expireSeconds: expire });
+    return { token, expireSeconds: expire };
+  }
+
+  async function callJson(spec: Omit<CallSpec, 'expect'>, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const res = await exchange({ ...spec, expect: 'json' }, signal, true);
+    return dataOf(parseEnvelope(res.bytes)!, spec.key);
+  }
+
+  async function paginate<T>(spec: Omit<CallSpec, 'expect'>, field: string, signal?: AbortSignal): Promise<T[]> {
+    const out: T[] = [];
+    const seen = new Set<string>();
+    let pageToken: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const data = await callJson({ ...spec, query: { ...spec.query, page_size: PAGE_SIZE, page_token: pageToken } }, signal);
+      out.push(...listOf<T>(data, field, spec.key));
+      if (data.has_more !== true) return out;
+      const next = data.page_token;
+      // Without a fresh token the list cannot continue; stopping quietly would truncate it.
+      if (typeof next !== 'string' || next === '' || seen.has(next)) {
+        throw appError('feishu.bad_response', `Feishu repeated or omitted the page token (${spec.key})`);
+      }
+      seen.add(next);
+      pageToken = next;
+    }
+    throw appError('feishu.bad_response', `Too many pages (${spec.key})`);
+  }
+
+  const seg = (s: string) => encodeURIComponent(s);
+
+  const client: FeishuClient = {
+    baseUrl,
+    appId: opts.appId,
+
+    tenantToken(signal) {
+      return tokens.get(signal);
+    },
+
+    async verify(signal) {
+      await tokens.get(signal);
+      // One cheap attendance read, so a missing scope or an IP allow-list shows at sign-in.
+      await callJson({ key: 'groups.list', method: 'GET', path: '/open-apis/attendance/v1/groups', query: { page_size: 1 } }, signal);
+    },
+
+    departmentChildren(departmentId, o) {
+      return paginate<RawDepartment>(
+        {
+          key: 'departments.children',
+          method: 'GET',
+          path: `/open-apis/contact/v3/departments/${seg(departmentId)}/children`,
+          query: { fetch_child: o?.fetchChild ?? true, department_id_type: 'open_department_id', user_id_type: 'user_id' },
+        },
+        'items',
+        o?.signal,
+      );
+    },
+
+    usersByDepartment(departmentId, signal) {
+      return paginate<RawUser>(
+        {
+          key: 'users.find_by_department',
+          method: 'GET',
+          path: '/open-apis/contact/v3/users/find_by_department',
+          query: { department_id: departmentId, user_id_type: 'user_id', department_id_type: 'open_department_id' },
+        },
+        'items',
+        signal,
+      );
+    },
+
+    async user(userId, signal) {
+      const data = await callJson(
+        {
+          key: 'users.get',
+          method: 'GET',
+          path: `/open-apis/contact/v3/users/${seg(userId)}`,
+          query: { user_id_type: 'user_id', department_id_type: 'open_department_id' },
+        },
+        signal,
+      );
+      const u = data.user;
+      if (!u || typeof u !== 'object') throw appError('feishu.not_found', 'No such employee');
+      return u as RawUser;
+    },
+
+    groups(signal) {
+      return paginate<RawGroup>({ key: 'groups.list', method: 'GET', path: '/open-apis/attendance/v1/groups' }, 'group_list', signal);
+    },
+
+    async searchGroups(name, exactlyMatched = false, signal) {
+      const data = await callJson(
+        {
+          key: 'groups.search',
+          method: 'POST',
+          path: '/open-apis/attendance/v1/groups/search',
+          body: { group_name: name, exactly_matched: exactlyMatched },
+        },
+        signal,
+      );
+      return listOf<RawGroup>(data, 'group_list', 'groups.search');
+    },
+
+    groupMembers(groupId, signal) {
+      return paginate<RawGroupMember>(
+        {
+          key: 'groups.list_user',
+          method: 'GET',
+          path: `/open-apis/attendance/v1/groups/${seg(groupId)}/list_user`,
+          query: { employee_type: 'employee_id', dept_type: 'open_id', member_clock_type: 0 },
+        },
+        'users',
+        signal,
+      );
+    },
+
+    async userSettings(userIds, signal) {
+      const ids = [...new Set(userIds)];
+      if (ids.length === 0) return [];
+      const batches: string[][] = [];
+      for (let i = 0; i < ids.length; i += SETTINGS_BATCH) batches.push(ids.slice(i, i + SETTINGS_BATCH));
+      // One failed batch stops its siblings: the caller gets the first error, not a partial list.
+      const stop = new AbortController();
+      const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+      try {
+        const results = await Promise.all(
+          batches.map(async (batch) => {
+            const data = await callJson(
+              {
+                key: 'user_settings.query',
+                method: 'GET',
+                path: '/open-apis/attendance/v1/user_settings/query',
+                query: { employee_type: 'employee_id' },
+                body: { user_ids: batch },
+              },
+              both,
+            ).catch((e: unknown) => {
+              stop.abort();
+              throw e;
+            });
+            return listOf<RawUserSetting>(data, 'user_settings', 'user_settings.query');
+          }),
+        );
+        return results.flat();
+      } catch (e) {
+        if (signal?.aborted) throw cancelled();
+        throw e;
+      }
+    },
+
+    async downloadFile(fileId, signal) {
+      const res = await exchange(
+        { key: 'files.download', method: 'GET', path: `/open-apis/attendance/v1/files/${seg(fileId)}/download`, expect: 'file' },
+        signal,
+        true,
+      );
+      const file: DownloadedFile = {
+        bytes: res.bytes,
+        contentType: headerValue(res.headers, 'content-type') ?? 'application/octet-stream',
+      };
+      const fileName = fileNameFromDisposition(headerValue(res.headers, 'content-disposition'));
+      if (fileName) file.fileName = fileName;
+      return file;
+    },
+
+    stats() {
+      return {
+        requests: { ...counters.requests },
+        rateLimited: { ...counters.rateLimited },
+        retries: { ...counters.retries },
+        tokenFetches: counters.tokenFetches,
+      };
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      limiter.close();
+      tokens.clear();
+      if (ownDispatcher) await ownDispatcher.close();
+    },
+  };
+  return client;
+}
+
+export type { HeaderBag };

@@ -1,0 +1,71 @@
+// tenant_access_token cache: refreshed 3 min before expiry (as the official SDKs do), one shared
+// fetch for concurrent callers, and a drop that only forgets the token the caller actually used.
+import { cancelled } from './errors';
+
+export interface IssuedToken {
+  token: string;
+  /** Lifetime in seconds as Feishu reported it. */
+  expireSeconds: number;
+}
+
+const EARLY_REFRESH_MS = 3 * 60 * 1000;
+
+export class TokenCache {
+  private current: { token: string; refreshAt: number } | undefined;
+  private inflight: Promise<string> | undefined;
+
+  constructor(
+    private readonly fetchToken: () => Promise<IssuedToken>,
+    private readonly now: () => number,
+  ) {}
+
+  /** The cached token, or the shared in-flight fetch. The caller's signal only stops its own wait. */
+  get(signal?: AbortSignal): Promise<string> {
+    if (signal?.aborted) return Promise.reject(cancelled());
+    const cur = this.current;
+    if (cur && this.now() < cur.refreshAt) return Promise.resolve(cur.token);
+    if (!this.inflight) {
+      const started = this.now();
+      this.inflight = this.fetchToken()
+        .then(({ token, expireSeconds }) => {
+          const lifeMs = Math.max(0, expireSeconds) * 1000;
+          // Short-lived tokens (tests, odd tenants) would otherwise be refreshed on every call.
+          const useFor = lifeMs > 2 * EARLY_REFRESH_MS ? lifeMs - EARLY_REFRESH_MS : lifeMs / 2;
+          this.current = { token, refreshAt: started + useFor };
+          return token;
+        })
+        .finally(() => {
+          this.inflight = undefined;
+        });
+    }
+    return withAbort(this.inflight, signal);
+  }
+
+  /** Forgets `token` if it is still the cached one; a newer token fetched meanwhile is kept. */
+  drop(token: string): void {
+    if (this.current?.token === token) this.current = undefined;
+  }
+
+  clear(): void {
+    this.current = undefined;
+  }
+}
+
+export function withAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
