@@ -1,0 +1,313 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Result } from '../../shared/errors';
+import type { EventKey, ResponseOf } from '../../shared/ipc';
+import { SettingsSchema, type EmployeeRow, type ExportSummary, type Settings } from '../../shared/model';
+import { toWire } from '../../shared/wire';
+import { createCore } from '../core/index';
+import { startSimulator } from '../simulator/index';
+import type { Simulator } from '../simulator/types';
+import { createDispatch } from './dispatch';
+import { type AppHandlers, createHandlers, maskAppId } from './handlers';
+import type { AppHost, EncryptionState, StoredCredentials } from './host';
+import { createLogger } from './redact';
+
+const SECRET = 'Sup3r-S3cret-Value-9876';
+
+interface Rig {
+  sim: Simulator;
+  demo: Simulator;
+  host: AppHost;
+  handlers: AppHandlers;
+  call: <T = unknown>(key: string, payload?: unknown) => Promise<Result<T>>;
+  logs: string[];
+  /** Every dispatch answer, as it would cross the wire. */
+  responses: string[];
+  emitted: { event: EventKey; payload: unknown }[];
+  stored: StoredCredentials[];
+  exportDir: string;
+  root: string;
+  close(): Promise<void>;
+}
+
+async function rig(opts: { encryption?: EncryptionState } = {}): Promise<Rig> {
+  const sim = await startSimulator({ seed: 3, employees: 60, appSecret: SECRET, appId: 'cli_a1b2c3d4e5f6g7h8', rateLimitPerSecond: 5000 });
+  const demo = await startSimulator({ seed: 4, employees: 30, rateLimitPerSecond: 5000 });
+  const root = mkdtempSync(join(tmpdir(), 'fa-handlers-'));
+  const exportDir = join(root, 'exports');
+  const logs: string[] = [];
+  const emitted: Rig['emitted'] = [];
+  const stored: StoredCredentials[] = [];
+  let vaultCreds: StoredCredentials | null = null;
+  let settings: Settings = SettingsSchema.parse({});
+  const encryption = opts.encryption ?? 'available';
+  const host: AppHost = {
+    vault: {
+      get: async () => (vaultCreds ? { ...vaultCreds, persisted: encryption === 'available' } : null),
+      set: async (c) => {
+        stored.push(c);
+        vaultCreds = c;
+        return { persisted: encryption === 'available' };
+      },
+      clear: async () => {
+        vaultCreds = null;
+      },
+      encryption: () => encryption,
+    },
+    settings: {
+      get: () => settings,
+      patch: (p) => (settings = SettingsSchema.parse({ ...settings, ...p })),
+      setLastFolder: (f) => (settings = { ...settings, lastFolder: f }),
+    },
+    chooseFolder: vi.fn(async () => {
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(exportDir, { recursive: true });
+      return exportDir;
+    }),
+    chooseSavePath: vi.fn(async (name: string) => join(root, name)),
+    showItemInFolder: vi.fn(async () => {}),
+    openPath: vi.fn(async () => {}),
+    openExternal: vi.fn(async () => {}),
+    emit: (event, payload) => emitted.push({ event, payload }),
+    cacheDir: join(root, 'cache'),
+    demoCacheDir: join(root, 'demo-cache'),
+    startDemo: vi.fn(async () => ({ url: demo.url, appId: demo.appId, appSecret: demo.appSecret })),
+    appInfo: { version: '1.0.0', platform: 'linux', systemLocale: 'zh-CN', harness: false },
+    log: createLogger({ sink: (l) => logs.push(l), level: 'debug' }),
+  };
+  // Loopback speed: keep retries short so failure tests finish quickly.
+  const handlers = createHandlers(host, { createCore: (o) => createCore({ ...o, client: { ratePerSecond: 2000, maxAttempts: 2 } }) });
+  const dispatch = createDispatch(handlers, { log: host.log });
+  const responses: string[] = [];
+  const call = async <T,>(key: string, payload?: unknown) => {
+    const r = await dispatch(key, payload);
+    responses.push(toWire(r));
+    return r as Result<T>;
+  };
+  return {
+    sim,
+    demo,
+    host,
+    handlers,
+    call,
+    logs,
+    responses,
+    emitted,
+    stored,
+    exportDir,
+    root,
+    async close() {
+      await handlers.dispose();
+      await sim.close();
+      await demo.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+function data<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
+  return r.data;
+}
+
+async function waitForDone(r: Rig, jobId: string): Promise<ExportSummary> {
+  await vi.waitFor(
+    () => {
+      if (!r.emitted.some((e) => e.event === 'exportDone' && (e.payload as ExportSummary).jobId === jobId)) throw new Error('not yet');
+    },
+    { timeout: 20_000, interval: 20 },
+  );
+  return r.emitted.find((e) => e.event === 'exportDone' && (e.payload as ExportSummary).jobId === jobId)!.payload as ExportSummary;
+}
+
+const ALL = { scope: { kind: 'all' }, search: '', photo: 'all', includeResigned: false };
+const custom = (r: Rig, secret = SECRET) => ({ baseUrl: r.sim.url, appId: r.sim.appId, appSecret: secret });
+
+let r: Rig;
+beforeEach(async () => {
+  r = await rig();
+});
+afterEach(async () => {
+  await r.close();
+});
+
+describe('handlers over the simulated tenant', () => {
+  it('asks to sign in before anything else', async () => {
+    expect(data(await r.call('credentialsStatus'))).toMatchObject({ configured: false, appIdMasked: null });
+    expect(await r.call('departments')).toMatchObject({ ok: false, error: { code: 'auth.not_configured' } });
+  });
+
+  it('verifies credentials before storing them; a wrong secret stores nothing', async () => {
+    const bad = await r.call('credentialsSet', custom(r, 'wrong-secret-123'));
+    expect(bad).toMatchObject({ ok: false, error: { code: 'auth.bad_secret' } });
+    expect(r.stored).toHaveLength(0);
+    expect(data(await r.call('credentialsStatus'))).toMatchObject({ configured: false });
+
+    const status = data(await r.call<ResponseOf<'credentialsSet'>>('credentialsSet', custom(r)));
+    expect(status).toEqual({
+      configured: true,
+      demo: false,
+      baseUrl: r.sim.url,
+      appIdMasked: 'cli_a1b2****g7h8',
+      persisted: true,
+      encryption: 'available',
+    });
+    expect(r.stored).toHaveLength(1);
+    // A later wrong secret keeps the working sign-in.
+    await r.call('credentialsSet', custom(r, 'wrong-again-456'));
+    expect(r.stored).toHaveLength(1);
+    expect(data(await r.call('credentialsStatus'))).toMatchObject({ configured: true });
+  });
+
+  it('tests credentials without storing them', async () => {
+    expect(data(await r.call('credentialsTest', custom(r)))).toEqual({ ok: true });
+    expect(r.stored).toHaveLength(0);
+    expect(await r.call('credentialsTest', custom(r, 'nope-nope'))).toMatchObject({ ok: false, error: { code: 'auth.bad_secret' } });
+  });
+
+  it('starts the demo tenant without touching the vault, and signs out', async () => {
+    const status = data(await r.call<ResponseOf<'demoStart'>>('demoStart'));
+    expect(status).toMatchObject({ configured: true, demo: true, baseUrl: null, persisted: false });
+    expect(r.stored).toHaveLength(0);
+    expect(data(await r.call<ResponseOf<'employees'>>('employees', { filter: ALL })).total).toBeGreaterThan(0);
+    expect(data(await r.call('credentialsClear'))).toMatchObject({ configured: false, demo: false });
+    expect(await r.call('groups')).toMatchObject({ ok: false, error: { code: 'auth.not_configured' } });
+  });
+
+  it('leaving the demo returns to the stored tenant and keeps its credentials', async () => {
+    data(await r.call('credentialsSet', custom(r)));
+    expect(data(await r.call('demoStart'))).toMatchObject({ demo: true });
+    expect(data(await r.call('credentialsClear'))).toMatchObject({ configured: true, demo: false, baseUrl: r.sim.url });
+    expect(await r.host.vault.get()).toMatchObject({ appId: r.sim.appId });
+    // Signing out of the real tenant forgets it.
+    expect(data(await r.call('credentialsClear'))).toMatchObject({ configured: false });
+    expect(await r.host.vault.get()).toBeNull();
+  });
+
+  it('reports a secret kept for this run only when the OS cannot encrypt', async () => {
+    await r.close();
+    r = await rig({ encryption: 'basic_text' });
+    expect(data(await r.call('credentialsSet', custom(r)))).toMatchObject({ configured: true, persisted: false, encryption: 'basic_text' });
+  });
+
+  it('restores the stored sign-in on first use', async () => {
+    await r.call('credentialsSet', custom(r));
+    // A second application layer on the same vault = the app restarted.
+    const again = createHandlers(r.host);
+    try {
+      expect(await again.credentialsStatus(undefined)).toMatchObject({ configured: true, appIdMasked: maskAppId(r.sim.appId) });
+      expect((await again.groups(undefined)).length).toBeGreaterThan(0);
+    } finally {
+      await again.dispose();
+    }
+  });
+
+  it('browses, previews and exports without a secret or token in any response or log line', async () => {
+    data(await r.call('credentialsSet', custom(r)));
+    const tree = data(await r.call<unknown[]>('departments'));
+    expect(tree.length).toBeGreaterThan(0);
+    expect(data(await r.call<unknown[]>('groups')).length).toBeGreaterThan(0);
+    const page = data(await r.call<ResponseOf<'employees'>>('employees', { filter: { ...ALL, photo: 'with' }, limit: 10 }));
+    expect(page.rows).toHaveLength(10);
+    const first = page.rows[0]!;
+    expect(data(await r.call<EmployeeRow>('employee', { userId: first.userId })).userId).toBe(first.userId);
+    expect(data(await r.call<EmployeeRow[]>('lookup', { query: first.name })).some((e) => e.userId === first.userId)).toBe(true);
+    const faces = data(await r.call<ResponseOf<'faceRefresh'>>('faceRefresh', { userIds: [first.userId] }));
+    expect(faces[first.userId]).toMatchObject({ enrolled: true, faceKey: first.face.faceKey });
+
+    const photo = data(await r.call<ResponseOf<'photo'>>('photo', { faceKey: first.face.faceKey }));
+    expect(Buffer.from(photo.bytes).equals(Buffer.from(r.sim.photoBytes(first.face.faceKey!)!))).toBe(true);
+
+    const saved = data(await r.call<{ path: string }>('photoSave', { userId: first.userId }));
+    expect(readFileSync(saved.path).equals(Buffer.from(photo.bytes))).toBe(true);
+
+    expect(await r.call('exportStart', { selection: { kind: 'ids', userIds: [first.userId] }, options: {} })).toMatchObject({
+      ok: false,
+      error: { code: 'fs.not_writable' },
+    });
+    expect(data(await r.call('exportChooseFolder', {}))).toEqual({ folder: r.exportDir });
+    const ids = page.rows.slice(0, 3).map((e) => e.userId);
+    const { jobId } = data(await r.call<{ jobId: string }>('exportStart', { selection: { kind: 'ids', userIds: ids }, options: {} }));
+    const summary = await waitForDone(r, jobId);
+    expect(summary).toMatchObject({ total: 3, saved: 3, failed: 0, outDir: r.exportDir });
+    expect(existsSync(join(r.exportDir, 'manifest.csv'))).toBe(true);
+    expect(readdirSync(r.exportDir).filter((f) => /\.(jpe?g|png)$/.test(f))).toHaveLength(3);
+    expect(r.emitted.some((e) => e.event === 'exportProgress' && (e.payload as { jobId: string }).jobId === jobId)).toBe(true);
+    expect(data(await r.call('exportCurrent'))).toMatchObject({ summary: { jobId } });
+    data(await r.call('exportShowInFolder', { jobId }));
+    data(await r.call('exportOpenManifest', { jobId }));
+    expect(r.host.openPath).toHaveBeenCalledWith(summary.manifestPath);
+
+    // The token the tenant issued to this app, straight from the simulator.
+    const tokenRes = await fetch(`${r.sim.url}/open-apis/auth/v3/tenant_access_token/internal`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ app_id: r.sim.appId, app_secret: SECRET }),
+    });
+    const token = ((await tokenRes.json()) as { tenant_access_token: string }).tenant_access_token;
+    expect(token).toMatch(/^t-/);
+    const everything = [...r.logs, ...r.responses, ...r.emitted.map((e) => toWire(e.payload))].join('\n');
+    expect(r.logs.length).toBeGreaterThan(0);
+    expect(everything).not.toContain(SECRET);
+    expect(everything).not.toContain(token);
+    expect(everything).not.toMatch(/\bt-g[0-9a-f]{12}/);
+    expect(everything).not.toMatch(/Bearer\s+t-/);
+  });
+
+  it('runs one export at a time, retries the failed employees into the same folder', async () => {
+    data(await r.call('credentialsSet', custom(r)));
+    data(await r.call('exportChooseFolder', {}));
+    const rows = data(await r.call<ResponseOf<'employees'>>('employees', { filter: { ...ALL, photo: 'with' }, limit: 4 })).rows;
+    const broken = rows[0]!;
+    r.sim.switches.failingFaceKeys = new Set([broken.face.faceKey!]);
+    r.sim.switches.latencyMs = 30;
+    const { jobId } = data(await r.call<{ jobId: string }>('exportStart', { selection: { kind: 'ids', userIds: rows.map((e) => e.userId) }, options: {} }));
+    expect(await r.call('exportStart', { selection: { kind: 'ids', userIds: [rows[1]!.userId] }, options: {} })).toMatchObject({
+      ok: false,
+      error: { code: 'export.busy' },
+    });
+    const first = await waitForDone(r, jobId);
+    expect(first.failed).toBe(1);
+    expect(first.failures[0]!.userId).toBe(broken.userId);
+
+    r.sim.switches.failingFaceKeys = new Set();
+    r.sim.switches.latencyMs = 0;
+    const retry = data(await r.call<{ jobId: string }>('exportRetryFailed', { jobId }));
+    expect(retry.jobId).not.toBe(jobId);
+    const second = await waitForDone(r, retry.jobId);
+    expect(second).toMatchObject({ total: 1, saved: 1, failed: 0, outDir: first.outDir });
+    expect(await r.call('exportRetryFailed', { jobId: 'no-such-job' })).toMatchObject({ ok: false, error: { code: 'export.not_found' } });
+  });
+
+  it('cancels a running export', async () => {
+    data(await r.call('credentialsSet', custom(r)));
+    data(await r.call('exportChooseFolder', {}));
+    r.sim.switches.latencyMs = 100;
+    const { jobId } = data(await r.call<{ jobId: string }>('exportStart', { selection: { kind: 'filter', filter: ALL }, options: {} }));
+    data(await r.call('exportCancel', { jobId }));
+    const summary = await waitForDone(r, jobId);
+    expect(summary.cancelled).toBe(true);
+    expect(summary.saved).toBeLessThan(summary.total);
+  });
+
+  it('applies a new cache bound to the signed-in tenant', async () => {
+    data(await r.call('credentialsSet', custom(r)));
+    data(await r.call('settingsSet', { cacheMaxMB: 123 }));
+    expect(data(await r.call<ResponseOf<'cacheInfo'>>('cacheInfo')).maxBytes).toBe(123 * 1024 * 1024);
+    expect(data(await r.call('settingsGet'))).toMatchObject({ cacheMaxMB: 123 });
+  });
+});
+
+describe('maskAppId', () => {
+  it('hides at least half of the app id', () => {
+    expect(maskAppId('cli_a1b2c3d4e5f6g7h8')).toBe('cli_a1b2****g7h8');
+    expect(maskAppId('cli_demo_app')).toBe('cli_****pp');
+    expect(maskAppId('abc')).toBe('ab****');
+    for (const id of ['cli_a1b2c3d4e5f6g7h8', 'cli_demo_app', 'cli_1234', 'x']) {
+      const visible = maskAppId(id).replace('****', '');
+      expect(visible.length).toBeLessThanOrEqual(Math.ceil(id.length / 2) + 2);
+    }
+  });
+});

@@ -1,0 +1,46 @@
+// Serving the built renderer: URL path → file inside the dist folder, never outside it.
+import { extname, resolve, sep } from 'node:path';
+
+/**
+ * Maps a URL path to a file inside root, or null when it would leave root (`..`, encoded
+ * separators, NUL, absolute or drive paths). '/' maps to index.html.
+ */
+export function resolveInside(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath.split(/[?#]/, 1)[0] ?? '');
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const parts = decoded.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.some((p) => p === '..' || /^[a-zA-Z]:/.test(p))) return null;
+  const base = resolve(root);
+  const full = resolve(base, ...(parts.length ? parts : ['index.html']));
+  if (full !== base && !full.startsWith(base + sep)) return null;
+  return full;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export function mimeFor(path: string): string {
+  return MIME[extname(path).toLowerCase()] ?? 'application/octet-stream';
+}

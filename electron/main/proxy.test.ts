@@ -1,0 +1,24 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ProxyAgent } from 'undici';
+import { dispatcherForSystemProxy, proxyUrlFromRule } from './proxy';
+
+vi.mock('electron', () => ({}));
+
+describe('system proxy', () => {
+  it('reads Chromium proxy answers', () => {
+    expect(proxyUrlFromRule('DIRECT')).toBeNull();
+    expect(proxyUrlFromRule('PROXY proxy.corp:3128')).toBe('http://proxy.corp:3128');
+    expect(proxyUrlFromRule('PROXY 10.0.0.1:8080; DIRECT')).toBe('http://10.0.0.1:8080');
+    expect(proxyUrlFromRule('HTTPS secure.corp:443')).toBe('https://secure.corp:443');
+    expect(proxyUrlFromRule('SOCKS5 socks:1080; PROXY p:80')).toBe('http://p:80');
+    expect(proxyUrlFromRule('SOCKS5 socks:1080')).toBeNull();
+  });
+
+  it('builds a proxy dispatcher only when a proxy is configured', async () => {
+    expect(await dispatcherForSystemProxy(async () => 'DIRECT', 'https://open.feishu.cn')).toBeUndefined();
+    const d = await dispatcherForSystemProxy(async () => 'PROXY 127.0.0.1:3128', 'https://open.feishu.cn');
+    expect(d).toBeInstanceOf(ProxyAgent);
+    await d?.close();
+    expect(await dispatcherForSystemProxy(async () => Promise.reject(new Error('x')), 'https://open.feishu.cn')).toBeUndefined();
+  });
+});

@@ -1,0 +1,92 @@
+// Runs the app in a plain browser: builds the renderer when needed, starts the browser harness
+// (real engine, simulated demo tenant) on a fixed loopback port and opens it in Chromium.
+//   npm run dev:browser            PORT=5181 npm run dev:browser            NO_OPEN=1 npm run dev:browser
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startHarness } from '../electron/app/harness';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+
+function newestMtime(path: string): number {
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  let newest = s.mtimeMs;
+  for (const entry of readdirSync(path)) {
+    if (entry === 'node_modules') continue;
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+function rendererIsStale(): boolean {
+  const built = join(dist, 'index.html');
+  if (!existsSync(built)) return true;
+  const sources = [join(root, 'renderer'), join(root, 'shared'), join(root, 'vite.config.ts')].filter((p) => existsSync(p));
+  return Math.max(...sources.map(newestMtime)) > statSync(built).mtimeMs;
+}
+
+if (rendererIsStale()) {
+  console.log('Building the renderer (vite build)…');
+  const vite = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'vite.cmd' : 'vite');
+  const r = spawnSync(vite, ['build'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error('The renderer build failed.');
+    process.exit(1);
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), 'face-admin-browser-'));
+const port = Number(process.env.PORT ?? 5180);
+const harness = await startHarness({
+  port,
+  distDir: dist,
+  exportDir: process.env.EXPORT_DIR ?? join(work, 'exports'),
+  cacheDir: join(work, 'cache'),
+  simulator: { seed: 1, employees: Number(process.env.EMPLOYEES ?? 240), latencyMs: Number(process.env.LATENCY_MS ?? 40), latencyJitterMs: 20 },
+}).catch((e: unknown) => {
+  console.error(`Could not start the harness on 127.0.0.1:${port}: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
+
+console.log(`\nFace Photo Admin (browser harness): ${harness.url}/`);
+console.log(`Demo tenant: ${harness.sim.url}  app id ${harness.sim.appId}  (use "Try the demo", or a custom base URL with these)`);
+console.log(`Exports go to: ${process.env.EXPORT_DIR ?? join(work, 'exports')}`);
+console.log('Press Ctrl+C to stop.\n');
+
+let browser: ChildProcess | null = null;
+const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+if (hasDisplay && !process.env.NO_OPEN) {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(chromium)) {
+    browser = spawn(
+      chromium,
+      [
+        `--app=${harness.url}/`,
+        `--user-data-dir=${join(work, 'chromium')}`,
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      { stdio: 'ignore' },
+    );
+    browser.on('error', () => console.log(`Could not open ${chromium}; open the URL yourself.`));
+  } else {
+    console.log(`No Chromium at ${chromium} (set CHROMIUM_PATH); open the URL yourself.`);
+  }
+}
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  browser?.kill();
+  await harness.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
