@@ -3,12 +3,12 @@
 // per-endpoint rate limits, latency, faults and connection resets. Switches can be flipped at run time.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createRng, hashString } from './rng';
+import { createRng, hashString, mix32 } from './rng';
 import { PhotoStore } from './photos';
 import { generateTenant, newFaceKey, type SimDepartmentExtra, type SimGroupExtra } from './tenant';
 import type { SimDepartment, SimFace, SimStats, SimUser, Simulator, SimulatorOptions, SimulatorSwitches } from './types';
 
-export { HOSTILE_EMPLOYEES, HOSTILE_USER_IDS, HOSTILE_MIN_EMPLOYEES } from './tenant';
+export { HOSTILE_EMPLOYEES, HOSTILE_USER_IDS, HOSTILE_MIN_EMPLOYEES, HOSTILE_DEPARTMENTS, HOSTILE_GROUPS } from './tenant';
 export type * from './types';
 
 export const SCOPE_ATTENDANCE = 'attendance:rule:readonly';
@@ -40,6 +40,7 @@ const RENEW_BELOW_MS = 30 * 60 * 1000;
 const MAX_PAGE = 50;
 const MAX_QUERY_IDS = 100;
 const MAX_SEARCH_RESULTS = 10;
+const RANGE_DENIED_MSG = 'no permission, please check the data permission range of the attendance admin';
 
 interface IssuedToken {
   token: string;
@@ -86,6 +87,10 @@ interface Reply {
   bodyParts?: Buffer[];
   contentType?: string;
   reset?: boolean;
+  /** Never answered (hangRate). */
+  hang?: boolean;
+  /** Download cut short after half the body (truncateRate). */
+  truncate?: boolean;
 }
 
 class ApiError {
@@ -99,8 +104,35 @@ class ApiError {
 
 function emptyStats(): SimStats {
   const zero = (): Record<string, number> => Object.fromEntries(ENDPOINT_KEYS.map((k) => [k, 0]));
-  return { requests: zero(), rateLimited: zero(), faults: 0, resets: 0, tokensIssued: 0 };
+  return { requests: zero(), rateLimited: zero(), faults: 0, resets: 0, truncations: 0, hangs: 0, tokensIssued: 0 };
 }
+
+/** Request times within a sliding window (one per endpoint and window length). */
+class SlidingWindow {
+  private times: number[] = [];
+  private head = 0;
+  constructor(private readonly windowMs: number) {}
+  /** Drops requests older than the window; returns how many remain. */
+  count(now: number): number {
+    const cutoff = now - this.windowMs;
+    while (this.head < this.times.length && (this.times[this.head] as number) <= cutoff) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+    return this.times.length - this.head;
+  }
+  /** Whole seconds until the oldest request leaves the window (at least 1). */
+  resetSeconds(now: number): number {
+    const oldest = this.times[this.head] ?? now;
+    return Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
+  }
+  add(now: number): void {
+    this.times.push(now);
+  }
+}
+
+const CONTACT_KEYS: ReadonlySet<EndpointKey> = new Set(['departments.children', 'users.find_by_department', 'users.get']);
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -143,6 +175,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     departments: opts.departments ?? Math.max(6, Math.round(employees / 15)),
     groups: opts.groups ?? 5,
     enrolledShare: opts.enrolledShare ?? 0.9,
+    hostileNames: opts.hostileNames ?? true,
   });
   const { tenant, departmentExtra, groupExtra } = generated;
   const appId = opts.appId ?? 'cli_demo_app';
@@ -166,6 +199,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     resetRate: opts.resetRate ?? 0,
     rateLimitPerSecond: opts.rateLimitPerSecond ?? 50,
     failingFaceKeys: new Set<string>(),
+    contactPerMinute: opts.contactPerMinute ?? 1000,
+    truncateRate: opts.truncateRate ?? 0,
+    hangRate: opts.hangRate ?? 0,
+    attendanceTokenInvalidCode: 99991663,
+    unknownUserMode: 'omit',
+    outOfRangeUserIds: new Set<string>(),
+    bigDeptForbidRecursion: false,
   };
 
   // Indexes, so 20,000 employees are served without scans.
@@ -221,20 +261,31 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   }
   const photos = new PhotoStore();
   const changeRng = createRng(seed ^ 0x3c6ef372);
-  // Faults, resets and jitter come from their own seeded stream so a test run can be replayed.
-  const chaos = createRng(seed ^ 0x9e3779b9);
+  // Faults, resets, hangs, truncations and jitter are decided per request from the seed, the request itself
+  // (method, URL, body) and how often that same request was seen: a run replays the same way whatever
+  // order concurrent requests arrive in, and a retry of a failed request gets a fresh draw.
+  const attempts = new Map<string, number>();
+  const chaosFor = (method: string, url: string, body: Buffer): ((kind: string) => number) => {
+    const key = `${method} ${url} ${hashString(body.toString('latin1')).toString(36)}`;
+    const n = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, n);
+    return (kind) => mix32(hashString(`${seed}|${kind}|${key}|${n}`)) / 4294967296;
+  };
+  const chaosOf = new WeakMap<IncomingMessage, (kind: string) => number>();
   const tokenRng = createRng(seed ^ 0x7f4a7c15);
 
   let stats = emptyStats();
   const tokens: IssuedToken[] = [];
-  const windows = new Map<string, { second: number; count: number }>();
+  const secondWindows = new Map<string, SlidingWindow>();
+  const minuteWindows = new Map<string, SlidingWindow>();
   let logSeq = 0;
   const sockets = new Set<Socket>();
   let closed = false;
 
+  // Log ids come from a counter and the seed only (no wall clock), so two runs give the same ids.
   const newLogId = (): string => {
     logSeq++;
-    const d = new Date();
+    const d = new Date(Date.UTC(2020, 0, 1) + logSeq * 1000);
     const stamp = d.toISOString().replace(/[-:TZ.]/g, '').slice(0, 14);
     return `${stamp}${(hashString(`${seed}:${logSeq}`) >>> 0).toString(16).toUpperCase().padStart(8, '0')}${logSeq.toString(16).toUpperCase().padStart(6, '0')}`;
   };
@@ -392,15 +443,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const id = route.params.department_id as string;
     if (id.length > 64) throw paramError('contact', 'department_id');
     let parentOpenId: string;
+    const fetchChild = q.get('fetch_child') === 'true';
     if (id === '0') {
       if (switches.contactRangeDenied) throw new ApiError(403, 40004, 'no dept authority error');
+      if (fetchChild && switches.bigDeptForbidRecursion) throw new ApiError(400, 43010, 'big dept forbid recursion');
       parentOpenId = '0';
     } else {
       const d = findDepartment(id, dt);
       if (!d) throw new ApiError(403, 40014, 'no parent dept authority error');
       parentOpenId = d.open_department_id;
     }
-    const fetchChild = q.get('fetch_child') === 'true';
     let list: SimDepartment[];
     if (!fetchChild) list = childrenOf.get(parentOpenId) ?? [];
     else {
@@ -477,6 +529,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (q.get('dept_type') !== 'open_id') throw new ApiError(400, 1220001, 'param is invalid: dept_type must be open_id');
     const clock = q.get('member_clock_type');
     if (clock === null || !['0', '1', '2'].includes(clock)) throw new ApiError(400, 1220001, 'param is invalid: member_clock_type');
+    if (switches.attendanceRangeDenied) throw new ApiError(400, 1220005, RANGE_DENIED_MSG);
     const g = groupsById.get(route.params.group_id as string);
     if (!g) throw new ApiError(400, 1220001, 'param is invalid: group not found');
     const exempt = (groupExtra.get(g.group_id) as SimGroupExtra).exemptUserIds;
@@ -504,14 +557,22 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     }
     const ids = parsed.user_ids as string[];
     if (ids.length === 0 || ids.length > MAX_QUERY_IDS) throw new ApiError(400, 1220001, `param is invalid: user_ids must hold 1 to ${MAX_QUERY_IDS} ids`);
-    if (switches.attendanceRangeDenied) throw new ApiError(400, 1220005, 'no permission, please check the data permission range of the attendance admin');
+    if (switches.attendanceRangeDenied) throw new ApiError(400, 1220005, RANGE_DENIED_MSG);
+    const known = (id: string): SimUser | undefined => {
+      const u = et === 'employee_no' ? usersByEmployeeNo.get(id) : usersById.get(id);
+      return u && !switches.outOfRangeUserIds.has(u.user_id) ? u : undefined;
+    };
+    if (switches.unknownUserMode === 'error') {
+      const unknown = ids.find((id) => !known(id));
+      if (unknown !== undefined) throw new ApiError(400, 1220004, `user does not exist or is not in the permission range: ${unknown}`);
+    }
     const settings: Record<string, string>[] = [];
     const seen = new Set<string>();
     for (const id of ids) {
       if (seen.has(id)) continue;
       seen.add(id);
-      const u = et === 'employee_no' ? usersByEmployeeNo.get(id) : usersById.get(id);
-      if (!u) continue; // unknown employees are left out
+      const u = known(id);
+      if (!u) continue; // unknown or out-of-range employees are left out
       const face = tenant.faces.get(u.user_id);
       if (face) settings.push({ user_id: employeeIdOut(u, et), face_key: face.face_key, face_key_update_time: face.face_key_update_time });
       else if (switches.noFaceMode === 'empty') settings.push({ user_id: employeeIdOut(u, et), face_key: '', face_key_update_time: '' });
@@ -533,6 +594,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   const handleDownload = (route: Route): Reply => {
     const key = route.params.file_id as string;
+    if (switches.attendanceRangeDenied) throw new ApiError(400, 1220005, RANGE_DENIED_MSG);
     const file = fileByKey.get(key) ?? adoptedFace(key);
     if (!file) throw new ApiError(400, 1220001, 'param is invalid: file not found');
     if (switches.failingFaceKeys.has(key)) throw new ApiError(500, 1225000, 'system error');
@@ -548,18 +610,33 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   // ---------------------------------------------------------------------------------------------
   // Gateway: rate limit, IP allow-list, token, scope, faults; then the handler.
 
-  const rateLimited = (key: EndpointKey): boolean => {
+  /** A 429 reply when a window is full, else undefined (and the request is counted in its windows). */
+  const rateLimited = (key: EndpointKey): Reply | undefined => {
+    const t = Date.now();
     const limit = switches.rateLimitPerSecond;
-    if (!(limit > 0) || !Number.isFinite(limit)) return false;
-    const second = Math.floor(Date.now() / 1000);
-    let w = windows.get(key);
-    if (!w || w.second !== second) {
-      w = { second, count: 0 };
-      windows.set(key, w);
+    const perSecond = limit > 0 && Number.isFinite(limit);
+    const perMinuteLimit = switches.contactPerMinute;
+    const perMinute = CONTACT_KEYS.has(key) && perMinuteLimit > 0 && Number.isFinite(perMinuteLimit);
+    const limitedBy = (w: SlidingWindow, max: number): Reply => ({
+      status: 429,
+      json: { code: 99991400, msg: 'request trigger frequency limit' },
+      headers: { 'x-ogw-ratelimit-limit': String(max), 'x-ogw-ratelimit-reset': String(w.resetSeconds(t)) },
+    });
+    let second: SlidingWindow | undefined;
+    let minute: SlidingWindow | undefined;
+    if (perSecond) {
+      second = secondWindows.get(key) ?? new SlidingWindow(1000);
+      secondWindows.set(key, second);
+      if (second.count(t) >= limit) return limitedBy(second, limit);
     }
-    if (w.count >= limit) return true;
-    w.count++;
-    return false;
+    if (perMinute) {
+      minute = minuteWindows.get(key) ?? new SlidingWindow(60_000);
+      minuteWindows.set(key, minute);
+      if (minute.count(t) >= perMinuteLimit) return limitedBy(minute, perMinuteLimit);
+    }
+    second?.add(t);
+    minute?.add(t);
+    return undefined;
   };
 
   const answer = async (req: IncomingMessage): Promise<Reply> => {
@@ -569,24 +646,31 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (route === undefined) return { status: 404, body: Buffer.from('404 page not found'), contentType: 'text/plain; charset=utf-8' };
     if (route === 'method') return { status: 404, body: Buffer.from('404 page not found'), contentType: 'text/plain; charset=utf-8' };
     stats.requests[route.key] = (stats.requests[route.key] ?? 0) + 1;
-    if (switches.resetRate > 0 && chaos.next() < switches.resetRate) {
+    const chaos = chaosFor(req.method ?? 'GET', req.url ?? '/', body);
+    chaosOf.set(req, chaos);
+    if (switches.resetRate > 0 && chaos('reset') < switches.resetRate) {
       stats.resets++;
       return { status: 0, reset: true };
     }
-    if (route.kind !== 'token' && rateLimited(route.key)) {
+    if (switches.hangRate > 0 && chaos('hang') < switches.hangRate) {
+      stats.hangs++;
+      return { status: 0, hang: true };
+    }
+    const limited = route.kind !== 'token' ? rateLimited(route.key) : undefined;
+    if (limited) {
       stats.rateLimited[route.key] = (stats.rateLimited[route.key] ?? 0) + 1;
-      return {
-        status: 429,
-        json: { code: 99991400, msg: 'request trigger frequency limit' },
-        headers: { 'x-ogw-ratelimit-limit': String(switches.rateLimitPerSecond), 'x-ogw-ratelimit-reset': '1' },
-      };
+      return limited;
     }
     if (route.kind !== 'token') {
       if (switches.ipDenied) throw new ApiError(400, 99991401, 'ip 127.0.0.1 is denied by app setting');
       const auth = req.headers.authorization ?? '';
       const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
       if (!m) throw new ApiError(400, 99991661, 'Missing access token for authorization. Please make a request with token attached.');
-      if (!validToken(m[1] as string)) {
+      const token = m[1] as string;
+      // Tenant tokens start with "t-"; anything else is refused before it is looked up.
+      if (!token.startsWith('t-')) throw new ApiError(switches.tokenInvalidHttp200 ? 200 : 400, 99991671, 'Invalid access token format. Token must start with "t-" or "u-".');
+      if (!validToken(token)) {
+        if (route.kind === 'attendance' && switches.attendanceTokenInvalidCode === 1220002) throw new ApiError(400, 1220002, 'tenant_id is empty');
         throw new ApiError(switches.tokenInvalidHttp200 ? 200 : 400, 99991663, 'Invalid access token for authorization. Please make a request with token attached.');
       }
       const scope = route.kind === 'attendance' ? SCOPE_ATTENDANCE : SCOPE_CONTACT;
@@ -596,7 +680,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         });
       }
     }
-    if (switches.faultRate > 0 && chaos.next() < switches.faultRate) {
+    if (switches.faultRate > 0 && chaos('fault') < switches.faultRate) {
       stats.faults++;
       if (route.kind === 'attendance') throw new ApiError(500, 1225000, 'system error');
       throw new ApiError(500, 99991500, 'internal server error, please retry later');
@@ -618,8 +702,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         return handleListUser(route, url.searchParams);
       case 'user_settings.query':
         return handleUserSettings(route, url.searchParams, body);
-      case 'files.download':
-        return handleDownload(route);
+      case 'files.download': {
+        const reply = handleDownload(route);
+        if (switches.truncateRate > 0 && chaos('truncate') < switches.truncateRate) {
+          stats.truncations++;
+          reply.truncate = true;
+        }
+        return reply;
+      }
     }
   };
 
@@ -651,6 +741,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       headers['content-type'] = reply.contentType ?? 'application/octet-stream';
       headers['content-length'] = reply.bodyParts.reduce((n, b) => n + b.length, 0);
       res.writeHead(reply.status, headers);
+      if (reply.truncate) {
+        // The full length is promised, half the bytes arrive, then the connection drops.
+        const whole = Buffer.concat(reply.bodyParts);
+        res.write(whole.subarray(0, Math.floor(whole.length / 2)), () => res.destroy());
+        return;
+      }
       res.cork();
       for (const part of reply.bodyParts) res.write(part);
       res.uncork(); // one writev for the pieces
@@ -665,11 +761,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     res.end(payload);
   };
 
-  const delay = (): number => {
+  const delay = (req: IncomingMessage): number => {
     const base = switches.latencyMs;
     const jitter = switches.latencyJitterMs;
     if (!(base > 0) && !(jitter > 0)) return 0;
-    return Math.max(0, base + (jitter > 0 ? (chaos.next() * 2 - 1) * jitter : 0));
+    const draw = chaosOf.get(req)?.('jitter') ?? 0.5;
+    return Math.max(0, base + (jitter > 0 ? (draw * 2 - 1) * jitter : 0));
   };
 
   const server = createServer((req, res) => {
@@ -679,7 +776,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         return { status: 400, json: { code: 99992402, msg: 'field validation failed: request could not be read' } };
       })
       .then((reply) => {
-        const ms = delay();
+        if (reply.hang) return; // never answered; close() or the client's timeout ends the connection
+        const ms = delay(req);
         if (ms > 0) setTimeout(() => send(res, reply), ms);
         else send(res, reply);
       })

@@ -52,3 +52,13 @@ export function hashString(s: string): number {
   }
   return h >>> 0;
 }
+
+/** murmur3's 32-bit finaliser: spreads a hash's bits so hash / 2^32 is close to uniform. */
+export function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateTenant, HOSTILE_EMPLOYEES, HOSTILE_USER_IDS, TENANT_EPOCH_SECONDS } from './tenant';
+import { generateTenant, HOSTILE_DEPARTMENTS, HOSTILE_EMPLOYEES, HOSTILE_GROUPS, HOSTILE_USER_IDS, TENANT_EPOCH_SECONDS } from './tenant';
 import { startSimulator } from './index';
 import { allPages, tokenFor } from './testkit';
 
@@ -26,7 +26,8 @@ describe('generated tenant', () => {
     expect(Math.max(...depths)).toBeGreaterThanOrEqual(2);
     expect(Math.max(...depths)).toBeLessThanOrEqual(3);
     expect(departments.map((d) => d.name)).toContain('研发中心');
-    expect(departments.every((d) => /[\u4e00-\u9fff]/.test(d.name))).toBe(true);
+    const hostile = new Set(HOSTILE_DEPARTMENTS.map((h) => h.name));
+    expect(departments.filter((d) => !hostile.has(d.name)).every((d) => /[\u4e00-\u9fff]/.test(d.name))).toBe(true);
   });
 
   it('has realistic employees: Chinese and English names, E-numbers, emails, +86 mobiles, a few resigned, one in two departments', () => {
@@ -112,6 +113,74 @@ describe('hostile names for the exporter', () => {
         for (const u of users) names.set(u.user_id, u.name);
       }
       for (const h of HOSTILE_EMPLOYEES) expect(names.get(h.userId)).toBe(h.name);
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe('hostile department and group names', () => {
+  const awkward = (names: string[]): void => {
+    const has = (re: RegExp): boolean => names.some((n) => re.test(n));
+    expect(has(/\//)).toBe(true);
+    expect(names).toContain('..');
+    expect(names).toContain('CON');
+    expect(has(/\p{Extended_Pictographic}/u)).toBe(true);
+    expect(has(/\.$/)).toBe(true);
+    expect(has(/ $/)).toBe(true);
+  };
+
+  it('are in every tenant of 60 or more employees, each department and group with a member', () => {
+    for (const seed of [1, 2, 99]) {
+      const { departments, users, groups } = generateTenant(size(seed, 60)).tenant;
+      const names = departments.map((d) => d.name);
+      awkward(names);
+      for (const h of HOSTILE_DEPARTMENTS) {
+        const d = departments.find((x) => x.name === h.name)!;
+        expect(d).toBeDefined();
+        expect(users.some((u) => u.department_ids.includes(d.open_department_id))).toBe(true);
+      }
+      // Siblings whose names differ only by case.
+      const byParent = new Map<string, string[]>();
+      for (const d of departments) byParent.set(d.parent_department_id, [...(byParent.get(d.parent_department_id) ?? []), d.name]);
+      const caseTwins = [...byParent.values()].some((sib) => new Set(sib.map((n) => n.toLowerCase())).size < sib.length);
+      expect(caseTwins).toBe(true);
+      const groupNames = groups.map((g) => g.group_name);
+      awkward(groupNames);
+      expect(new Set(groupNames.map((n) => n.toLowerCase())).size).toBeLessThan(groupNames.length);
+      for (const h of HOSTILE_GROUPS) expect(groups.find((g) => g.group_name === h.name)?.user_ids.length).toBeGreaterThan(0);
+      const all = groups.flatMap((g) => g.user_ids);
+      expect(new Set(all).size).toBe(all.length);
+    }
+    const small = generateTenant(size(1, 59)).tenant;
+    expect(small.departments.some((d) => d.name === 'CON')).toBe(false);
+    expect(small.groups.some((g) => g.group_name === 'CON')).toBe(false);
+  });
+
+  it('leave every ordinary id where it was', () => {
+    const plain = generateTenant({ ...size(3), hostileNames: false }).tenant;
+    const full = generateTenant(size(3)).tenant;
+    expect(full.users.map((u) => u.user_id)).toEqual(plain.users.map((u) => u.user_id));
+    expect(full.departments.slice(0, plain.departments.length)).toEqual(plain.departments);
+    expect(full.departments.length).toBe(plain.departments.length + HOSTILE_DEPARTMENTS.length);
+    expect(full.groups.slice(0, plain.groups.length).map((g) => g.group_id)).toEqual(plain.groups.map((g) => g.group_id));
+    expect([...full.faces]).toEqual([...plain.faces]);
+    expect(plain.departments.some((d) => d.name === 'CON')).toBe(false);
+  });
+
+  it('are served by the contact and attendance APIs', async () => {
+    const sim = await startSimulator({ employees: 100, rateLimitPerSecond: 100_000 });
+    try {
+      const token = await tokenFor(sim);
+      const depts = await allPages<{ name: string; open_department_id: string }>(sim, token, '/open-apis/contact/v3/departments/0/children?fetch_child=true', 'items');
+      for (const h of HOSTILE_DEPARTMENTS) {
+        const d = depts.find((x) => x.name === h.name)!;
+        expect(d).toBeDefined();
+        const members = await allPages<unknown>(sim, token, `/open-apis/contact/v3/users/find_by_department?department_id=${d.open_department_id}`, 'items');
+        expect(members.length).toBeGreaterThan(0);
+      }
+      const groups = await allPages<{ group_name: string }>(sim, token, '/open-apis/attendance/v1/groups', 'group_list');
+      expect(groups.map((g) => g.group_name)).toEqual(expect.arrayContaining(HOSTILE_GROUPS.map((h) => h.name)));
     } finally {
       await sim.close();
     }

@@ -9,6 +9,8 @@ export interface TenantSize {
   departments: number;
   groups: number;
   enrolledShare: number;
+  /** Add HOSTILE_DEPARTMENTS and HOSTILE_GROUPS when employees ≥ HOSTILE_MIN_EMPLOYEES (default true). */
+  hostileNames?: boolean;
 }
 
 /**
@@ -37,6 +39,32 @@ export const HOSTILE_EMPLOYEES: ReadonlyArray<{ userId: string; name: string; en
 ];
 export const HOSTILE_USER_IDS: readonly string[] = HOSTILE_EMPLOYEES.map((e) => e.userId);
 export const HOSTILE_MIN_EMPLOYEES = 60;
+/**
+ * Departments whose names break naive folder naming. Added after the ordinary ones (so ordinary ids do not move)
+ * to every tenant of at least HOSTILE_MIN_EMPLOYEES employees with at least one department; `parent` is the index
+ * of another hostile department, or -1 for the root. Each gets one ordinary employee moved into it.
+ */
+export const HOSTILE_DEPARTMENTS: ReadonlyArray<{ name: string; enName: string; parent: number; why: string }> = [
+  { name: '研发/测试中心', enName: 'R&D/QA', parent: -1, why: 'slash' },
+  { name: '..', enName: '..', parent: -1, why: 'parent-directory name' },
+  { name: 'CON', enName: 'CON', parent: -1, why: 'reserved device name' },
+  { name: '🚀增长部', enName: '🚀 Growth', parent: -1, why: 'emoji' },
+  { name: '售后部.', enName: 'After-sales.', parent: -1, why: 'trailing dot' },
+  { name: '客服部 ', enName: 'Support ', parent: -1, why: 'trailing space' },
+  { name: 'Team Alpha', enName: 'Team Alpha', parent: 1, why: 'differs only by case from its sibling TEAM ALPHA' },
+  { name: 'TEAM ALPHA', enName: 'TEAM ALPHA', parent: 1, why: 'differs only by case from its sibling Team Alpha' },
+];
+/** Attendance groups with the same kind of names; added after the ordinary groups when groups ≥ 1. One member each at least. */
+export const HOSTILE_GROUPS: ReadonlyArray<{ name: string; why: string }> = [
+  { name: '外勤/驻场组', why: 'slash' },
+  { name: '..', why: 'parent-directory name' },
+  { name: 'CON', why: 'reserved device name' },
+  { name: '🌙夜班组', why: 'emoji' },
+  { name: '弹性组.', why: 'trailing dot' },
+  { name: '轮班组 ', why: 'trailing space' },
+  { name: 'Shift A', why: 'differs only by case from SHIFT A' },
+  { name: 'SHIFT A', why: 'differs only by case from Shift A' },
+];
 /** Where the hostile employees sit in the employee list (after some ordinary ones). */
 const HOSTILE_FIRST_INDEX = 23;
 
@@ -127,20 +155,28 @@ export function generateTenant(size: TenantSize): GeneratedTenant {
   const deptCount = Math.max(0, Math.floor(size.departments));
   const topCount = Math.min(deptCount, Math.max(3, Math.min(TOP_DEPARTMENTS.length, Math.ceil(deptCount / 6))));
   const childNames = new Map<string, Set<string>>();
-  const addDepartment = (parent: string, depth: number, pool: ReadonlyArray<[string, string]>, hint: number): void => {
+  const pushDepartment = (idRng: Rng, parent: string, depth: number, zh: string, en: string, siblings: Set<string>): string => {
+    siblings.add(zh);
+    const open = uniqueId(idRng, usedIds, (r) => `od-${r.hex(32)}`);
+    const custom = uniqueId(idRng, usedIds, (r) => `D${(r.uint32() % 90_000_000) + 10_000_000}`);
+    departments.push({ open_department_id: open, department_id: custom, parent_department_id: parent, name: zh });
+    departmentExtra.set(open, { enName: en, order: siblings.size * 1000, depth });
+    return open;
+  };
+  const siblingsOf = (parent: string): Set<string> => {
     const siblings = childNames.get(parent) ?? new Set<string>();
     childNames.set(parent, siblings);
+    return siblings;
+  };
+  const addDepartment = (parent: string, depth: number, pool: ReadonlyArray<[string, string]>, hint: number): void => {
+    const siblings = siblingsOf(parent);
     let [zh, en] = pool[hint % pool.length] as [string, string];
     for (let n = 2; siblings.has(zh); n++) {
       const base = pool[hint % pool.length] as [string, string];
       zh = `${base[0]}${n}`;
       en = `${base[1]} ${n}`;
     }
-    siblings.add(zh);
-    const open = uniqueId(rng, usedIds, (r) => `od-${r.hex(32)}`);
-    const custom = uniqueId(rng, usedIds, (r) => `D${(r.uint32() % 90_000_000) + 10_000_000}`);
-    departments.push({ open_department_id: open, department_id: custom, parent_department_id: parent, name: zh });
-    departmentExtra.set(open, { enName: en, order: siblings.size * 1000, depth });
+    pushDepartment(rng, parent, depth, zh, en, siblings);
   };
   for (let i = 0; i < topCount; i++) addDepartment('0', 1, TOP_DEPARTMENTS, i);
   const level2: string[] = [];
@@ -251,6 +287,43 @@ export function generateTenant(size: TenantSize): GeneratedTenant {
     const when = TENANT_EPOCH_SECONDS - rng.int(twoYears);
     const mime = rng.next() < 0.15 ? 'image/png' : 'image/jpeg';
     if (enrolled) faces.set(u.user_id, { face_key: faceKey, face_key_update_time: String(when), mime });
+  }
+
+  // Hostile department and group names, from their own random stream and after everything else,
+  // so every ordinary id, name, membership and face stays what it was without them.
+  if (hostile && size.hostileNames !== false) {
+    const hostileRng = createRng(size.seed ^ 0x5bd1e995);
+    // Ordinary, active employees at fixed positions (not the CEO, not the one in two departments).
+    const movable = users.filter((u, i) => i >= 2 && !u.status.is_resigned && !HOSTILE_USER_IDS.includes(u.user_id));
+    let nextMover = 0;
+    if (deptCount > 0) {
+      const opened: string[] = [];
+      for (const h of HOSTILE_DEPARTMENTS) {
+        const parent = h.parent < 0 ? '0' : (opened[h.parent] as string);
+        const depth = h.parent < 0 ? 1 : 2;
+        const open = pushDepartment(hostileRng, parent, depth, h.name, h.enName, siblingsOf(parent));
+        opened.push(open);
+        const mover = movable[nextMover++];
+        if (mover) mover.department_ids = [open];
+      }
+    }
+    if (groups.length > 0) {
+      for (const h of HOSTILE_GROUPS) {
+        const groupId = uniqueId(hostileRng, usedIds, (r) => `69${String(r.uint32()).padStart(10, '0')}${String(r.uint32() % 10_000_000).padStart(7, '0')}`);
+        const members: string[] = [];
+        const mover = movable[nextMover++];
+        if (mover) {
+          for (const g of groups) {
+            const at = g.user_ids.indexOf(mover.user_id);
+            if (at >= 0) g.user_ids.splice(at, 1);
+            groupExtra.get(g.group_id)?.exemptUserIds.delete(mover.user_id);
+          }
+          members.push(mover.user_id);
+        }
+        groups.push({ group_id: groupId, group_name: h.name, user_ids: members });
+        groupExtra.set(groupId, { updatedAt: TENANT_EPOCH_SECONDS - hostileRng.int(365 * 86400), exemptUserIds: new Set() });
+      }
+    }
   }
 
   return { tenant: { departments, users, groups, faces }, departmentExtra, groupExtra };

@@ -24,8 +24,17 @@ export interface SimulatorOptions {
   faultRate?: number;
   /** Share of requests whose connection is reset (default 0). */
   resetRate?: number;
-  /** Requests per second per endpoint before 429 (default 50). */
+  /** Requests per second per endpoint before 429 (default 50), over a sliding one-second window. */
   rateLimitPerSecond?: number;
+  /** Requests per minute per contact endpoint before 429 (default 1000), over a sliding one-minute window. */
+  contactPerMinute?: number;
+  /** Share of downloads cut short: full content-length, half the body, then the socket is destroyed (default 0). */
+  truncateRate?: number;
+  /** Share of requests never answered, so the client's timeout must fire (default 0). */
+  hangRate?: number;
+  /** Add the hostile department and attendance-group names (see HOSTILE_DEPARTMENTS / HOSTILE_GROUPS)
+   * to tenants of at least 60 employees (default true). */
+  hostileNames?: boolean;
   /** Clock in ms (default Date.now), for token-expiry tests. */
   now?: () => number;
 }
@@ -37,7 +46,7 @@ export interface SimulatorSwitches {
   ipDenied: boolean; // every API answers 99991401
   /** Scopes not granted: calls needing them answer 99991672 with permission_violations. */
   missingScopes: string[];
-  /** attendance data range: user_settings answers 1220005 */
+  /** attendance data range: user_settings, list_user and files download answer 1220005 */
   attendanceRangeDenied: boolean;
   /** contact data range: department "0" answers 40004 */
   contactRangeDenied: boolean;
@@ -55,6 +64,20 @@ export interface SimulatorSwitches {
   rateLimitPerSecond: number;
   /** Fail downloads of these face_keys with 500 (for retry-failed tests). */
   failingFaceKeys: Set<string>;
+  /** Per contact endpoint, requests per sliding minute before 429 / 99991400 (0 or Infinity = off). */
+  contactPerMinute: number;
+  /** Share of downloads cut short after half the body (content-length promises the whole). */
+  truncateRate: number;
+  /** Share of requests never answered. */
+  hangRate: number;
+  /** Code for an invalid or expired token on attendance endpoints: 99991663 (default) or 1220002 ("tenant_id is empty"). */
+  attendanceTokenInvalidCode: 99991663 | 1220002;
+  /** user_settings/query with an unknown or out-of-range id: 'omit' = left out (default), 'error' = 400 1220004 for the whole batch. */
+  unknownUserMode: 'omit' | 'error';
+  /** user_ids (employee_id) that attendance treats as unknown, i.e. outside the attendance data range. */
+  outOfRangeUserIds: Set<string>;
+  /** departments/0/children?fetch_child=true answers 400 43010 "big dept forbid recursion". */
+  bigDeptForbidRecursion: boolean;
 }
 
 export interface SimStats {
@@ -65,6 +88,10 @@ export interface SimStats {
   rateLimited: Record<string, number>;
   faults: number;
   resets: number;
+  /** Downloads cut short (truncateRate). */
+  truncations: number;
+  /** Requests left unanswered (hangRate). */
+  hangs: number;
   tokensIssued: number;
 }
 
