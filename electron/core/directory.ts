@@ -1,0 +1,366 @@
+// The tenant's directory as the HR admin sees it: departments, attendance groups and employees.
+// Every list is paged through in full by the client; here we join, de-duplicate and cache.
+import PQueue from 'p-queue';
+import { appError, isAppFailure } from '../../shared/errors';
+import type { AttendanceGroup, DepartmentNode, Employee, EmployeeFilter } from '../../shared/model';
+import { ReadCache, withSignal } from './cache';
+import type { FeishuClient, RawDepartment, RawGroupMember, RawUser } from './feishu/types';
+import type { Directory } from './types';
+
+export const ROOT_DEPARTMENT_ID = '0';
+/** Name for the root department: Feishu's contact API does not return the tenant's name. */
+export const ROOT_DEPARTMENT_NAME = '全公司';
+export const USER_ID_SCOPE = 'contact:user.employee_id:readonly';
+
+type Scope = EmployeeFilter['scope'];
+
+interface DepartmentIndex {
+  list: RawDepartment[];
+  byId: Map<string, RawDepartment>;
+  children: Map<string, string[]>;
+  /** Position in a depth-first walk, for sorting employees "by department". */
+  order: Map<string, number>;
+}
+
+/** Lower-cased text an employee is found by. */
+function haystack(e: Employee): string {
+  return [e.name, e.enName, e.employeeNo, e.email, e.mobile, e.userId].join('\u0001').toLowerCase();
+}
+
+/** Search over a list of employees; exact employee number / user id first, then name prefixes, then the rest. */
+export class EmployeeMatcher {
+  private readonly texts = new WeakMap<readonly Employee[], string[]>();
+
+  match(list: readonly Employee[], query: string): Employee[] {
+    const q = query.trim().toLowerCase();
+    if (!q) return [...list];
+    let texts = this.texts.get(list);
+    if (!texts) {
+      texts = list.map(haystack);
+      this.texts.set(list, texts);
+    }
+    const exact: Employee[] = [];
+    const prefix: Employee[] = [];
+    const rest: Employee[] = [];
+    for (let i = 0; i < list.length; i++) {
+      if (!texts[i]!.includes(q)) continue;
+      const e = list[i]!;
+      if (e.userId.toLowerCase() === q || e.employeeNo.toLowerCase() === q) exact.push(e);
+      else if (e.name.toLowerCase().startsWith(q) || e.enName.toLowerCase().startsWith(q)) prefix.push(e);
+      else rest.push(e);
+    }
+    return [...exact, ...prefix, ...rest];
+  }
+}
+
+export interface DirectoryOptions {
+  ttlMs: number;
+  now: () => number;
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+export class DirectoryService implements Directory {
+  private readonly departmentsCache: ReadCache<DepartmentIndex>;
+  private readonly usersCache: ReadCache<RawUser[]>;
+  private readonly groupsCache: ReadCache<AttendanceGroup[]>;
+  private readonly membersCache: ReadCache<RawGroupMember[]>;
+  private readonly groupIndexCache: ReadCache<Map<string, string[]>>;
+  private readonly scopeCache: ReadCache<Employee[]>;
+  private readonly matcher = new EmployeeMatcher();
+  private readonly collator = new Intl.Collator('zh-CN');
+
+  constructor(
+    private readonly client: FeishuClient,
+    private readonly opts: DirectoryOptions,
+  ) {
+    const onError = (key: string, e: unknown) =>
+      opts.log?.('warn', 'background directory refresh failed', { key, code: isAppFailure(e) ? e.info.code : 'internal' });
+    this.departmentsCache = new ReadCache(opts.ttlMs, opts.now, onError);
+    this.usersCache = new ReadCache(opts.ttlMs, opts.now, onError);
+    this.groupsCache = new ReadCache(opts.ttlMs, opts.now, onError);
+    this.membersCache = new ReadCache(opts.ttlMs, opts.now, onError);
+    this.groupIndexCache = new ReadCache(opts.ttlMs, opts.now, onError);
+    this.scopeCache = new ReadCache(opts.ttlMs, opts.now, onError);
+  }
+
+  invalidate(): void {
+    for (const c of [this.departmentsCache, this.usersCache, this.groupsCache, this.membersCache, this.groupIndexCache, this.scopeCache])
+      c.clear();
+  }
+
+  // --- departments -----------------------------------------------------------
+
+  private departmentIndex(): Promise<DepartmentIndex> {
+    return this.departmentsCache.get('all', async () => {
+      const raw = await this.client.departmentChildren(ROOT_DEPARTMENT_ID, { fetchChild: true });
+      const list = raw.filter((d) => !d.status?.is_deleted && d.open_department_id);
+      const byId = new Map(list.map((d) => [d.open_department_id, d]));
+      const children = new Map<string, string[]>();
+      for (const d of list) {
+        const parent = d.parent_department_id && byId.has(d.parent_department_id) ? d.parent_department_id : ROOT_DEPARTMENT_ID;
+        if (!children.has(parent)) children.set(parent, []);
+        children.get(parent)!.push(d.open_department_id);
+      }
+      const order = new Map<string, number>([[ROOT_DEPARTMENT_ID, -1]]);
+      const walk = (id: string) => {
+        for (const c of children.get(id) ?? []) {
+          if (order.has(c)) continue; // a cycle in bad data must not hang us
+          order.set(c, order.size);
+          walk(c);
+        }
+      };
+      walk(ROOT_DEPARTMENT_ID);
+      for (const d of list) if (!order.has(d.open_department_id)) order.set(d.open_department_id, order.size);
+      return { list, byId, children, order };
+    });
+  }
+
+  async departmentTree(signal?: AbortSignal): Promise<DepartmentNode[]> {
+    const idx = await withSignal(this.departmentIndex(), signal);
+    const seen = new Set<string>();
+    const build = (id: string): DepartmentNode => {
+      seen.add(id);
+      const d = idx.byId.get(id)!;
+      const parent = d.parent_department_id && idx.byId.has(d.parent_department_id) ? d.parent_department_id : null;
+      return {
+        id,
+        name: d.name,
+        parentId: parent,
+        ...(typeof d.member_count === 'number' && d.member_count >= 0 ? { memberCount: Math.floor(d.member_count) } : {}),
+        children: (idx.children.get(id) ?? []).filter((c) => !seen.has(c)).map(build),
+      };
+    };
+    return (idx.children.get(ROOT_DEPARTMENT_ID) ?? []).map(build);
+  }
+
+  private departmentName(idx: DepartmentIndex, id: string): string {
+    if (id === ROOT_DEPARTMENT_ID) return ROOT_DEPARTMENT_NAME;
+    return idx.byId.get(id)?.name ?? '';
+  }
+
+  private subtree(idx: DepartmentIndex, id: string): string[] {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    const stack = [id];
+    while (stack.length) {
+      const cur = stack.pop()!;
+      if (seen.has(cur)) continue;
+      seen.add(cur);
+      out.push(cur);
+      for (const c of idx.children.get(cur) ?? []) stack.push(c);
+    }
+    return out;
+  }
+
+  // --- groups ---------------------------------------------------------------
+
+  groups(signal?: AbortSignal): Promise<AttendanceGroup[]> {
+    return withSignal(
+      this.groupsCache.get('all', async () =>
+        (await this.client.groups()).map((g) => ({ id: g.group_id, name: g.group_name })),
+      ),
+      signal,
+    );
+  }
+
+  private groupMembers(groupId: string): Promise<RawGroupMember[]> {
+    return this.membersCache.get(groupId, () => this.client.groupMembers(groupId));
+  }
+
+  /** user id → names of the attendance groups they are in (group list order). */
+  private groupIndex(): Promise<Map<string, string[]>> {
+    return this.groupIndexCache.get('all', async () => {
+      const groups = await this.groups();
+      const members = await Promise.all(groups.map((g) => this.groupMembers(g.id)));
+      const index = new Map<string, string[]>();
+      groups.forEach((g, i) => {
+        for (const m of members[i]!) {
+          if (!index.has(m.user_id)) index.set(m.user_id, []);
+          const names = index.get(m.user_id)!;
+          if (!names.includes(g.name)) names.push(g.name);
+        }
+      });
+      return index;
+    });
+  }
+
+  // --- employees --------------------------------------------------------------
+
+  private usersOf(departmentId: string): Promise<RawUser[]> {
+    return this.usersCache.get(departmentId, () => this.client.usersByDepartment(departmentId));
+  }
+
+  /** Raw users of these departments, de-duplicated by user_id (department lists merged). */
+  private async rawUsers(departmentIds: string[]): Promise<Map<string, RawUser>> {
+    const queue = new PQueue({ concurrency: 16 });
+    const lists = await Promise.all(departmentIds.map((id) => queue.add(() => this.usersOf(id))));
+    const byId = new Map<string, RawUser>();
+    for (const list of lists) {
+      for (const u of list ?? []) {
+        if (!u.user_id) {
+          throw appError('scope.missing', `The app cannot read employees' user ids; grant ${USER_ID_SCOPE}`, {
+            scopes: [USER_ID_SCOPE],
+          });
+        }
+        const known = byId.get(u.user_id);
+        if (!known) byId.set(u.user_id, u);
+        else {
+          const merged = [...(known.department_ids ?? [])];
+          for (const d of u.department_ids ?? []) if (!merged.includes(d)) merged.push(d);
+          byId.set(u.user_id, { ...known, department_ids: merged });
+        }
+      }
+    }
+    return byId;
+  }
+
+  private async allRawUsers(): Promise<Map<string, RawUser>> {
+    const idx = await this.departmentIndex();
+    return this.rawUsers([ROOT_DEPARTMENT_ID, ...idx.list.map((d) => d.open_department_id)]);
+  }
+
+  private toEmployee(u: RawUser, idx: DepartmentIndex, groupsOf: Map<string, string[]> | null, foundIn?: string): Employee {
+    let departmentIds = u.department_ids?.length ? [...u.department_ids] : foundIn ? [foundIn] : [];
+    departmentIds = departmentIds.filter((d, i) => departmentIds.indexOf(d) === i);
+    return {
+      userId: u.user_id!,
+      name: u.name ?? '',
+      enName: u.en_name ?? '',
+      employeeNo: u.employee_no ?? '',
+      email: u.email ?? u.enterprise_email ?? '',
+      mobile: u.mobile ?? '',
+      departmentIds,
+      departmentNames: departmentIds.map((d) => this.departmentName(idx, d)),
+      groupNames: [...(groupsOf?.get(u.user_id!) ?? [])],
+      resigned: Boolean(u.status?.is_resigned),
+      jobTitle: u.job_title ?? '',
+    };
+  }
+
+  private sortEmployees(list: Employee[], idx: DepartmentIndex): Employee[] {
+    const rank = (e: Employee) => idx.order.get(e.departmentIds[0] ?? '') ?? Number.MAX_SAFE_INTEGER;
+    return list.sort((a, b) => rank(a) - rank(b) || this.collator.compare(a.name, b.name) || (a.userId < b.userId ? -1 : 1));
+  }
+
+  /** Group membership is a nice-to-have on an employee: without the attendance scope we still list them. */
+  private groupIndexOrNull(): Promise<Map<string, string[]> | null> {
+    return this.groupIndex().catch((e: unknown) => {
+      this.opts.log?.('info', 'attendance groups unavailable for the employee list', {
+        code: isAppFailure(e) ? e.info.code : 'internal',
+      });
+      return null;
+    });
+  }
+
+  private async loadScope(scope: Scope): Promise<Employee[]> {
+    const [idx, groupsOf] = await Promise.all([this.departmentIndex(), this.groupIndexOrNull()]);
+    let raws: RawUser[];
+    if (scope.kind === 'all') {
+      raws = [...(await this.allRawUsers()).values()];
+    } else if (scope.kind === 'department') {
+      const recursive = scope.recursive !== false;
+      const ids = recursive ? this.subtree(idx, scope.id) : [scope.id];
+      if (scope.id === ROOT_DEPARTMENT_ID && recursive) raws = [...(await this.allRawUsers()).values()];
+      else raws = [...(await this.rawUsers(ids)).values()];
+    } else {
+      const [members, all] = await Promise.all([this.groupMembers(scope.id), this.allRawUsers()]);
+      // Members outside every department we can see (e.g. just moved) are asked for one by one.
+      const unique = [...new Map(members.map((m) => [m.user_id, m])).values()];
+      const queue = new PQueue({ concurrency: 8 });
+      const found = await Promise.all(
+        unique.map((m) => (all.has(m.user_id) ? all.get(m.user_id)! : queue.add(() => this.fetchUser(m.user_id)))),
+      );
+      raws = [];
+      found.forEach((u, i) => {
+        if (u) raws.push(u.department_ids?.length ? u : { ...u, department_ids: unique[i]!.department_ids ?? [] });
+      });
+    }
+    return this.sortEmployees(
+      raws.map((u) => this.toEmployee(u, idx, groupsOf)),
+      idx,
+    );
+  }
+
+  private async fetchUser(userId: string): Promise<RawUser | null> {
+    try {
+      const u = await this.client.user(userId);
+      return u.user_id ? u : { ...u, user_id: userId };
+    } catch (e) {
+      if (isAppFailure(e) && (e.info.code === 'feishu.not_found' || e.info.code === 'range.contact')) return null;
+      throw e;
+    }
+  }
+
+  employees(scope: Scope, signal?: AbortSignal): Promise<Employee[]> {
+    return withSignal(this.scopeCache.get(scopeKey(scope), () => this.loadScope(scope)), signal);
+  }
+
+  /** Like employees(), but an expired list is returned at once and refreshed in the background. */
+  employeesStaleOk(scope: Scope, signal?: AbortSignal): Promise<Employee[]> {
+    return withSignal(this.scopeCache.get(scopeKey(scope), () => this.loadScope(scope), { staleOk: true }), signal);
+  }
+
+  async employeesByIds(userIds: string[], signal?: AbortSignal): Promise<Employee[]> {
+    if (!userIds.length) return [];
+    const all = await this.employeesStaleOk({ kind: 'all' }, signal);
+    const byId = new Map(all.map((e) => [e.userId, e]));
+    const missing = [...new Set(userIds.filter((id) => !byId.has(id)))];
+    if (missing.length) {
+      const [idx, groupsOf] = await withSignal(Promise.all([this.departmentIndex(), this.groupIndexOrNull()]), signal);
+      const queue = new PQueue({ concurrency: 8 });
+      await withSignal(
+        Promise.all(
+          missing.map((id) =>
+            queue.add(async () => {
+              const u = await this.fetchUser(id);
+              if (u) byId.set(id, this.toEmployee(u, idx, groupsOf));
+            }),
+          ),
+        ),
+        signal,
+      );
+    }
+    const seen = new Set<string>();
+    const out: Employee[] = [];
+    for (const id of userIds) {
+      const e = byId.get(id);
+      if (e && !seen.has(id)) {
+        seen.add(id);
+        out.push(e);
+      }
+    }
+    if (!out.length) throw appError('feishu.not_found', 'None of these employees exist', { detail: userIds.slice(0, 5).join(', ') });
+    return out;
+  }
+
+  async search(query: string, limit: number, signal?: AbortSignal): Promise<Employee[]> {
+    const all = await this.employeesStaleOk({ kind: 'all' }, signal);
+    return this.matcher.match(all, query).slice(0, Math.max(0, limit));
+  }
+
+  /** Filter helper shared with the core's paging (same rules as search). */
+  match(list: readonly Employee[], query: string): Employee[] {
+    return this.matcher.match(list, query);
+  }
+
+  async employee(userIdOrEmployeeNo: string, signal?: AbortSignal): Promise<Employee> {
+    const key = userIdOrEmployeeNo.trim();
+    const all = await this.employeesStaleOk({ kind: 'all' }, signal);
+    const found =
+      all.find((e) => e.userId === key) ??
+      all.find((e) => e.employeeNo === key) ??
+      all.find((e) => e.employeeNo.toLowerCase() === key.toLowerCase());
+    if (found) return found;
+    // Not in any department (e.g. resigned and removed): ask Feishu directly.
+    const u = /^[\w.@+-]+$/.test(key) ? await withSignal(this.fetchUser(key), signal) : null;
+    if (!u) throw appError('feishu.not_found', 'No such employee', { detail: key });
+    const [idx, groupsOf] = await withSignal(Promise.all([this.departmentIndex(), this.groupIndexOrNull()]), signal);
+    return this.toEmployee(u, idx, groupsOf);
+  }
+}
+
+export function scopeKey(scope: Scope): string {
+  if (scope.kind === 'all') return 'all';
+  if (scope.kind === 'department') return `department:${scope.id}:${scope.recursive === false ? 'direct' : 'tree'}`;
+  return `group:${scope.id}`;
+}

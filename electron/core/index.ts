@@ -1,0 +1,108 @@
+// Builds the whole engine from its options: one call for the app, the CLI, tests and benchmarks.
+import type { EmployeeFilter, EmployeePage, EmployeeRow, FaceInfo, Employee } from '../../shared/model';
+import { withSignal } from './cache';
+import { DirectoryService, scopeKey } from './directory';
+import { PhotoExporter } from './exporter';
+import { FaceSettingsService } from './faces';
+import { createFeishuClient } from './feishu/client';
+import { DiskPhotoStore, DEFAULT_CACHE_MAX_BYTES } from './photo-store';
+import type { Core, CoreOptions } from './types';
+
+export type { Core, CoreOptions, Directory, ExportRequest, Exporter, FaceSettings, PhotoStore } from './types';
+export { DirectoryService, ROOT_DEPARTMENT_ID, ROOT_DEPARTMENT_NAME, USER_ID_SCOPE } from './directory';
+export { FaceSettingsService, toFaceInfo } from './faces';
+export { DiskPhotoStore, DEFAULT_CACHE_MAX_BYTES, sniffImageMime, isValidFaceKey } from './photo-store';
+export { PhotoExporter, EXPORT_CONCURRENCY } from './exporter';
+export { MANIFEST_FILE, readManifest, parseCsv } from './manifest';
+
+export const DEFAULT_TTL_MS = 60_000;
+
+export function createCore(opts: CoreOptions): Core {
+  const now = opts.now ?? Date.now;
+  const ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
+  const client = createFeishuClient({
+    baseUrl: opts.baseUrl,
+    appId: opts.appId,
+    appSecret: opts.appSecret,
+    dispatcher: opts.dispatcher,
+    now,
+    log: opts.log,
+    ...opts.client,
+  });
+  const directory = new DirectoryService(client, { ttlMs, now, log: opts.log });
+  const faces = new FaceSettingsService(client, ttlMs, now, opts.log);
+  const photos = new DiskPhotoStore(client, { cacheDir: opts.cacheDir, maxBytes: opts.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES, now, log: opts.log });
+  const exporter = new PhotoExporter({ faces, photos, now, log: opts.log });
+
+  const join = (list: Employee[], info: Map<string, FaceInfo>): EmployeeRow[] =>
+    list.map((e) => ({ ...e, face: info.get(e.userId) ?? { enrolled: false, faceKey: null, updatedAt: null } }));
+
+  // The table pages through the same filtered list while the admin scrolls: keep the last few lists, valid
+  // while the directory list and the face answers they were built from are unchanged.
+  type Filtered = { e: Employee; face: FaceInfo }[];
+  const views = new Map<string, { all: Employee[]; faceVersion: number; at: number; rows: Filtered }>();
+
+  /** The scope's employees with face info, filtered. Served from caches after the first load. */
+  async function filtered(filter: EmployeeFilter, signal?: AbortSignal): Promise<Filtered> {
+    const all = await directory.employeesStaleOk(filter.scope, signal);
+    const key = JSON.stringify([scopeKey(filter.scope), (filter.search ?? '').trim().toLowerCase(), filter.photo, filter.includeResigned]);
+    const view = views.get(key);
+    if (view && view.all === all && view.faceVersion === faces.version && now() - view.at < ttlMs) return view.rows;
+
+    const info = await withSignal(faces.getStaleOk(all.map((e) => e.userId), signal), signal);
+    const matched = filter.search?.trim() ? directory.match(all, filter.search) : all;
+    const rows: Filtered = [];
+    for (const e of matched) {
+      if (e.resigned && !filter.includeResigned) continue;
+      const face = info.get(e.userId)!;
+      if (filter.photo === 'with' && !face.enrolled) continue;
+      if (filter.photo === 'without' && face.enrolled) continue;
+      rows.push({ e, face });
+    }
+    views.delete(key);
+    views.set(key, { all, faceVersion: faces.version, at: now(), rows });
+    if (views.size > 8) views.delete(views.keys().next().value!);
+    return rows;
+  }
+
+  return {
+    client,
+    directory,
+    faces,
+    photos,
+    exporter,
+
+    async employeePage(filter, offset, limit, signal): Promise<EmployeePage> {
+      const rows = await filtered(filter, signal);
+      const enrolled = rows.reduce((n, r) => n + (r.face.enrolled ? 1 : 0), 0);
+      const start = Math.max(0, Math.floor(offset));
+      const page = rows.slice(start, start + Math.max(0, Math.floor(limit)));
+      return {
+        rows: page.map(({ e, face }) => ({ ...e, face })),
+        offset: start,
+        total: rows.length,
+        coverage: { enrolled, total: rows.length },
+      };
+    },
+
+    async employeeIds(filter, signal) {
+      return (await filtered(filter, signal)).map((r) => r.e.userId);
+    },
+
+    async employeeRow(userIdOrEmployeeNo, signal) {
+      const e = await directory.employee(userIdOrEmployeeNo, signal);
+      const info = await faces.get([e.userId], { signal });
+      return join([e], info)[0]!;
+    },
+
+    async lookup(query, limit, signal) {
+      const found = await directory.search(query, limit, signal);
+      if (!found.length) return [];
+      return join(found, await faces.getStaleOk(found.map((e) => e.userId), signal));
+    },
+
+    async close() {
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANIFEST_COLUMNS, type ManifestRow } from '../../shared/model';
+import { parseCsv, readManifest, writeManifest } from './manifest';
+
+const row = (over: Partial<ManifestRow>): ManifestRow => ({
+  user_id: 'u1',
+  name: '张三',
+  en_name: 'San Zhang',
+  employee_no: 'E1',
+  department: '研发部',
+  group: '',
+  face_key: 'abc',
+  face_key_update_time: '2026-01-01T00:00:00Z',
+  file: '张三_E1.jpg',
+  bytes: '10',
+  sha256: 'ff',
+  status: 'saved',
+  error: '',
+  error_detail: '',
+  ...over,
+});
+
+describe('manifest.csv', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'manifest-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('opens in Excel as UTF-8 and keeps formula-like names as text', async () => {
+    await writeManifest(dir, [row({ name: '=HYPERLINK("http://x","点我")', file: "dept/'quoted.jpg", en_name: '+1' })]);
+    const text = await readFile(path.join(dir, 'manifest.csv'), 'utf8');
+    expect(text.startsWith('\ufeff')).toBe(true);
+    const [header, first] = parseCsv(text);
+    expect(header).toEqual(MANIFEST_COLUMNS);
+    const cell = (c: keyof ManifestRow) => first![MANIFEST_COLUMNS.indexOf(c)]!;
+    for (const c of ['name', 'en_name'] as const) expect(cell(c).startsWith("'")).toBe(true);
+    expect(cell('user_id')).toBe('u1');
+    expect(cell('file')).toBe("dept/'quoted.jpg"); // paths are for programs: verbatim
+  });
+
+  it('reads back exactly what it wrote, whatever the names contain', async () => {
+    const rows = [
+      row({ user_id: 'a', name: 'quote " and, comma', file: 'a.jpg' }),
+      row({ user_id: 'b', name: 'line\nbreak\r\nname', file: 'dept/b (2).png' }),
+      row({ user_id: 'c', name: "'already quoted", en_name: "'=x", file: "'=odd.jpg" }),
+      row({ user_id: 'd', name: '-dash', status: 'failed', error: 'feishu.server', error_detail: 'Server error; feishu 1225000', file: '' }),
+      row({ user_id: 'e', status: 'no_photo', file: '', face_key: '' }),
+    ];
+    await writeManifest(dir, rows);
+    const back = await readManifest(dir);
+    expect([...back.values()]).toEqual(rows);
+    expect((await readdir(dir)).filter((n) => n.includes('.part-'))).toEqual([]);
+  });
+
+  it('treats a missing or foreign manifest as no previous run', async () => {
+    const empty = await mkdtemp(path.join(dir, 'x-'));
+    expect((await readManifest(empty)).size).toBe(0);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(empty, 'manifest.csv'), 'a,b,c\n1,2,3\n');
+    expect((await readManifest(empty)).size).toBe(0);
+  });
+});

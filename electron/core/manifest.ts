@@ -1,0 +1,106 @@
+// manifest.csv: one row per employee of an export, opened by HR in Excel (hence UTF-8 with a BOM)
+// and read back by the next run to skip photos already saved.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { MANIFEST_COLUMNS, type ExportItemStatus, type ManifestRow } from '../../shared/model';
+
+export const MANIFEST_FILE = 'manifest.csv';
+const BOM = '\ufeff';
+const STATUSES = new Set<ExportItemStatus>(['saved', 'up_to_date', 'no_photo', 'failed', 'cancelled']);
+
+// Cells starting with = + - @ are formulas to Excel: a name like "=HYPERLINK(...)" must stay text, so such
+// cells (and, to keep the escape reversible, cells already starting with ') get a leading apostrophe.
+const FORMULA_RE = /^[=+\-@\t\r']/;
+
+function guard(v: string): string {
+  return FORMULA_RE.test(v) ? `'${v}` : v;
+}
+
+function unguard(v: string): string {
+  return v.startsWith("'") && FORMULA_RE.test(v.slice(1)) ? v.slice(1) : v;
+}
+
+export function manifestCsv(rows: readonly ManifestRow[]): string {
+  const body = stringify(
+    // file stays verbatim for programs reading the manifest; sanitised names never start with = + - @.
+    rows.map((r) => MANIFEST_COLUMNS.map((c) => (c === 'file' ? r[c] : guard(r[c])))),
+    { header: true, columns: MANIFEST_COLUMNS as string[], record_delimiter: '\r\n' },
+  );
+  return BOM + body;
+}
+
+/** RFC 4180 parser (quoted fields, doubled quotes, CRLF or LF). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = text.startsWith(BOM) ? 1 : 0;
+  for (; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The previous run's rows by user id; an unreadable or foreign file counts as no previous run. */
+export async function readManifest(outDir: string): Promise<Map<string, ManifestRow>> {
+  const out = new Map<string, ManifestRow>();
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(outDir, MANIFEST_FILE), 'utf8');
+  } catch {
+    return out;
+  }
+  const [header, ...records] = parseCsv(text);
+  if (!header) return out;
+  const col = new Map(header.map((h, i) => [h.trim(), i]));
+  if (!col.has('user_id') || !col.has('status') || !col.has('file')) return out;
+  for (const rec of records) {
+    const get = (k: keyof ManifestRow) => {
+      const i = col.get(k);
+      return i === undefined ? '' : (rec[i] ?? '');
+    };
+    const row = Object.fromEntries(MANIFEST_COLUMNS.map((k) => [k, k === 'file' ? get(k) : unguard(get(k))])) as unknown as ManifestRow;
+    if (!row.user_id || !STATUSES.has(row.status)) continue;
+    out.set(row.user_id, row);
+  }
+  return out;
+}
+
+/** Writes the manifest atomically: a reader (or a crash) sees the old file or the new one, never half. */
+export async function writeManifest(outDir: string, rows: readonly ManifestRow[]): Promise<string> {
+  const target = path.join(outDir, MANIFEST_FILE);
+  const temp = path.join(outDir, `.${MANIFEST_FILE}.part-${randomBytes(6).toString('hex')}`);
+  try {
+    await fs.writeFile(temp, manifestCsv(rows), 'utf8');
+    await fs.rename(temp, target);
+  } catch (e) {
+    await fs.rm(temp, { force: true }).catch(() => {});
+    throw e;
+  }
+  return target;
+}

@@ -1,0 +1,128 @@
+import { readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isAppFailure } from '../../shared/errors';
+import { cacheFileName, sniffImageMime } from './photo-store';
+import { startRig, type CoreRig } from './testing';
+
+function totalRequests(rig: CoreRig): number {
+  return Object.values(rig.sim.stats().requests).reduce((a, b) => a + b, 0);
+}
+
+describe('photo store', () => {
+  let rig: CoreRig;
+  let keys: string[];
+  beforeAll(async () => {
+    rig = await startRig({ seed: 3, employees: 80 });
+    keys = [...rig.sim.tenant.faces.values()].map((f) => f.face_key);
+  });
+  afterAll(() => rig.close());
+  beforeEach(async () => {
+    await rig.core.photos.clear();
+    rig.core.photos.setMaxBytes(500 * 1024 * 1024);
+    rig.sim.resetStats();
+  });
+
+  it('downloads a photo once; a cache hit, even after a restart, costs zero API calls', async () => {
+    const key = keys[0]!;
+    const first = await rig.core.photos.get(key);
+    expect(Buffer.from(first.bytes).equals(Buffer.from(rig.sim.photoBytes(key)!))).toBe(true);
+    expect(first.mime).toBe([...rig.sim.tenant.faces.values()].find((f) => f.face_key === key)!.mime);
+    expect(rig.calls('files.download')).toBe(1);
+
+    rig.sim.resetStats();
+    const again = await rig.core.photos.get(key);
+    const restarted = await rig.newCore().photos.get(key);
+    expect(totalRequests(rig)).toBe(0);
+    expect(Buffer.from(again.bytes).equals(Buffer.from(first.bytes))).toBe(true);
+    expect(Buffer.from(restarted.bytes).equals(Buffer.from(first.bytes))).toBe(true);
+    expect(await rig.core.photos.has(key)).toBe(true);
+  });
+
+  it('shares one download between concurrent requests for the same photo', async () => {
+    const key = keys[1]!;
+    const results = await Promise.all(Array.from({ length: 8 }, () => rig.core.photos.get(key)));
+    expect(rig.calls('files.download')).toBe(1);
+    for (const r of results) expect(r.bytes.byteLength).toBe(rig.sim.photoBytes(key)!.byteLength);
+  });
+
+  it('lets one request give up without spoiling the same photo for another', async () => {
+    const [k1, k2] = [keys[5]!, keys[6]!];
+    const giveUp = new AbortController();
+    const a = rig.core.photos.get(k1, giveUp.signal);
+    const b = rig.core.photos.get(k1);
+    giveUp.abort();
+    await expect(a).rejects.toBeDefined();
+    expect(Buffer.from((await b).bytes).equals(Buffer.from(rig.sim.photoBytes(k1)!))).toBe(true);
+
+    const alone = new AbortController();
+    const c = rig.core.photos.get(k2, alone.signal);
+    alone.abort();
+    await expect(c).rejects.toBeDefined();
+    expect(Buffer.from((await rig.core.photos.get(k2)).bytes).equals(Buffer.from(rig.sim.photoBytes(k2)!))).toBe(true);
+  });
+
+  it('refuses a face key that could name a path, without calling Feishu', async () => {
+    for (const bad of ['../etc/passwd', 'a/b', '', 'x'.repeat(200), 'a b']) {
+      let thrown: unknown;
+      await rig.core.photos.get(bad).catch((e: unknown) => (thrown = e));
+      expect(isAppFailure(thrown) && thrown.info.code).toBe('input.invalid');
+    }
+    expect(totalRequests(rig)).toBe(0);
+  });
+
+  it('downloads again when a cached file was damaged', async () => {
+    const key = keys[2]!;
+    await rig.core.photos.get(key);
+    const fresh = rig.newCore();
+    await writeFile(path.join(rig.cacheDir, cacheFileName(key)), 'not an image');
+    rig.sim.resetStats();
+    const photo = await fresh.photos.get(key);
+    expect(rig.calls('files.download')).toBe(1);
+    expect(Buffer.from(photo.bytes).equals(Buffer.from(rig.sim.photoBytes(key)!))).toBe(true);
+  });
+
+  it('evicts the least recently used photos to stay under the size bound', async () => {
+    const sizes = keys.slice(0, 6).map((k) => rig.sim.photoBytes(k)!.byteLength);
+    const [a, b, c, d] = keys as [string, string, string, string];
+    const bound = sizes[0]! + sizes[1]! + sizes[2]! + 10;
+    rig.core.photos.setMaxBytes(bound);
+    await rig.core.photos.get(a);
+    await rig.core.photos.get(b);
+    await rig.core.photos.get(c);
+    await rig.core.photos.get(a); // a is now more recent than b
+    await rig.core.photos.get(d);
+    const info = await rig.core.photos.info();
+    expect(info.bytes).toBeLessThanOrEqual(bound);
+    expect(await rig.core.photos.has(b)).toBe(false);
+    expect(await rig.core.photos.has(a)).toBe(true);
+    expect(await rig.core.photos.has(d)).toBe(true);
+    for (const k of keys.slice(4, 12)) await rig.core.photos.get(k);
+    const after = await rig.core.photos.info();
+    expect(after.bytes).toBeLessThanOrEqual(bound);
+    // What is on disk agrees with what the store reports.
+    const names = (await readdir(rig.cacheDir)).filter((n) => !n.startsWith('.'));
+    const onDisk = (await Promise.all(names.map((n) => stat(path.join(rig.cacheDir, n))))).reduce((s, st) => s + st.size, 0);
+    expect(onDisk).toBe(after.bytes);
+    expect(names).toHaveLength(after.files);
+
+    rig.core.photos.setMaxBytes(sizes[3]! + 1);
+    expect((await rig.core.photos.info()).bytes).toBeLessThanOrEqual(sizes[3]! + 1);
+  });
+
+  it('clears the cache', async () => {
+    await rig.core.photos.get(keys[0]!);
+    const cleared = await rig.core.photos.clear();
+    expect(cleared).toMatchObject({ bytes: 0, files: 0 });
+    expect((await readdir(rig.cacheDir)).filter((n) => !n.startsWith('.'))).toEqual([]);
+  });
+
+  it('recognises image types from their bytes', () => {
+    expect(sniffImageMime(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]))).toBe('image/jpeg');
+    expect(sniffImageMime(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]))).toBe('image/png');
+    expect(sniffImageMime(new TextEncoder().encode('GIF89a....'))).toBe('image/gif');
+    expect(sniffImageMime(new TextEncoder().encode('RIFF\0\0\0\0WEBPVP8 '))).toBe('image/webp');
+    expect(sniffImageMime(new TextEncoder().encode('BM' + '\0'.repeat(40)))).toBe('image/bmp');
+    expect(sniffImageMime(new TextEncoder().encode('{"code":1220001}'))).toBeNull();
+  });
+});

@@ -1,0 +1,264 @@
+// Face photos on disk, keyed by face_key. Feishu gives a changed photo a new face_key, so a cached file
+// never goes stale: a hit costs no API call at all (which matters on plans with a monthly call quota).
+// Bounded by maxBytes with least-recently-used eviction; the index lives in memory, rebuilt from the folder.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { appError, isAppFailure } from '../../shared/errors';
+import type { CacheInfo, Photo } from '../../shared/model';
+import { abortReason } from './cache';
+import type { FeishuClient } from './feishu/types';
+import type { PhotoStore } from './types';
+
+export const DEFAULT_CACHE_MAX_BYTES = 500 * 1024 * 1024;
+const FACE_KEY_RE = /^[A-Za-z0-9_-]{1,128}$/;
+const CACHE_FILE_RE = /^[a-z0-9_-]{1,128}(~[0-9a-f]{8})?$/;
+
+export function isValidFaceKey(faceKey: string): boolean {
+  return FACE_KEY_RE.test(faceKey);
+}
+
+/** The image type from the bytes themselves; the server's content-type is not trusted. */
+export function sniffImageMime(b: Uint8Array): Photo['mime'] | null {
+  const at = (i: number) => b[i] ?? -1;
+  const ascii = (i: number, s: string) => [...s].every((c, k) => at(i + k) === c.charCodeAt(0));
+  if (at(0) === 0xff && at(1) === 0xd8 && at(2) === 0xff) return 'image/jpeg';
+  if ([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((v, i) => at(i) === v)) return 'image/png';
+  if (ascii(0, 'GIF87a') || ascii(0, 'GIF89a')) return 'image/gif';
+  if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return 'image/webp';
+  if (ascii(0, 'BM') && b.length > 26) return 'image/bmp';
+  return null;
+}
+
+/** FNV-1a, to keep keys that differ only by case apart on case-insensitive disks. */
+function fnv32(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+export function cacheFileName(faceKey: string): string {
+  return faceKey === faceKey.toLowerCase() ? faceKey : `${faceKey.toLowerCase()}~${fnv32(faceKey)}`;
+}
+
+interface Entry {
+  size: number;
+  lastUsed: number;
+}
+
+interface Download {
+  promise: Promise<Photo>;
+  controller: AbortController;
+  waiters: number;
+}
+
+export interface PhotoStoreOptions {
+  cacheDir: string;
+  maxBytes?: number;
+  now?: () => number;
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+export class DiskPhotoStore implements PhotoStore {
+  private readonly dir: string;
+  private maxBytes: number;
+  private readonly now: () => number;
+  private readonly index = new Map<string, Entry>();
+  private total = 0;
+  private readonly downloads = new Map<string, Download>();
+  private ready: Promise<void> | null = null;
+  private evicting: Promise<void> = Promise.resolve();
+  private clock = 0;
+
+  constructor(
+    private readonly client: FeishuClient,
+    private readonly opts: PhotoStoreOptions,
+  ) {
+    this.dir = path.resolve(opts.cacheDir);
+    this.maxBytes = opts.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Reads the folder once: sizes and last use (mtime, which we bump on every hit). Leftover temp files go. */
+  private init(): Promise<void> {
+    this.ready ??= (async () => {
+      await fs.mkdir(this.dir, { recursive: true });
+      const names = await fs.readdir(this.dir);
+      await Promise.all(
+        names.map(async (name) => {
+          const file = path.join(this.dir, name);
+          if (name.startsWith('.') && name.includes('.part-')) {
+            await fs.rm(file, { force: true }).catch(() => {});
+            return;
+          }
+          if (!CACHE_FILE_RE.test(name)) return;
+          const st = await fs.stat(file).catch(() => null);
+          if (!st?.isFile()) return;
+          this.index.set(name, { size: st.size, lastUsed: st.mtimeMs });
+          this.clock = Math.max(this.clock, st.mtimeMs);
+          this.total += st.size;
+        }),
+      );
+    })();
+    return this.ready;
+  }
+
+  /** Strictly increasing use stamps, so two uses in one millisecond still have an order. */
+  private tick(): number {
+    this.clock = Math.max(this.now(), this.clock + 1);
+    return this.clock;
+  }
+
+  private check(faceKey: string): string {
+    if (!isValidFaceKey(faceKey)) throw appError('input.invalid', 'Not a face photo key', { detail: 'faceKey' });
+    return cacheFileName(faceKey);
+  }
+
+  async has(faceKey: string): Promise<boolean> {
+    if (!isValidFaceKey(faceKey)) return false;
+    await this.init();
+    return this.index.has(cacheFileName(faceKey));
+  }
+
+  async get(faceKey: string, signal?: AbortSignal): Promise<Photo> {
+    const name = this.check(faceKey);
+    await this.init();
+    if (signal?.aborted) throw abortReason(signal);
+    const hit = await this.readCached(name);
+    if (hit) return hit;
+    return this.join(name, faceKey, signal);
+  }
+
+  private async readCached(name: string): Promise<Photo | null> {
+    const entry = this.index.get(name);
+    if (!entry) return null;
+    const file = path.join(this.dir, name);
+    try {
+      const bytes = new Uint8Array(await fs.readFile(file));
+      const mime = sniffImageMime(bytes);
+      if (!mime) throw new Error('corrupt cache file');
+      entry.lastUsed = this.tick();
+      const t = new Date(entry.lastUsed);
+      fs.utimes(file, t, t).catch(() => {});
+      return { bytes, mime };
+    } catch {
+      // Gone or damaged behind our back: forget it and download again.
+      this.forget(name);
+      await fs.rm(file, { force: true }).catch(() => {});
+      return null;
+    }
+  }
+
+  private forget(name: string): void {
+    const e = this.index.get(name);
+    if (!e) return;
+    this.index.delete(name);
+    this.total -= e.size;
+  }
+
+  /** Concurrent gets of one key share a download; it is aborted only when every waiter has given up. */
+  private join(name: string, faceKey: string, signal?: AbortSignal): Promise<Photo> {
+    let d = this.downloads.get(name);
+    if (!d) {
+      const controller = new AbortController();
+      const promise = this.download(name, faceKey, controller.signal).finally(() => {
+        if (this.downloads.get(name) === d) this.downloads.delete(name);
+      });
+      promise.catch(() => {});
+      d = { promise, controller, waiters: 0 };
+      this.downloads.set(name, d);
+    }
+    const download = d;
+    download.waiters++;
+    if (!signal) return download.promise;
+    return new Promise<Photo>((resolve, reject) => {
+      const onAbort = () => {
+        download.waiters--;
+        if (download.waiters <= 0) {
+          // Nobody wants it any more: stop it, and let a later request start afresh rather than join a dead one.
+          if (this.downloads.get(name) === download) this.downloads.delete(name);
+          download.controller.abort(signal.reason);
+        }
+        reject(abortReason(signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      download.promise.then(
+        (p) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(p);
+        },
+        (e: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  private async download(name: string, faceKey: string, signal: AbortSignal): Promise<Photo> {
+    const file = await this.client.downloadFile(faceKey, signal);
+    const bytes = new Uint8Array(file.bytes); // own copy: the client's buffer may be pooled
+    const mime = sniffImageMime(bytes);
+    if (!mime) {
+      throw appError('feishu.bad_response', 'The downloaded face photo is not an image', { detail: faceKey });
+    }
+    await this.store(name, bytes);
+    return { bytes, mime };
+  }
+
+  private async store(name: string, bytes: Uint8Array): Promise<void> {
+    const target = path.join(this.dir, name);
+    const temp = path.join(this.dir, `.${name}.part-${randomBytes(6).toString('hex')}`);
+    try {
+      await fs.mkdir(this.dir, { recursive: true });
+      await fs.writeFile(temp, bytes);
+      await fs.rename(temp, target);
+      this.forget(name);
+      this.index.set(name, { size: bytes.byteLength, lastUsed: this.tick() });
+      this.total += bytes.byteLength;
+      this.scheduleEviction(name);
+    } catch (e) {
+      // The photo is still good for the caller; the cache is only an optimisation.
+      await fs.rm(temp, { force: true }).catch(() => {});
+      this.opts.log?.('warn', 'could not cache a face photo', { code: isAppFailure(e) ? e.info.code : (e as { code?: string }).code });
+    }
+  }
+
+  private scheduleEviction(keep?: string): Promise<void> {
+    this.evicting = this.evicting.then(() => this.evict(keep)).catch(() => {});
+    return this.evicting;
+  }
+
+  private async evict(keep?: string): Promise<void> {
+    if (this.total <= this.maxBytes) return;
+    const oldestFirst = [...this.index].filter(([n]) => n !== keep).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    for (const [name] of oldestFirst) {
+      if (this.total <= this.maxBytes) break;
+      this.forget(name);
+      await fs.rm(path.join(this.dir, name), { force: true }).catch(() => {});
+    }
+  }
+
+  async info(): Promise<CacheInfo> {
+    await this.init();
+    await this.evicting;
+    return { bytes: this.total, files: this.index.size, maxBytes: this.maxBytes };
+  }
+
+  async clear(): Promise<CacheInfo> {
+    await this.init();
+    await this.evicting;
+    const names = [...this.index.keys()];
+    for (const n of names) this.forget(n);
+    await Promise.all(names.map((n) => fs.rm(path.join(this.dir, n), { force: true }).catch(() => {})));
+    return this.info();
+  }
+
+  setMaxBytes(bytes: number): void {
+    this.maxBytes = Math.max(0, bytes);
+    void this.init().then(() => this.scheduleEviction());
+  }
+}
