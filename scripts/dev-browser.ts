@@ -47,6 +47,8 @@ const harness = await startHarness({
   exportDir: process.env.EXPORT_DIR ?? join(work, 'exports'),
   cacheDir: join(work, 'cache'),
   simulator: { seed: 1, employees: Number(process.env.EMPLOYEES ?? 240), latencyMs: Number(process.env.LATENCY_MS ?? 40), latencyJitterMs: 20 },
+  // /__test/* hands out the simulator's secret and switches: only when explicitly asked for.
+  testEndpoints: process.env.FACE_ADMIN_TEST_ENDPOINTS === '1',
 }).catch((e: unknown) => {
   console.error(`Could not start the harness on 127.0.0.1:${port}: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);

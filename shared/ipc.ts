@@ -2,6 +2,7 @@
 // Main registers handlers from it, the preload exposes it as window.api, the browser
 // harness serves it over HTTP; no channel string appears anywhere else.
 import { z } from 'zod';
+import { channelNames, eventNames } from './channels';
 import type { Result } from './errors';
 import {
   AttendanceGroupSchema,
@@ -23,106 +24,110 @@ import {
 } from './model';
 
 const NoInput = z.undefined();
+// Requests are strict at every level we define: an unknown key is a caller bug, not something to drop.
+const CredentialsRequest = z.strictObject(CredentialsInputSchema.shape);
+const FilterRequest = z.strictObject(EmployeeFilterSchema.shape);
+const ExportOptionsRequest = z.strictObject(ExportOptionsSchema.shape);
 const Ok = z.object({ ok: z.literal(true) });
 
-function channel<Req extends z.ZodType, Res extends z.ZodType>(name: string, request: Req, response: Res) {
-  return { name, request, response };
+function channel<N extends keyof typeof channelNames, Req extends z.ZodType, Res extends z.ZodType>(key: N, request: Req, response: Res) {
+  return { name: channelNames[key], request, response };
 }
 
 export const contract = {
   // credentials
-  credentialsStatus: channel('credentials:status', NoInput, CredentialStatusSchema),
+  credentialsStatus: channel('credentialsStatus', NoInput, CredentialStatusSchema),
   /** Tests the credentials against Feishu, then stores them (secret encrypted) and signs in. */
-  credentialsSet: channel('credentials:set', CredentialsInputSchema, CredentialStatusSchema),
+  credentialsSet: channel('credentialsSet', CredentialsRequest, CredentialStatusSchema),
   /** Tests without storing. */
-  credentialsTest: channel('credentials:test', CredentialsInputSchema, Ok),
-  credentialsClear: channel('credentials:clear', NoInput, CredentialStatusSchema),
+  credentialsTest: channel('credentialsTest', CredentialsRequest, Ok),
+  credentialsClear: channel('credentialsClear', NoInput, CredentialStatusSchema),
   /** Starts the built-in simulated tenant and signs in to it. Touches no stored credentials. */
-  demoStart: channel('demo:start', NoInput, CredentialStatusSchema),
+  demoStart: channel('demoStart', NoInput, CredentialStatusSchema),
 
   // directory
-  departments: channel('directory:departments', NoInput, z.array(DepartmentNodeSchema)),
-  groups: channel('directory:groups', NoInput, z.array(AttendanceGroupSchema)),
+  departments: channel('departments', NoInput, z.array(DepartmentNodeSchema)),
+  groups: channel('groups', NoInput, z.array(AttendanceGroupSchema)),
   employees: channel(
-    'directory:employees',
-    z.object({
-      filter: EmployeeFilterSchema,
+    'employees',
+    z.strictObject({
+      filter: FilterRequest,
       offset: z.number().int().nonnegative().max(1_000_000).default(0),
       limit: z.number().int().min(1).max(500).default(200),
     }),
     EmployeePageSchema,
   ),
   /** All user ids matching a filter: "select all in the current filter". */
-  employeeIds: channel('directory:employee-ids', z.object({ filter: EmployeeFilterSchema }), z.array(z.string())),
-  employee: channel('directory:employee', z.object({ userId: IdSchema }), EmployeeRowSchema),
+  employeeIds: channel('employeeIds', z.strictObject({ filter: EmployeeFilterSchema }), z.array(z.string())),
+  employee: channel('employee', z.strictObject({ userId: IdSchema }), EmployeeRowSchema),
   /** Search-as-you-type for "check one employee": name, employee no, email, mobile, user id; includes resigned. */
   lookup: channel(
-    'directory:lookup',
-    z.object({ query: z.string().min(1).max(200), limit: z.number().int().min(1).max(50).default(10) }),
+    'lookup',
+    z.strictObject({ query: z.string().min(1).max(200), limit: z.number().int().min(1).max(50).default(10) }),
     z.array(EmployeeRowSchema),
   ),
   /** Re-reads face settings from Feishu (bypassing the short cache) for these employees. */
   faceRefresh: channel(
-    'face:refresh',
-    z.object({ userIds: z.array(IdSchema).min(1).max(1000) }),
+    'faceRefresh',
+    z.strictObject({ userIds: z.array(IdSchema).min(1).max(1000) }),
     z.record(z.string(), FaceInfoSchema),
   ),
 
   // photos
-  photo: channel('photo:get', z.object({ faceKey: IdSchema }), PhotoSchema),
+  photo: channel('photo', z.strictObject({ faceKey: IdSchema }), PhotoSchema),
   /** Saves one employee's photo through the native save dialog. null when the admin cancelled. */
-  photoSave: channel('photo:save', z.object({ userId: IdSchema }), z.object({ path: z.string() }).nullable()),
+  photoSave: channel('photoSave', z.strictObject({ userId: IdSchema }), z.object({ path: z.string() }).nullable()),
 
   // export
   /** Opens the native folder dialog (or re-validates the remembered folder). Returns the folder for display. */
   exportChooseFolder: channel(
-    'export:choose-folder',
-    z.object({ useRemembered: z.boolean().default(false) }),
+    'exportChooseFolder',
+    z.strictObject({ useRemembered: z.boolean().default(false) }),
     z.object({ folder: z.string() }).nullable(),
   ),
   exportStart: channel(
-    'export:start',
-    z.object({
+    'exportStart',
+    z.strictObject({
       selection: z.discriminatedUnion('kind', [
-        z.object({ kind: z.literal('ids'), userIds: z.array(IdSchema).min(1).max(200_000) }),
-        z.object({ kind: z.literal('filter'), filter: EmployeeFilterSchema }),
+        z.strictObject({ kind: z.literal('ids'), userIds: z.array(IdSchema).min(1).max(200_000) }),
+        z.strictObject({ kind: z.literal('filter'), filter: FilterRequest }),
       ]),
-      options: ExportOptionsSchema,
+      options: ExportOptionsRequest,
     }),
     z.object({ jobId: z.string() }),
   ),
-  exportCancel: channel('export:cancel', z.object({ jobId: IdSchema }), Ok),
+  exportCancel: channel('exportCancel', z.strictObject({ jobId: IdSchema }), Ok),
   /** Starts a new job over the failed employees of a finished one, into the same folder. */
-  exportRetryFailed: channel('export:retry-failed', z.object({ jobId: IdSchema }), z.object({ jobId: z.string() })),
+  exportRetryFailed: channel('exportRetryFailed', z.strictObject({ jobId: IdSchema }), z.object({ jobId: z.string() })),
   /** The running or last job, for a renderer that reloaded. */
   exportCurrent: channel(
-    'export:current',
+    'exportCurrent',
     NoInput,
     z.object({ progress: ExportProgressSchema, summary: ExportSummarySchema.nullable() }).nullable(),
   ),
-  exportShowInFolder: channel('export:show-in-folder', z.object({ jobId: IdSchema }), Ok),
-  exportOpenManifest: channel('export:open-manifest', z.object({ jobId: IdSchema }), Ok),
+  exportShowInFolder: channel('exportShowInFolder', z.strictObject({ jobId: IdSchema }), Ok),
+  exportOpenManifest: channel('exportOpenManifest', z.strictObject({ jobId: IdSchema }), Ok),
 
   // cache
-  cacheInfo: channel('cache:info', NoInput, CacheInfoSchema),
-  cacheClear: channel('cache:clear', NoInput, CacheInfoSchema),
+  cacheInfo: channel('cacheInfo', NoInput, CacheInfoSchema),
+  cacheClear: channel('cacheClear', NoInput, CacheInfoSchema),
 
   // settings and app
-  settingsGet: channel('settings:get', NoInput, SettingsSchema),
-  settingsSet: channel('settings:set', SettingsPatchSchema, SettingsSchema),
+  settingsGet: channel('settingsGet', NoInput, SettingsSchema),
+  settingsSet: channel('settingsSet', SettingsPatchSchema, SettingsSchema),
   appInfo: channel(
-    'app:info',
+    'appInfo',
     NoInput,
     z.object({ version: z.string(), platform: z.string(), systemLocale: z.string(), harness: z.boolean() }),
   ),
   /** Opens an allow-listed https URL (developer console, docs) in the system browser. */
-  openExternal: channel('app:open-external', z.object({ url: z.string().url().max(500) }), Ok),
+  openExternal: channel('openExternal', z.strictObject({ url: z.string().url().max(500) }), Ok),
 } as const;
 
 /** Events main pushes to the renderer. */
 export const events = {
-  exportProgress: { name: 'export:progress', payload: ExportProgressSchema },
-  exportDone: { name: 'export:done', payload: ExportSummarySchema },
+  exportProgress: { name: eventNames.exportProgress, payload: ExportProgressSchema },
+  exportDone: { name: eventNames.exportDone, payload: ExportSummarySchema },
 } as const;
 
 export type Contract = typeof contract;
@@ -151,3 +156,10 @@ export type Handlers = {
 
 export const channelKeys = Object.keys(contract) as ChannelKey[];
 export const eventKeys = Object.keys(events) as EventKey[];
+
+// channels.ts and the contract must list the same keys, in both directions.
+type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never] ? true : never;
+const channelsMatch: SameKeys<typeof channelNames, Contract> = true;
+const eventsMatch: SameKeys<typeof eventNames, typeof events> = true;
+void channelsMatch;
+void eventsMatch;

@@ -5,13 +5,27 @@ import { AppErrorSchema } from './errors';
 // ---------------------------------------------------------------------------
 // Tenant / connection
 
+/** Loopback hosts where plain http is allowed: the simulator and the e2e tests. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** https for any host; http only on loopback, so the app secret never crosses a network in clear text. */
+function isAllowedBaseUrl(raw: string): boolean {
+  if (!/^https?:\/\/[^\s]+$/i.test(raw)) return false;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password) return false;
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname.toLowerCase());
+}
+
 export const BaseUrlSchema = z.union([
   z.literal('feishu'),
   z.literal('lark'),
-  z
-    .string()
-    .max(300)
-    .regex(/^https?:\/\/[^\s]+$/i, 'must be an http(s) URL'),
+  z.string().max(300).refine(isAllowedBaseUrl, 'must be an https URL (http only for 127.0.0.1, localhost or [::1])'),
 ]);
 export type BaseUrl = z.infer<typeof BaseUrlSchema>;
 
@@ -219,18 +233,40 @@ export const MANIFEST_COLUMNS: (keyof ManifestRow)[] = [
 // ---------------------------------------------------------------------------
 // Settings (non-secret; electron-store in the app)
 
-export const SettingsSchema = z.object({
-  language: z.enum(['system', 'zh-CN', 'en-US']).default('system'),
-  theme: z.enum(['system', 'light', 'dark']).default('system'),
+// Each setting's schema without its default: the patch must not fill in what the admin did not send.
+const settingFields = {
+  language: z.enum(['system', 'zh-CN', 'en-US']),
+  theme: z.enum(['system', 'light', 'dark']),
   /** Display only; the real path stays in main. */
-  lastFolder: z.string().nullable().default(null),
-  template: z.string().min(1).max(200).default(DEFAULT_TEMPLATE),
-  subfolders: z.enum(SUBFOLDER_MODES).default('none'),
-  zip: z.boolean().default(false),
-  cacheMaxMB: z.number().int().min(50).max(20_000).default(500),
+  lastFolder: z.string().nullable(),
+  template: z.string().min(1).max(200),
+  subfolders: z.enum(SUBFOLDER_MODES),
+  zip: z.boolean(),
+  cacheMaxMB: z.number().int().min(50).max(20_000),
+};
+
+export const SettingsSchema = z.object({
+  language: settingFields.language.default('system'),
+  theme: settingFields.theme.default('system'),
+  /** Display only; the real path stays in main. */
+  lastFolder: settingFields.lastFolder.default(null),
+  template: settingFields.template.default(DEFAULT_TEMPLATE),
+  subfolders: settingFields.subfolders.default('none'),
+  zip: settingFields.zip.default(false),
+  cacheMaxMB: settingFields.cacheMaxMB.default(500),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
-export const SettingsPatchSchema = SettingsSchema.omit({ lastFolder: true }).partial();
+/** A partial change from the renderer: only the fields sent, no defaults (lastFolder is set by main only). */
+export const SettingsPatchSchema = z
+  .strictObject({
+    language: settingFields.language,
+    theme: settingFields.theme,
+    template: settingFields.template,
+    subfolders: settingFields.subfolders,
+    zip: settingFields.zip,
+    cacheMaxMB: settingFields.cacheMaxMB,
+  })
+  .partial();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 export const CacheInfoSchema = z.object({

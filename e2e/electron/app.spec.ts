@@ -33,6 +33,12 @@ const built = existsSync(join(root, 'dist-electron', 'main.js')) && existsSync(j
 
 test.skip(!binary, 'The Electron binary is not installed (node_modules/electron has no dist/): it cannot be downloaded on this machine. Run where Electron is present.');
 test.skip(Boolean(binary) && !built, 'The app is not built: run `npm run build` first (dist/ and dist-electron/).');
+// Electron needs a display server on Linux; on a headless machine run under Xvfb (`xvfb-run npm run test:electron`).
+const headlessLinux = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+test.skip(
+  Boolean(binary) && built && headlessLinux,
+  'No display on this Linux machine (DISPLAY and WAYLAND_DISPLAY are unset): run under Xvfb, e.g. `xvfb-run -a npm run test:electron`.',
+);
 
 let sim: Simulator;
 let app: ElectronApplication;
@@ -47,7 +53,9 @@ test.beforeAll(async () => {
   app = await electron.launch({
     executablePath: binary!,
     // The project folder: its package.json points at dist-electron/main.js and app.getAppPath() at dist/.
-    args: [root, '--no-sandbox'],
+    // --no-sandbox only on Linux, where CI containers lack the user namespaces Chromium's sandbox
+    // needs; macOS and Windows keep the sandbox.
+    args: process.platform === 'linux' ? [root, '--no-sandbox'] : [root],
     env: { ...process.env, FACE_ADMIN_USER_DATA: userData, FACE_ADMIN_QUIET: '1' } as Record<string, string>,
   });
   page = await app.firstWindow();

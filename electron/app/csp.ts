@@ -16,8 +16,10 @@ export function buildCsp(opts: CspOptions = {}): string {
     ['script-src', dev ? `'self' ${dev} 'unsafe-inline'` : "'self'"],
     // antd (cssinjs) writes <style> elements at run time.
     ['style-src', dev ? `'self' ${dev} 'unsafe-inline'` : "'self' 'unsafe-inline'"],
-    ['img-src', dev ? `'self' ${dev} blob: data:` : "'self' blob: data:"],
-    ['font-src', dev ? `'self' ${dev} data:` : "'self' data:"],
+    // Photos are blob: URLs. No data: (issue 3): the built antd CSS needs none for fonts, and the
+    // only data: image in the bundle is the placeholder of antd's <Image placeholder>, unused here.
+    ['img-src', dev ? `'self' ${dev} blob: data:` : "'self' blob:"],
+    ['font-src', dev ? `'self' ${dev} data:` : "'self'"],
     ['connect-src', dev ? `'self' ${dev} ${ws}` : opts.connect === 'self' ? "'self'" : "'none'"],
     ['base-uri', "'none'"],
     ['form-action', "'none'"],

@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Result } from '../../shared/errors';
 import type { EventKey, ResponseOf } from '../../shared/ipc';
@@ -222,6 +222,19 @@ describe('handlers over the simulated tenant', () => {
 
     const saved = data(await r.call<{ path: string }>('photoSave', { userId: first.userId }));
     expect(readFileSync(saved.path).equals(Buffer.from(photo.bytes))).toBe(true);
+    const choose = vi.mocked(r.host.chooseSavePath);
+    expect(choose.mock.calls.at(-1)![0]).toMatch(/\.(jpg|png|gif|webp|bmp)$/);
+    // The admin removed the extension in the dialog and "<name>.jpg" exists: never overwrite it unasked.
+    const ext = extname(saved.path);
+    choose.mockResolvedValueOnce(saved.path.slice(0, -ext.length));
+    writeFileSync(saved.path, 'keep me');
+    const bare = data(await r.call<{ path: string }>('photoSave', { userId: first.userId }));
+    expect(bare.path).toBe(saved.path.slice(0, -ext.length));
+    expect(readFileSync(saved.path, 'utf8')).toBe('keep me');
+    // Removed and no such file: the extension is added back.
+    rmSync(saved.path);
+    choose.mockResolvedValueOnce(saved.path.slice(0, -ext.length));
+    expect(data(await r.call<{ path: string }>('photoSave', { userId: first.userId })).path).toBe(saved.path);
 
     expect(await r.call('exportStart', { selection: { kind: 'ids', userIds: [first.userId] }, options: {} })).toMatchObject({
       ok: false,

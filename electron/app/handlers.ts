@@ -41,6 +41,13 @@ export async function ensureWritableFolder(folder: string): Promise<void> {
   }
 }
 
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
 const EXT_BY_MIME: Record<Photo['mime'], string> = {
   'image/jpeg': '.jpg',
   'image/png': '.png',
@@ -396,9 +403,14 @@ export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandle
       if (!row.face.enrolled || !row.face.faceKey) throw appError('feishu.not_found', 'This employee has no face photo');
       const photo = await core.photos.get(row.face.faceKey);
       const base = sanitizeFilename(`${row.name || row.userId}_${row.employeeNo || row.userId}`) || row.userId;
-      const path = await host.chooseSavePath(`${base}${EXT_BY_MIME[photo.mime]}`);
+      const ext = EXT_BY_MIME[photo.mime];
+      // The extension is in the dialog's name and filter, so the dialog's own overwrite prompt
+      // covered the exact path it returns: write that path. Only when the admin deleted the
+      // extension do we add it back, and then never over an existing file.
+      const path = await host.chooseSavePath(`${base}${ext}`);
       if (!path) return null;
-      const target = extname(path) ? path : `${path}${EXT_BY_MIME[photo.mime]}`;
+      let target = path;
+      if (!extname(path) && !(await exists(`${path}${ext}`))) target = `${path}${ext}`;
       try {
         await mkdir(dirname(target), { recursive: true });
         await atomicWrite(target, photo.bytes);

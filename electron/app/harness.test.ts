@@ -24,6 +24,7 @@ beforeAll(async () => {
     exportDir: join(root, 'exports'),
     cacheDir: join(root, 'cache'),
     simulator: { seed: 2, employees: 25, rateLimitPerSecond: 5000 },
+    testEndpoints: true,
     log: createLogger({ sink: () => {} }),
   });
 });
@@ -42,11 +43,11 @@ async function call<T>(key: string, req?: unknown, headers: Record<string, strin
   return fromWire(await res.text()) as Result<T>;
 }
 
-/** GET with the path sent verbatim (fetch would normalise `..` away). */
-function rawGet(path: string): Promise<{ status: number; body: string }> {
-  const url = new URL(h.url);
+/** A request with the path and headers sent verbatim (fetch would normalise `..` away and forbids Host). */
+function rawGet(path: string, headers: Record<string, string> = {}, method = 'GET', base = h.url): Promise<{ status: number; body: string }> {
+  const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, method: 'GET' }, (res) => {
+    const req = request({ host: url.hostname, port: url.port, path, method, headers }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -131,5 +132,33 @@ describe('browser harness', () => {
     });
     expect((await fetch(`${h.url}/__test/sim`, { method: 'POST', body: JSON.stringify({ nope: 1 }) })).status).toBe(400);
     await fetch(`${h.url}/__test/sim`, { method: 'POST', body: JSON.stringify({ badSecret: false, failingFaceKeys: [] }) });
+  });
+
+  it('refuses a foreign Host (DNS rebinding) and a foreign Origin on every route', async () => {
+    const port = new URL(h.url).port;
+    expect((await rawGet('/', { host: `localhost:${port}` })).status).toBe(200);
+    for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1:1`]) {
+      expect((await rawGet('/', { host })).status, host).toBe(403);
+      expect((await rawGet(`${WIRE.call}/settingsGet`, { host }, 'POST')).status, host).toBe(403);
+      expect((await rawGet(WIRE.events, { host })).status, host).toBe(403);
+    }
+    for (const origin of ['https://evil.example', 'null', `http://127.0.0.1:${Number(port) + 1}`]) {
+      expect((await rawGet(`${WIRE.call}/settingsGet`, { origin }, 'POST')).status, origin).toBe(403);
+      expect((await rawGet(WIRE.events, { origin })).status, origin).toBe(403);
+      expect((await rawGet('/__test/info', { origin })).status, origin).toBe(403);
+    }
+    expect(await call('settingsGet', undefined, { origin: h.url })).toMatchObject({ ok: true });
+  });
+
+  it('serves /__test only when asked to, so dev:browser does not hand out the simulator secret', async () => {
+    const plain = await startHarness({ exportDir: join(root, 'exports2'), cacheDir: join(root, 'cache2'), simulator: { seed: 3, employees: 5 }, log: createLogger({ sink: () => {} }) });
+    try {
+      const info = await rawGet('/__test/info', {}, 'GET', plain.url);
+      expect(info.status).not.toBe(200);
+      expect(info.body).not.toContain(plain.sim.appSecret);
+      expect((await rawGet('/__test/sim', {}, 'POST', plain.url)).status).not.toBe(200);
+    } finally {
+      await plain.close();
+    }
   });
 });

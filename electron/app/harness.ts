@@ -19,7 +19,7 @@ import { createDispatch } from './dispatch';
 import { createHandlers } from './handlers';
 import type { AppHost, EncryptionState, StoredCredentials, Vault } from './host';
 import { type Logger, createLogger } from './redact';
-import { mimeFor, resolveInside } from './static';
+import { mimeFor, resolveFileInside, resolveInside } from './static';
 
 export interface HarnessOptions {
   port?: number;
@@ -36,6 +36,11 @@ export interface HarnessOptions {
    * else: persisted:false, so tests can see the "kept for this run only" state.
    */
   encryption?: EncryptionState;
+  /**
+   * Mount /__test/* (simulator switches, and the simulator's credentials): tests and e2e fixtures
+   * only. Off by default, so `npm run dev:browser` exposes neither.
+   */
+  testEndpoints?: boolean;
   log?: Logger;
 }
 
@@ -163,14 +168,22 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const dispatch = createDispatch(handlers, { log });
 
   let origin = '';
+  /** Host headers we answer: anything else is DNS rebinding (a foreign name resolving to loopback). */
+  let allowedHosts = new Set<string>();
+  let allowedOrigins = new Set<string>();
+
+  /**
+   * Only our own page may talk to us. The Host must be our loopback address (DNS rebinding), and
+   * an Origin, when sent (every cross-origin request, and every POST from a page), must be ours.
+   */
+  function isOwnRequest(req: IncomingMessage): boolean {
+    const hostHeader = req.headers.host?.toLowerCase();
+    if (!hostHeader || !allowedHosts.has(hostHeader)) return false;
+    const from = req.headers.origin;
+    return from === undefined || allowedOrigins.has(from.toLowerCase());
+  }
 
   async function handleCall(req: IncomingMessage, res: ServerResponse, key: string): Promise<void> {
-    // Only our own page may call: a browser sends Origin on cross-site POSTs.
-    const from = req.headers.origin;
-    if (from !== undefined && from !== origin) {
-      send(res, 403, toWire({ ok: false, error: { code: 'ipc.forbidden', message: 'Forbidden' } }));
-      return;
-    }
     let request: unknown;
     try {
       const body = await readBody(req);
@@ -196,11 +209,11 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       send(res, 404, 'No renderer build', 'text/plain; charset=utf-8');
       return;
     }
-    let file = resolveInside(opts.distDir, path);
+    let file = await resolveFileInside(opts.distDir, path);
     let s = file ? await stat(file).catch(() => null) : null;
     // Client-side routes (no file extension) get the app shell.
-    if ((!s || !s.isFile()) && file && !/\.[a-z0-9]+$/i.test(path)) {
-      file = resolveInside(opts.distDir, '/index.html');
+    if ((!s || !s.isFile()) && resolveInside(opts.distDir, path) && !/\.[a-z0-9]+$/i.test(path)) {
+      file = await resolveFileInside(opts.distDir, '/index.html');
       s = file ? await stat(file).catch(() => null) : null;
     }
     if (!file || !s || !s.isFile()) {
@@ -241,6 +254,10 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   }
 
   const server = createServer((req, res) => {
+    if (!isOwnRequest(req)) {
+      send(res, 403, toWire({ ok: false, error: { code: 'ipc.forbidden', message: 'Forbidden' } }));
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
     let work: Promise<void>;
@@ -249,7 +266,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     } else if (path === WIRE.events && req.method === 'GET') {
       handleEvents(req, res);
       return;
-    } else if (path.startsWith('/__test/')) {
+    } else if (opts.testEndpoints && path.startsWith('/__test/')) {
       work = handleTest(req, res, path);
     } else if (req.method === 'GET' || req.method === 'HEAD') {
       work = handleStatic(req, res, path);
@@ -269,6 +286,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolvePort((server.address() as AddressInfo).port));
   });
   origin = `http://127.0.0.1:${port}`;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
 
   let closing: Promise<void> | null = null;
   return {

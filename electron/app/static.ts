@@ -1,4 +1,5 @@
 // Serving the built renderer: URL path → file inside the dist folder, never outside it.
+import { realpath } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 
 /**
@@ -14,11 +15,32 @@ export function resolveInside(root: string, urlPath: string): string | null {
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return null;
   const parts = decoded.split('/').filter((p) => p !== '' && p !== '.');
-  if (parts.some((p) => p === '..' || /^[a-zA-Z]:/.test(p))) return null;
+  // Windows drops a trailing dot or space ("index.html." opens index.html), and such aliases can
+  // slip past extension checks: no legitimate asset name ends with either.
+  if (parts.some((p) => p === '..' || /^[a-zA-Z]:/.test(p) || /[. ]$/.test(p))) return null;
   const base = resolve(root);
   const full = resolve(base, ...(parts.length ? parts : ['index.html']));
   if (full !== base && !full.startsWith(base + sep)) return null;
   return full;
+}
+
+function isInside(base: string, full: string): boolean {
+  return full === base || full.startsWith(base.endsWith(sep) ? base : base + sep);
+}
+
+/**
+ * resolveInside, then the same check on the real paths: a symlink (or junction) inside root that
+ * points outside it is refused. null when the file does not exist or is outside root.
+ */
+export async function resolveFileInside(root: string, urlPath: string): Promise<string | null> {
+  const full = resolveInside(root, urlPath);
+  if (!full) return null;
+  try {
+    const [realRoot, realFile] = await Promise.all([realpath(root), realpath(full)]);
+    return isInside(realRoot, realFile) ? full : null;
+  } catch {
+    return null;
+  }
 }
 
 const MIME: Record<string, string> = {

@@ -2,9 +2,9 @@
 // and the host (vault, settings, dialogs, proxy, demo tenant) the application layer runs on.
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, protocol, safeStorage, screen, session, shell } from 'electron';
 import Store from 'electron-store';
 import { appError } from '../../shared/errors';
 import { events } from '../../shared/ipc';
@@ -17,17 +17,31 @@ import { registerIpc } from './ipc';
 import { createFileLogger } from './log-file';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol';
 import { dispatcherForSystemProxy } from './proxy';
-import { APP_ENTRY, WEB_PREFERENCES, appCsp, isAllowedExternalUrl, isOwnUrl, lockDownContents, refusePermissions } from './security';
-import { createSettings } from './settings';
+import {
+  APP_ENTRY,
+  WEB_PREFERENCES,
+  appCsp,
+  isAllowedExternalUrl,
+  isOwnUrl,
+  lockDownContents,
+  refuseDownloads,
+  refusePermissions,
+} from './security';
+import { createSettings, onScreenBounds } from './settings';
 import { createVault } from './vault';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const devServerUrl = process.env.VITE_DEV_SERVER_URL || null;
+// Development and test switches: a packaged app ignores them, so an environment variable can
+// neither point the window at another origin nor move the profile (and its vault).
+const devServerUrl = (!app.isPackaged && process.env.VITE_DEV_SERVER_URL) || null;
 
 // Tests point userData at a temp folder so they never touch a real profile.
-if (process.env.FACE_ADMIN_USER_DATA) app.setPath('userData', resolve(process.env.FACE_ADMIN_USER_DATA));
+if (!app.isPackaged && process.env.FACE_ADMIN_USER_DATA) app.setPath('userData', resolve(process.env.FACE_ADMIN_USER_DATA));
 
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+/** The channel electron-store 11 listens on for renderer-side stores (node_modules/electron-store/index.js). */
+export const ELECTRON_STORE_CHANNEL = 'electron-store-get-data';
 
 let mainWindow: BrowserWindow | null = null;
 
@@ -39,10 +53,19 @@ if (!app.requestSingleInstanceLock()) {
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
   });
-  app.whenReady().then(start, (e: unknown) => {
-    process.stderr.write(`startup failed: ${e instanceof Error ? e.message : String(e)}\n`);
-    app.exit(1);
-  });
+  // .catch after .then: a failure inside start() must end the app too, not leave it windowless.
+  app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => {
+      const message = e instanceof Error ? e.message : String(e);
+      process.stderr.write(`startup failed: ${message}\n`);
+      try {
+        dialog.showErrorBox('Face Photo Admin could not start', message);
+      } finally {
+        app.exit(1);
+      }
+    });
 }
 
 async function writable(folder: string): Promise<boolean> {
@@ -60,7 +83,12 @@ async function start(): Promise<void> {
   const log = createFileLogger(join(userData, 'logs'));
   log.info('starting', { version: app.getVersion(), platform: process.platform, dev: Boolean(devServerUrl) });
 
-  process.on('uncaughtException', (e) => log.error('uncaught exception', { error: e.message }));
+  // After an uncaught exception the process state is unknown (an export half-written, the vault
+  // mid-update): log it and exit rather than keep running.
+  process.on('uncaughtException', (e) => {
+    log.error('uncaught exception', { error: e.message });
+    app.exit(1);
+  });
   process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: e instanceof Error ? e.message : String(e) }));
   app.on('render-process-gone', (_e, _wc, details) => log.error('renderer gone', { reason: details.reason, exitCode: details.exitCode }));
   app.on('child-process-gone', (_e, details) =>
@@ -71,10 +99,21 @@ async function start(): Promise<void> {
   );
 
   refusePermissions(session.defaultSession);
+  refuseDownloads(session.defaultSession, (what) => log.warn('blocked', { what }));
   const csp = appCsp(devServerUrl);
   registerAppProtocol(protocol, join(app.getAppPath(), 'dist'), csp);
+  if (devServerUrl) {
+    // The dev server sends no CSP of its own: add the (relaxed) dev policy to its responses.
+    session.defaultSession.webRequest.onHeadersReceived({ urls: [`${new URL(devServerUrl).origin}/*`] }, (details, callback) => {
+      const headers = Object.fromEntries(Object.entries(details.responseHeaders ?? {}).filter(([k]) => k.toLowerCase() !== 'content-security-policy'));
+      callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [csp] } });
+    });
+  }
 
   const settingsStore = new Store<Record<string, unknown>>({ name: 'settings' });
+  // electron-store registers an unchecked ipcMain.on('electron-store-get-data') for renderer-side
+  // stores; we have none, and ipc.ts must stay the only thing listening on ipcMain.
+  ipcMain.removeAllListeners(ELECTRON_STORE_CHANNEL);
   const settings = createSettings(settingsStore);
   const vault = await createVault({ safeStorage, file: join(userData, 'credentials.json'), platform: process.platform, log });
   let sim: Simulator | null = null;
@@ -98,7 +137,13 @@ async function start(): Promise<void> {
     },
     async chooseSavePath(defaultName) {
       const dir = settings.get().lastFolder ?? app.getPath('downloads');
-      const opts: Electron.SaveDialogOptions = { defaultPath: join(dir, defaultName) };
+      // The extension goes in the name and the filter, so the dialog's overwrite prompt sees the real file name.
+      const ext = extname(defaultName).slice(1);
+      const opts: Electron.SaveDialogOptions = {
+        defaultPath: join(dir, defaultName),
+        ...(ext ? { filters: [{ name: `${ext.toUpperCase()} image`, extensions: [ext] }] } : {}),
+        properties: ['showOverwriteConfirmation', 'createDirectory'],
+      };
       const res = mainWindow ? await dialog.showSaveDialog(mainWindow, opts) : await dialog.showSaveDialog(opts);
       return res.canceled || !res.filePath ? null : res.filePath;
     },
@@ -107,11 +152,14 @@ async function start(): Promise<void> {
     },
     async openPath(path) {
       const error = await shell.openPath(path);
-      if (error) throw appError('fs.not_writable', 'The file could not be opened', { detail: path });
+      // Not a permissions problem: the OS has no app for the file, or refused to start it.
+      if (error) throw appError('internal', 'The file could not be opened with its default app', { detail: path });
     },
     async openExternal(url) {
-      if (!isAllowedExternalUrl(url)) throw appError('input.invalid', 'This link is not allowed', { detail: 'url' });
-      await shell.openExternal(url);
+      const allowed = isAllowedExternalUrl(url);
+      if (!allowed) throw appError('input.invalid', 'This link is not allowed', { detail: 'url' });
+      // The normalised href that was checked, never the raw string.
+      await shell.openExternal(allowed.href);
     },
     emit(event, payload) {
       if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(events[event].name, payload);
@@ -122,7 +170,7 @@ async function start(): Promise<void> {
       sim ??= await startSimulator({});
       return { url: sim.url, appId: sim.appId, appSecret: sim.appSecret };
     },
-    dispatcher: (baseUrl) => dispatcherForSystemProxy((u) => session.defaultSession.resolveProxy(u), baseUrl),
+    dispatcher: (baseUrl) => dispatcherForSystemProxy((u) => session.defaultSession.resolveProxy(u), baseUrl, log),
     appInfo: { version: app.getVersion(), platform: process.platform, systemLocale: app.getSystemLocale() || app.getLocale(), harness: false },
     log,
   };
@@ -154,7 +202,8 @@ async function start(): Promise<void> {
 }
 
 function createWindow(settings: ReturnType<typeof createSettings>, log: AppHost['log']): void {
-  const bounds = settings.windowBounds();
+  // A position on a monitor that is no longer attached would open the window off screen.
+  const bounds = onScreenBounds(settings.windowBounds(), screen.getAllDisplays());
   const win = new BrowserWindow({
     ...(bounds.x !== undefined && bounds.y !== undefined ? { x: bounds.x, y: bounds.y } : {}),
     width: bounds.width,
@@ -167,8 +216,11 @@ function createWindow(settings: ReturnType<typeof createSettings>, log: AppHost[
     webPreferences: { ...WEB_PREFERENCES, preload: join(here, 'preload.cjs') },
   });
   mainWindow = win;
-  if (bounds.maximized) win.maximize();
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    // Maximising before the first paint shows an empty frame on some platforms.
+    if (bounds.maximized) win.maximize();
+    win.show();
+  });
   const remember = () => {
     if (win.isDestroyed()) return;
     settings.setWindowBounds({ ...win.getNormalBounds(), maximized: win.isMaximized() });

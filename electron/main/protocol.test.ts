@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -14,6 +14,7 @@ mkdirSync(join(dist, 'assets'), { recursive: true });
 writeFileSync(join(dist, 'index.html'), '<!doctype html><title>app</title>');
 writeFileSync(join(dist, 'assets', 'app.js'), 'console.log(1)');
 writeFileSync(join(root, 'secret.txt'), 'outside');
+symlinkSync(join(root, 'secret.txt'), join(dist, 'assets', 'link.js'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('app:// protocol', () => {
@@ -53,6 +54,14 @@ describe('app:// protocol', () => {
     expect(resolveInside(dist, '/%2e%2e/secret.txt')).toBeNull();
     expect(resolveInside(dist, '/C:/Windows/win.ini')).toBeNull();
     expect(resolveInside(dist, '/%E0%A4%A')).toBeNull();
+    // Windows ignores a trailing dot or space: "index.html." would alias index.html.
+    for (const p of ['/index.html.', '/index.html%20', '/assets./app.js', '/assets%20/app.js']) expect(resolveInside(dist, p), p).toBeNull();
+  });
+
+  it('refuses a symlink inside dist that points outside it', async () => {
+    const res = await serveAppRequest(dist, 'app://face-admin/assets/link.js', csp);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain('outside');
   });
 
   it('registers the handler on the app scheme', async () => {

@@ -1,7 +1,7 @@
 // The built renderer, served from app://face-admin/ with the production CSP on every response.
 import { readFile, stat } from 'node:fs/promises';
 import type { Protocol } from 'electron';
-import { mimeFor, resolveInside } from '../app/static';
+import { mimeFor, resolveFileInside } from '../app/static';
 import { APP_HOST, APP_SCHEME } from './security';
 
 /** Privileges for app:// (must be registered before the app is ready). */
@@ -20,7 +20,7 @@ export async function serveAppRequest(distDir: string, requestUrl: string, csp: 
     return new Response('Bad request', { status: 400, headers });
   }
   if (url.host !== APP_HOST) return new Response('Not found', { status: 404, headers });
-  const file = resolveInside(distDir, url.pathname);
+  const file = await resolveFileInside(distDir, url.pathname);
   if (!file) return new Response('Not found', { status: 404, headers });
   try {
     const s = await stat(file);

@@ -14,6 +14,20 @@ describe('system proxy', () => {
     expect(proxyUrlFromRule('SOCKS5 socks:1080')).toBeNull();
   });
 
+  it('lets the first entry win: DIRECT before a proxy means direct', () => {
+    expect(proxyUrlFromRule('DIRECT; PROXY corp:8080')).toBeNull();
+    expect(proxyUrlFromRule(' direct ;PROXY corp:8080')).toBeNull();
+  });
+
+  it('reports a SOCKS-only rule so it can be logged', async () => {
+    const socksOnly = vi.fn();
+    expect(proxyUrlFromRule('SOCKS5 socks:1080; SOCKS socks:1081', socksOnly)).toBeNull();
+    expect(socksOnly).toHaveBeenCalledTimes(1);
+    const log = { warn: vi.fn() };
+    expect(await dispatcherForSystemProxy(async () => 'SOCKS5 s:1080', 'https://open.feishu.cn', log)).toBeUndefined();
+    expect(log.warn).toHaveBeenCalledWith(expect.stringContaining('SOCKS'));
+  });
+
   it('builds a proxy dispatcher only when a proxy is configured', async () => {
     expect(await dispatcherForSystemProxy(async () => 'DIRECT', 'https://open.feishu.cn')).toBeUndefined();
     const d = await dispatcherForSystemProxy(async () => 'PROXY 127.0.0.1:3128', 'https://open.feishu.cn');

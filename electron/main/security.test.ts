@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { APP_ENTRY, WEB_PREFERENCES, appCsp, isAllowedExternalUrl, isOwnUrl, lockDownContents, refusePermissions } from './security';
+import { APP_ENTRY, WEB_PREFERENCES, appCsp, isAllowedExternalUrl, isOwnUrl, lockDownContents, refuseDownloads, refusePermissions } from './security';
 
 vi.mock('electron', () => ({}));
 
@@ -20,7 +20,7 @@ describe('window lock-down', () => {
 
   it('pins the production CSP: no network, no inline script', () => {
     expect(appCsp()).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; font-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob:; font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
   });
 
@@ -39,7 +39,7 @@ describe('window lock-down', () => {
       'https://open.larkoffice.com/document/x',
       'https://www.feishu.cn/hc/zh-CN/articles/123',
     ]) {
-      expect(isAllowedExternalUrl(ok), ok).toBe(true);
+      expect(isAllowedExternalUrl(ok)?.href, ok).toBe(new URL(ok).href);
     }
     for (const bad of [
       'http://open.feishu.cn/app',
@@ -54,8 +54,25 @@ describe('window lock-down', () => {
       'not a url',
       'smb://open.feishu.cn/share',
     ]) {
-      expect(isAllowedExternalUrl(bad), bad).toBe(false);
+      expect(isAllowedExternalUrl(bad), bad).toBeNull();
     }
+  });
+
+  it('returns the normalised URL, so the OS never sees the raw string that was checked', () => {
+    // WHATWG reads the backslash as a path separator (host open.feishu.cn); other parsers may read evil.com.
+    const url = isAllowedExternalUrl('https://open.feishu.cn\\@evil.com/');
+    expect(url?.href).toBe('https://open.feishu.cn/@evil.com/');
+    expect(isAllowedExternalUrl('https://OPEN.feishu.cn:443/app')?.href).toBe('https://open.feishu.cn/app');
+  });
+
+  it('cancels every download', () => {
+    let handler: ((e: { preventDefault(): void }) => void) | undefined;
+    const blocked: string[] = [];
+    refuseDownloads({ on: (name: string, fn: typeof handler) => name === 'will-download' && (handler = fn) } as never, (w) => blocked.push(w));
+    const event = { preventDefault: vi.fn() };
+    handler!(event);
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(blocked).toEqual(['download']);
   });
 
   it('recognises only our own origin (and the dev server in dev)', () => {

@@ -41,18 +41,23 @@ const GENERAL_SITE_PATHS: Record<string, readonly string[]> = {
   'larksuite.com': ['/hc/'],
 };
 
-export function isAllowedExternalUrl(raw: string): boolean {
+/**
+ * The normalised URL when it may be opened in the system browser, else null. Callers must pass
+ * the returned `href` to the OS, never the raw string: the check ran on the parsed URL, and a raw
+ * string such as `https://open.feishu.cn\\@evil.com/` can be read differently by another parser.
+ */
+export function isAllowedExternalUrl(raw: string): URL | null {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return false;
+    return null;
   }
-  if (url.protocol !== 'https:' || url.username || url.password || (url.port && url.port !== '443')) return false;
+  if (url.protocol !== 'https:' || url.username || url.password || (url.port && url.port !== '443')) return null;
   const host = url.hostname.toLowerCase();
-  if (!EXTERNAL_HOSTS.includes(host)) return false;
+  if (!EXTERNAL_HOSTS.includes(host)) return null;
   const prefixes = GENERAL_SITE_PATHS[host];
-  return !prefixes || prefixes.some((p) => url.pathname.startsWith(p));
+  return !prefixes || prefixes.some((p) => url.pathname.startsWith(p)) ? url : null;
 }
 
 /** true for URLs our window may show: the app:// origin, or the dev server in development. */
@@ -95,6 +100,14 @@ export function lockDownContents(contents: WebContents, opts: { devServerUrl?: s
   contents.on('will-attach-webview', (event) => {
     event.preventDefault();
     opts.onBlocked?.('webview');
+  });
+}
+
+/** The app never downloads through Chromium (exports are written by main): cancel every download. */
+export function refuseDownloads(session: Pick<Session, 'on'>, onBlocked?: (what: string) => void): void {
+  session.on('will-download', (event) => {
+    event.preventDefault();
+    onBlocked?.('download');
   });
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SettingsSchema } from '../../shared/model';
-import { DEFAULT_WINDOW_BOUNDS, SETTINGS_VERSION, createSettings } from './settings';
+import { DEFAULT_WINDOW_BOUNDS, SETTINGS_VERSION, createSettings, onScreenBounds } from './settings';
 
 const paths = vi.hoisted(() => ({ userData: '' }));
 vi.mock('electron', () => {
@@ -53,5 +53,22 @@ describe('settings', () => {
     const again = open();
     expect(again.get()).toMatchObject({ language: 'en-US', zip: true, cacheMaxMB: 800, lastFolder: '/home/hr/exports' });
     expect(again.windowBounds()).toEqual({ x: 10, y: 20, width: 1400, height: 900, maximized: true });
+  });
+
+  it('leaves a store written by a newer version untouched', () => {
+    const newer = { schemaVersion: SETTINGS_VERSION + 1, language: 'en-US', futureField: { a: 1 }, windowBounds: { width: 1000, height: 700 } };
+    writeFileSync(join(paths.userData, 'settings.json'), JSON.stringify(newer));
+    const s = open();
+    expect(s.get()).toMatchObject({ language: 'en-US' });
+    expect(JSON.parse(readFileSync(join(paths.userData, 'settings.json'), 'utf8'))).toEqual(newer);
+  });
+
+  it('drops a saved window position that is on no current display', () => {
+    const displays = [{ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }];
+    const onMain = { x: 100, y: 50, width: 1280, height: 820, maximized: false };
+    expect(onScreenBounds(onMain, displays)).toEqual(onMain);
+    expect(onScreenBounds({ ...onMain, x: 2500 }, displays)).toEqual({ width: 1280, height: 820, maximized: false });
+    expect(onScreenBounds({ ...onMain, y: -500 }, displays)).toEqual({ width: 1280, height: 820, maximized: false });
+    expect(onScreenBounds({ ...onMain, x: 2500 }, [...displays, { workArea: { x: 1920, y: 0, width: 1920, height: 1080 } }])).toMatchObject({ x: 2500 });
   });
 });

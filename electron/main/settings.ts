@@ -64,9 +64,34 @@ export interface AppSettings extends SettingsHost {
   setWindowBounds(b: WindowBounds): void;
 }
 
+/** A display's usable area, as Electron's screen.getAllDisplays() reports it. */
+export interface DisplayArea {
+  workArea: { x: number; y: number; width: number; height: number };
+}
+
+/**
+ * The saved bounds, without x/y when the window would not be reachable on any current display
+ * (a monitor was unplugged): then the OS centres it. Reachable = its top 40 px strip (the title
+ * bar) overlaps a display by at least 100 × 40 px.
+ */
+export function onScreenBounds(bounds: WindowBounds, displays: readonly DisplayArea[]): WindowBounds {
+  if (bounds.x === undefined || bounds.y === undefined) return bounds;
+  const { x, y, width } = bounds;
+  const visible = displays.some(({ workArea: a }) => {
+    const w = Math.min(x + width, a.x + a.width) - Math.max(x, a.x);
+    const h = Math.min(y + 40, a.y + a.height) - Math.max(y, a.y);
+    return w >= 100 && h >= 40;
+  });
+  if (visible) return bounds;
+  const { x: _x, y: _y, ...rest } = bounds;
+  return rest;
+}
+
 export function createSettings(store: KeyValueStore): AppSettings {
   let raw: Raw = { ...store.store };
   let version = typeof raw.schemaVersion === 'number' ? raw.schemaVersion : 1;
+  // Written by a newer release: read what we understand, but never rewrite (downgrade) it.
+  const fromNewerVersion = version > SETTINGS_VERSION;
   for (let v = version + 1; v <= SETTINGS_VERSION; v++) {
     const step = MIGRATIONS[v];
     if (step) raw = step(raw);
@@ -74,19 +99,25 @@ export function createSettings(store: KeyValueStore): AppSettings {
   }
   let current = sanitize(raw);
   let bounds = sanitizeBounds(raw.windowBounds);
-  // Write back the migrated, clean shape.
-  for (const key of Object.keys(store.store)) {
-    if (!(key in current) && key !== 'windowBounds' && key !== 'schemaVersion') store.delete(key);
+  if (!fromNewerVersion) {
+    // Write back the migrated, clean shape.
+    for (const key of Object.keys(store.store)) {
+      if (!(key in current) && key !== 'windowBounds' && key !== 'schemaVersion') store.delete(key);
+    }
+    for (const [k, v] of Object.entries(current)) store.set(k, v);
+    store.set('windowBounds', bounds);
+    store.set('schemaVersion', SETTINGS_VERSION);
   }
-  for (const [k, v] of Object.entries(current)) store.set(k, v);
-  store.set('windowBounds', bounds);
-  store.set('schemaVersion', SETTINGS_VERSION);
 
   return {
     get: () => current,
     patch(p: SettingsPatch) {
-      current = sanitize({ ...current, ...p });
-      for (const [k, v] of Object.entries(current)) store.set(k, v);
+      const next = sanitize({ ...current, ...p });
+      // Only what changed: a patch never rewrites fields the admin did not touch.
+      for (const [k, v] of Object.entries(next)) {
+        if (v !== current[k as keyof Settings]) store.set(k, v);
+      }
+      current = next;
       return current;
     },
     setLastFolder(path) {

@@ -57,6 +57,23 @@ describe('credential vault', () => {
     expect(await nextRun.get()).toBeNull();
   });
 
+  it('reads the Linux backend only after the async init, and treats an unknown backend like basic_text', async () => {
+    // Before init, Electron reports 'unknown'; the real backend appears once isAsyncEncryptionAvailable resolved.
+    let ready = false;
+    const ss = fakeSafeStorage();
+    ss.isAsyncEncryptionAvailable.mockImplementation(async () => ((ready = true), true));
+    ss.getSelectedStorageBackend.mockImplementation(() => (ready ? 'kwallet6' : 'unknown') as never);
+    const vault = await createVault({ safeStorage: ss, file, platform: 'linux', log });
+    expect(vault.encryption()).toBe('available');
+    expect(await vault.set(creds)).toEqual({ persisted: true });
+
+    rmSync(file, { force: true });
+    const unknown = await createVault({ safeStorage: fakeSafeStorage({ backend: 'unknown' }), file, platform: 'linux', log });
+    expect(unknown.encryption()).toBe('basic_text');
+    expect(await unknown.set(creds)).toEqual({ persisted: false });
+    expect(() => statSync(file)).toThrow();
+  });
+
   it('refuses to persist when encryption is unavailable, and removes an older stored secret', async () => {
     await (await createVault({ safeStorage: fakeSafeStorage(), file, platform: 'darwin', log })).set(creds);
     const ss = fakeSafeStorage({ available: false });

@@ -22,6 +22,11 @@ const FileSchema = z.object({
 
 const PlainSchema = z.object({ baseUrl: BaseUrlSchema, appId: z.string().min(1), appSecret: z.string().min(1) });
 
+/** Linux backends that really encrypt: the Secret Service (GNOME keyring) or KWallet 4/5/6. */
+export function isRealLinuxKeyring(backend: string): boolean {
+  return backend === 'gnome_libsecret' || backend.startsWith('kwallet');
+}
+
 export interface VaultOptions {
   safeStorage: SafeStorageLike;
   file: string;
@@ -31,15 +36,17 @@ export interface VaultOptions {
 
 export async function createVault(opts: VaultOptions): Promise<Vault> {
   const { safeStorage, file, log } = opts;
-  const backend = opts.platform === 'linux' ? (safeStorage.getSelectedStorageBackend?.() ?? 'unknown') : 'n/a';
   let state: EncryptionState;
   try {
     state = (await safeStorage.isAsyncEncryptionAvailable()) ? 'available' : 'unavailable';
   } catch {
     state = 'unavailable';
   }
-  // basic_text "encrypts" with a hard-coded key: that is plain text to anyone with the file.
-  if (state === 'available' && backend === 'basic_text') state = 'basic_text';
+  // The Linux backend is only known once the async init above has run.
+  const backend = opts.platform === 'linux' ? (safeStorage.getSelectedStorageBackend?.() ?? 'unknown') : 'n/a';
+  // Only a real keyring counts on Linux. basic_text "encrypts" with a hard-coded key (plain text to
+  // anyone with the file), and an unknown backend may be the same: treat both as basic_text.
+  if (state === 'available' && opts.platform === 'linux' && !isRealLinuxKeyring(backend)) state = 'basic_text';
 
   let session: (StoredCredentials & { persisted: boolean }) | null = null;
 

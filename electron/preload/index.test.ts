@@ -58,4 +58,21 @@ describe('preload', () => {
       expect(got).toHaveLength(1);
     }
   });
+
+  it('bundles without zod (or any dependency but electron), so the sandboxed preload stays small', async () => {
+    const { build } = await import('esbuild');
+    const out = await build({
+      entryPoints: [new URL('./index.ts', import.meta.url).pathname],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'browser',
+      format: 'cjs',
+      external: ['electron'],
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(out.metafile.inputs);
+    expect(inputs.filter((f) => f.includes('node_modules'))).toEqual([]);
+    expect(out.outputFiles[0]!.contents.byteLength).toBeLessThan(20_000);
+  });
 });

@@ -24,6 +24,24 @@ describe('harness bridge', () => {
     expect(res.ok && res.data.bytes).toEqual(new Uint8Array([255, 216, 255]));
   });
 
+  it('answers net.unreachable instead of rejecting when the body is not a JSON result', async () => {
+    const answers = [
+      () => new Response('<html>502 Bad Gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }),
+      () => new Response('{"ok":', { status: 200, headers: { 'content-type': 'application/json' } }),
+      () => new Response('{"hello":1}', { status: 200, headers: { 'content-type': 'application/json' } }),
+      () => {
+        throw new TypeError('fetch failed');
+      },
+    ];
+    const api = createHarnessApi();
+    for (const answer of answers) {
+      vi.stubGlobal('fetch', async () => answer());
+      await expect(api.settingsGet()).resolves.toMatchObject({ ok: false, error: { code: 'net.unreachable' } });
+    }
+    vi.stubGlobal('fetch', async () => new Response(toWire({ ok: false, error: { code: 'ipc.forbidden', message: 'Forbidden' } }), { status: 403, headers: { 'content-type': 'application/json' } }));
+    await expect(api.settingsGet()).resolves.toMatchObject({ ok: false, error: { code: 'ipc.forbidden' } });
+  });
+
   it('opens one event stream on subscribe and closes it after the last unsubscribe', () => {
     const sources: { url: string; closed: boolean; handlers: Map<string, (e: { data: string }) => void> }[] = [];
     vi.stubGlobal(

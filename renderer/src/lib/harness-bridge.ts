@@ -8,6 +8,17 @@ import { WIRE, fromWire, toWire } from '../../../shared/wire';
 
 type Listener = (payload: unknown) => void;
 
+function unreachable(detail: string): Result<never> {
+  return { ok: false, error: { code: 'net.unreachable', message: 'The local harness could not be reached', detail } };
+}
+
+function isResult(value: unknown): value is Result<unknown> {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as { ok?: unknown; error?: unknown };
+  if (v.ok === true) return 'data' in v;
+  return v.ok === false && !!v.error && typeof (v.error as { code?: unknown }).code === 'string';
+}
+
 export function createHarnessApi(): AppApi {
   const listeners = new Map<EventKey, Set<Listener>>();
   let source: EventSource | null = null;
@@ -38,12 +49,30 @@ export function createHarnessApi(): AppApi {
   }
 
   async function call(key: ChannelKey, request: unknown): Promise<Result<unknown>> {
-    const res = await fetch(`${WIRE.call}/${encodeURIComponent(key)}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: toWire({ request }),
-    });
-    return fromWire(await res.text()) as Result<unknown>;
+    // Always a Result, like the Electron bridge: a dead server, a proxy's HTML error page or a
+    // truncated body become net.unreachable instead of a rejected promise.
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(`${WIRE.call}/${encodeURIComponent(key)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: toWire({ request }),
+      });
+      text = await res.text();
+    } catch {
+      return unreachable('the harness did not answer');
+    }
+    const type = res.headers.get('content-type') ?? '';
+    if (!res.ok && !type.includes('json')) return unreachable(`HTTP ${res.status}`);
+    let parsed: unknown;
+    try {
+      parsed = fromWire(text);
+    } catch {
+      return unreachable(`HTTP ${res.status}: not a JSON answer`);
+    }
+    if (!isResult(parsed)) return unreachable(`HTTP ${res.status}: not a result`);
+    return parsed;
   }
 
   const api: Record<string, unknown> = {};

@@ -1,0 +1,41 @@
+// The IPC channel and event names, with no runtime dependencies: the sandboxed preload imports
+// this file instead of the contract, so zod stays out of its bundle. shared/ipc.ts attaches the
+// schemas to these names; a channel is added here and there together (a type check enforces it).
+
+export const channelNames = {
+  credentialsStatus: 'credentials:status',
+  credentialsSet: 'credentials:set',
+  credentialsTest: 'credentials:test',
+  credentialsClear: 'credentials:clear',
+  demoStart: 'demo:start',
+  departments: 'directory:departments',
+  groups: 'directory:groups',
+  employees: 'directory:employees',
+  employeeIds: 'directory:employee-ids',
+  employee: 'directory:employee',
+  lookup: 'directory:lookup',
+  faceRefresh: 'face:refresh',
+  photo: 'photo:get',
+  photoSave: 'photo:save',
+  exportChooseFolder: 'export:choose-folder',
+  exportStart: 'export:start',
+  exportCancel: 'export:cancel',
+  exportRetryFailed: 'export:retry-failed',
+  exportCurrent: 'export:current',
+  exportShowInFolder: 'export:show-in-folder',
+  exportOpenManifest: 'export:open-manifest',
+  cacheInfo: 'cache:info',
+  cacheClear: 'cache:clear',
+  settingsGet: 'settings:get',
+  settingsSet: 'settings:set',
+  appInfo: 'app:info',
+  openExternal: 'app:open-external',
+} as const;
+
+export const eventNames = {
+  exportProgress: 'export:progress',
+  exportDone: 'export:done',
+} as const;
+
+export type ChannelName = keyof typeof channelNames;
+export type EventName = keyof typeof eventNames;
