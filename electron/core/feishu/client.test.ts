@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
-import type { AppFailure } from '../../../shared/errors';
+import { createServer, connect as netConnect } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { request as undiciRequest } from 'undici';
+import type { AppError, AppFailure } from '../../../shared/errors';
 import { createFeishuClient, dispatcherFromEnv } from './client';
-import { fail, ok, startFake, TOKEN_PATH, type Answer, type FakeFeishu, type SeenRequest } from './test-server';
+import { fail, ManualClock, ok, startFake, TOKEN_PATH, type Answer, type FakeFeishu, type SeenRequest } from './test-server';
 import type { FeishuClient, FeishuClientOptions } from './types';
 
 const SECRET = 'very-secret-value';
@@ -252,18 +254,19 @@ describe('rate limits', () => {
       { sleep: () => new Promise<void>((resolve) => releases.push(resolve)) },
     );
     await client.tenantToken();
-    const first = Promise.all([client.user('a'), client.user('b'), client.user('c')]);
-    while (releases.length < 3) await new Promise((r) => setTimeout(r, 5));
-    expect(api(fake)).toHaveLength(3);
+    // Two calls start together (the pacing allows a pair at once); both are refused.
+    const first = Promise.all([client.user('a'), client.user('b')]);
+    while (releases.length < 2) await new Promise((r) => setTimeout(r, 5));
+    expect(api(fake)).toHaveLength(2);
     limited = false;
     const late = client.user('d');
     // Give the late call every chance to slip through the paused queue.
     await new Promise((r) => setTimeout(r, 100));
-    expect(api(fake)).toHaveLength(3);
+    expect(api(fake)).toHaveLength(2);
     for (const release of releases.splice(0)) release();
     const users = [...(await first), await late];
-    expect(users.map((u) => u.user_id)).toEqual(['a', 'b', 'c', 'd']);
-    expect(api(fake)).toHaveLength(7);
+    expect(users.map((u) => u.user_id)).toEqual(['a', 'b', 'd']);
+    expect(api(fake)).toHaveLength(5);
   });
 
   it('treats 99991400 under HTTP 400 as a rate limit and gives up after maxAttempts with rate.limited', async () => {
@@ -401,6 +404,22 @@ describe('cancellation', () => {
     expect(api(fake)).toHaveLength(1);
   });
 
+  it('closing the client cancels a retry wait too, so no timer outlives it', async () => {
+    const signals: (AbortSignal | undefined)[] = [];
+    const { client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : fail(500, 1225000, 'internal')), {
+      sleep: (_ms, signal) =>
+        new Promise<void>((_resolve, reject) => {
+          signals.push(signal);
+          signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+        }),
+    });
+    const outcome = failure(client.groups());
+    while (signals.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await client.close();
+    expect(signals[0]?.aborted).toBe(true);
+    expect((await outcome).info.code).toBe('export.cancelled');
+  });
+
   it('an already-aborted signal sends nothing', async () => {
     const { fake, client } = await setup(() => undefined);
     const ac = new AbortController();
@@ -522,6 +541,219 @@ describe('dispatcherFromEnv', () => {
     const d = dispatcherFromEnv({ HTTPS_PROXY: 'http://127.0.0.1:3128' });
     expect(d?.constructor.name).toBe('EnvHttpProxyAgent');
     await d?.close();
+  });
+});
+
+describe('review fixes', () => {
+  it('runs at 48 requests per second per endpoint by default', async () => {
+    const clock = new ManualClock();
+    const { client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : ok({ group_list: [], has_more: false })), { rateClock: clock });
+    await client.tenantToken();
+    const calls = Array.from({ length: 100 }, () => client.groups().catch(() => undefined));
+    await clock.advanceTo(999);
+    expect(client.stats().requests['groups.list']).toBe(48);
+    await clock.advanceTo(1_999);
+    expect(client.stats().requests['groups.list']).toBe(96);
+    await clock.advanceTo(5_000);
+    await Promise.all(calls);
+    expect(client.stats().requests['groups.list']).toBe(100);
+  });
+
+  it('holds each contact endpoint to its per-minute budget, but not the attendance endpoints', async () => {
+    const clock = new ManualClock();
+    const { client } = await setup(
+      (r) => {
+        if (r.path === TOKEN_PATH) return undefined;
+        if (r.path.startsWith('/open-apis/contact/v3/users/')) return ok({ user: { user_id: 'x' } });
+        return ok({ group_list: [], has_more: false });
+      },
+      { rateClock: clock, contactPerMinute: 20 },
+    );
+    await client.tenantToken();
+    const users = Array.from({ length: 30 }, (_, i) => client.user(`u${i}`));
+    const groups = Array.from({ length: 30 }, () => client.groups());
+    await clock.advanceTo(59_999);
+    expect(client.stats().requests['users.get']).toBe(20);
+    expect(client.stats().requests['groups.list']).toBe(30);
+    await clock.advanceTo(70_000);
+    await Promise.all([...users, ...groups]);
+    expect(client.stats().requests['users.get']).toBe(30);
+  });
+
+  it('keeps the default contact budget under 1000 per minute', async () => {
+    const clock = new ManualClock();
+    const { client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : ok({ user: { user_id: 'x' } })), { rateClock: clock });
+    await client.tenantToken();
+    const users = Array.from({ length: 1000 }, (_, i) => client.user(`u${i}`));
+    await clock.advanceTo(59_999);
+    expect(client.stats().requests['users.get']).toBe(950);
+    await clock.advanceTo(200_000);
+    await Promise.all(users);
+  });
+
+  it('walks the tree level by level when fetch_child=true is refused with 43010', async () => {
+    const tree: Record<string, string[]> = { '0': ['od-a', 'od-b'], 'od-a': ['od-a1', 'od-a2'], 'od-b': [], 'od-a1': ['od-a1x'], 'od-a2': [], 'od-a1x': [] };
+    const { fake, client } = await setup((r) => {
+      if (r.path === TOKEN_PATH) return undefined;
+      const id = decodeURIComponent(r.path.split('/')[5]!);
+      if (r.query.get('fetch_child') === 'true') return fail(400, 43010, 'big dept forbid recursion');
+      const kids = tree[id]!.map((k) => ({ name: k, open_department_id: k, parent_department_id: id }));
+      // The root's children come over two pages.
+      if (id === '0' && !r.query.get('page_token')) return ok({ items: kids.slice(0, 1), has_more: true, page_token: 'p2' });
+      if (id === '0') return ok({ items: kids.slice(1), has_more: false });
+      return ok({ items: kids, has_more: false });
+    });
+    const all = await client.departmentChildren('0');
+    expect(all.map((d) => d.open_department_id).sort()).toEqual(['od-a', 'od-a1', 'od-a1x', 'od-a2', 'od-b']);
+    const calls = api(fake);
+    expect(calls.filter((c) => c.query.get('fetch_child') === 'true')).toHaveLength(1);
+    // 1 refused + 2 pages of "0" + od-a, od-b + od-a1, od-a2 + od-a1x
+    expect(calls).toHaveLength(8);
+  });
+
+  it('does not walk level by level for other errors, nor when fetch_child=false was asked', async () => {
+    const { fake, client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : fail(400, 43010, 'big dept forbid recursion')));
+    expect((await failure(client.departmentChildren('0', { fetchChild: false }))).info.feishuCode).toBe(43010);
+    expect(api(fake)).toHaveLength(1);
+  });
+
+  it('finds the ids refused with 1220004 by halving the batch, and returns everyone else', async () => {
+    const bad = new Set(['u7', 'u150', 'u151']);
+    const { fake, client, logs } = await setup((r) => {
+      if (r.path === TOKEN_PATH) return undefined;
+      const ids = (JSON.parse(r.body) as { user_ids: string[] }).user_ids;
+      if (ids.some((id) => bad.has(id))) return fail(400, 1220004, 'user does not exist or is not in the permission range');
+      return ok({ user_settings: ids.map((id) => ({ user_id: id, face_key: `fk-${id}`, face_key_update_time: '1700000000' })) });
+    });
+    const ids = Array.from({ length: 250 }, (_, i) => `u${i}`);
+    const reports: [string[], AppError][] = [];
+    const settings = await client.userSettings(ids, undefined, { onRejected: (refused, error) => reports.push([refused, error]) });
+    expect(settings.map((s) => s.user_id).sort()).toEqual(ids.filter((id) => !bad.has(id)).sort());
+    expect(reports).toHaveLength(1);
+    expect(reports[0]![0]).toEqual(['u7', 'u150', 'u151']);
+    expect(reports[0]![1]).toMatchObject({ code: 'range.attendance', feishuCode: 1220004 });
+    expect(JSON.stringify(logs)).toContain('u150');
+    // Far fewer calls than one per id.
+    expect(api(fake).length).toBeLessThan(40);
+    // And it works without a callback too.
+    expect(await client.userSettings(['u7', 'u8'])).toEqual([{ user_id: 'u8', face_key: 'fk-u8', face_key_update_time: '1700000000' }]);
+  });
+
+  it('proxies through the HTTP_PROXY of the env passed in, not process.env', async () => {
+    const saved = { ...process.env };
+    for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy']) delete process.env[k];
+    cleanups.push(async () => {
+      Object.assign(process.env, saved);
+    });
+    const target = await setup((r) => (r.path === TOKEN_PATH ? undefined : ok({})));
+    let tunnelled = 0;
+    const proxy = createHttpServer((_req, res) => {
+      tunnelled++;
+      res.writeHead(502);
+      res.end();
+    });
+    proxy.on('connect', (req, socket, head) => {
+      tunnelled++;
+      const [host, port] = String(req.url).split(':');
+      const upstream = netConnect(Number(port), host, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => (proxy.closeAllConnections(), proxy.close(() => resolve()))));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+
+    const viaProxy = dispatcherFromEnv({ HTTP_PROXY: proxyUrl })!;
+    cleanups.push(() => viaProxy.close());
+    const res = await undiciRequest(`${target.fake.url}/open-apis/anything`, { dispatcher: viaProxy });
+    await res.body.text();
+    expect(tunnelled).toBe(1);
+
+    const bypass = dispatcherFromEnv({ HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' })!;
+    cleanups.push(() => bypass.close());
+    await (await undiciRequest(`${target.fake.url}/open-apis/anything`, { dispatcher: bypass })).body.text();
+    expect(tunnelled).toBe(1);
+  });
+
+  it('keeps using the current token when an early refresh fails for a transient reason, until it expires', async () => {
+    let clock = 1_000_000;
+    let tokenDown = false;
+    const { fake, client } = await setup(
+      (r) => {
+        if (r.path === TOKEN_PATH) return tokenDown ? fail(500, 1225000, 'internal') : undefined;
+        return ok({ group_list: [], has_more: false });
+      },
+      { now: () => clock, maxAttempts: 2 },
+    );
+    expect(await client.tenantToken()).toBe('t-1');
+    tokenDown = true;
+    clock += (7200 - 120) * 1000; // inside the 3-minute margin, not expired
+    expect(await client.groups()).toEqual([]);
+    expect(api(fake).at(-1)!.headers.authorization).toBe('Bearer t-1');
+    clock += 119_000; // still 1 s left
+    expect(await client.tenantToken()).toBe('t-1');
+    clock += 2_000; // expired now
+    expect((await failure(client.tenantToken())).info.code).toBe('feishu.server');
+    tokenDown = false;
+    expect(await client.tenantToken()).toBe('t-2');
+  });
+
+  it('does not fall back to the current token when the refresh says the credentials are wrong', async () => {
+    let clock = 1_000_000;
+    let badSecret = false;
+    const { client } = await setup((r) => (r.path === TOKEN_PATH && badSecret ? fail(400, 10014, 'app secret invalid') : undefined), { now: () => clock });
+    await client.tenantToken();
+    badSecret = true;
+    clock += (7200 - 120) * 1000;
+    expect((await failure(client.tenantToken())).info.code).toBe('auth.bad_secret');
+  });
+
+  it('reports a list with a row that is not an object as a bad response, not a shorter list', async () => {
+    const { client } = await setup((r) =>
+      r.path === TOKEN_PATH ? undefined : ok({ group_list: [{ group_id: 'g', group_name: 'G' }, 'g2', null], has_more: false }),
+    );
+    expect((await failure(client.groups())).info.code).toBe('feishu.bad_response');
+  });
+
+  it('says the base URL is wrong when it answers 404 with a page that is not Feishu JSON', async () => {
+    const { client } = await setup(() => ({ status: 404, raw: '<html>Not Found</html>', headers: { 'content-type': 'text/html' } }));
+    const f = await failure(client.verify());
+    expect(f.info.code).toBe('feishu.bad_response');
+    expect(f.message).toMatch(/base URL/);
+  });
+
+  it('retries contact 40003 "internal" and maps 42008 to auth.app_unavailable', async () => {
+    let internal = 2;
+    const { fake, client } = await setup((r) => {
+      if (r.path === TOKEN_PATH) return undefined;
+      if (r.path.endsWith('/children')) return internal-- > 0 ? fail(400, 40003, 'internal') : ok({ items: [], has_more: false });
+      return fail(401, 42008, 'tenant invalid');
+    });
+    expect(await client.departmentChildren('0')).toEqual([]);
+    expect(client.stats().retries['departments.children']).toBe(2);
+    expect((await failure(client.usersByDepartment('0'))).info.code).toBe('auth.app_unavailable');
+    expect(fake.count('/open-apis/contact/v3/users/find_by_department')).toBe(1);
+  });
+
+  it.each([false, true])('refuses an answer larger than the size cap (chunked: %s) without retrying', async (chunked) => {
+    const big = new Uint8Array(5000).fill(7);
+    const { fake, client } = await setup(
+      (r) => (r.path === TOKEN_PATH ? undefined : { raw: big, chunked, headers: { 'content-type': 'image/jpeg' } }),
+      { maxResponseBytes: 1000 },
+    );
+    const f = await failure(client.downloadFile('k'));
+    expect(f.info.code).toBe('feishu.bad_response');
+    expect(api(fake)).toHaveLength(1);
+    // A photo under the cap still comes through.
+    const small = await setup((r) => (r.path === TOKEN_PATH ? undefined : { raw: big.subarray(0, 900), chunked, headers: { 'content-type': 'image/jpeg' } }), {
+      maxResponseBytes: 1000,
+    });
+    expect((await small.client.downloadFile('k')).bytes).toHaveLength(900);
   });
 });
 

@@ -1,8 +1,9 @@
 // The Feishu Open API client used by core: token, per-endpoint limiting, bounded retries,
 // error mapping, manual pagination. Plain Node; the dispatcher (proxy, test agent) comes in.
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
-import { appError, isAppFailure, type AppFailure } from '../../../shared/errors';
+import { appError, isAppFailure, type AppError, type AppFailure } from '../../../shared/errors';
 import {
+  BIG_DEPT_CODE,
   cancelled,
   classifyAnswer,
   classifyNetworkError,
@@ -15,8 +16,8 @@ import {
   type FeishuEnvelope,
   type HeaderBag,
 } from './errors';
-import { HttpCancelled, sendOnce, type HttpResponse } from './http';
-import { EndpointLimiter } from './limiter';
+import { DEFAULT_MAX_RESPONSE_BYTES, HttpCancelled, sendOnce, type HttpResponse } from './http';
+import { EndpointLimiter, LimiterClosed } from './limiter';
 import { TokenCache, type IssuedToken } from './token';
 import type {
   ClientStats,
@@ -50,6 +51,17 @@ const SETTINGS_BATCH = 100;
 const MAX_PAGES = 20_000;
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 8_000;
+/**
+ * Default requests per second per endpoint. The window is a strict sliding one and requests are
+ * paced evenly, so 48 stays under Feishu's 50/s; retries of faults count against the same window,
+ * so useful throughput tops out just under 48/s.
+ */
+export const DEFAULT_RATE_PER_SECOND = 48;
+/** Contact endpoints also allow 1000/min (feishu-api.md §4, §6); kept a little under. */
+export const DEFAULT_CONTACT_PER_MINUTE = 950;
+const CONTACT_KEYS: ReadonlySet<EndpointKey> = new Set(['departments.children', 'users.find_by_department', 'users.get']);
+/** 1220004: some of the user_ids are unknown or outside the attendance range (the whole batch is refused). */
+const USER_REJECTED_CODE = 1220004;
 
 type Query = Record<string, string | number | boolean | undefined>;
 
@@ -63,11 +75,17 @@ interface CallSpec {
   expect: 'json' | 'file';
 }
 
-/** An undici proxy agent when HTTPS_PROXY / HTTP_PROXY is set (it honours NO_PROXY), else undefined. */
+/**
+ * An undici proxy agent when HTTPS_PROXY / HTTP_PROXY is set in `env` (it honours NO_PROXY from
+ * `env` too), else undefined. Only `env` is read, never process.env behind the caller's back.
+ */
 export function dispatcherFromEnv(env: NodeJS.ProcessEnv = process.env): Dispatcher | undefined {
-  const set = (name: string) => Boolean(env[name] || env[name.toLowerCase()]);
-  if (!set('HTTPS_PROXY') && !set('HTTP_PROXY')) return undefined;
-  return new EnvHttpProxyAgent();
+  const read = (name: string) => env[name] || env[name.toLowerCase()] || '';
+  const httpProxy = read('HTTP_PROXY');
+  const httpsProxy = read('HTTPS_PROXY');
+  if (!httpProxy && !httpsProxy) return undefined;
+  // Empty strings (not undefined) so undici does not fall back to process.env.
+  return new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy: read('NO_PROXY') });
 }
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -124,35 +142,53 @@ function listOf<T>(data: Record<string, unknown>, field: string, key: string): T
   const items = data[field];
   if (items === undefined || items === null) return [];
   if (!Array.isArray(items)) throw appError('feishu.bad_response', `Unexpected ${field} in ${key} answer`);
-  return items.filter((x) => x && typeof x === 'object') as T[];
+  // Dropping an odd row would shorten the list without a word; the answer is broken instead.
+  if (items.some((x) => !x || typeof x !== 'object' || Array.isArray(x)))
+    throw appError('feishu.bad_response', `Unexpected item in ${field} of ${key} answer`);
+  return items as T[];
 }
 
 export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const ratePerSecond = Math.max(1, opts.ratePerSecond ?? 45);
+  const ratePerSecond = Math.max(1, opts.ratePerSecond ?? DEFAULT_RATE_PER_SECOND);
+  // Raised above the documented rate (simulator, benchmarks), the minute budget keeps its ratio.
+  const contactPerMinute = Math.max(
+    1,
+    opts.contactPerMinute ?? Math.max(DEFAULT_CONTACT_PER_MINUTE, Math.round((ratePerSecond * DEFAULT_CONTACT_PER_MINUTE) / DEFAULT_RATE_PER_SECOND)),
+  );
+  const maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const maxAttempts = Math.max(1, Math.floor(opts.maxAttempts ?? 5));
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? defaultSleep;
   const log = opts.log ?? (() => undefined);
   const ownDispatcher = opts.dispatcher ? undefined : new Agent({ connections: 64, keepAliveTimeout: 30_000 });
   const dispatcher: Dispatcher = opts.dispatcher ?? ownDispatcher!;
-  const limiter = new EndpointLimiter({ ratePerSecond, concurrency: Math.min(64, Math.ceil(ratePerSecond)), sleep });
+  const limiter = new EndpointLimiter({
+    ratePerSecond,
+    concurrency: Math.min(64, Math.ceil(ratePerSecond)),
+    sleep,
+    ...(opts.rateClock ? { clock: opts.rateClock } : {}),
+    windowsFor: (key) => (CONTACT_KEYS.has(key as EndpointKey) ? [{ limit: contactPerMinute, spanMs: 60_000 }] : []),
+  });
 
   const counters: ClientStats = { requests: {}, rateLimited: {}, retries: {}, tokenFetches: 0 };
   const bump = (m: Record<string, number>, key: string) => {
     m[key] = (m[key] ?? 0) + 1;
   };
 
+  // close() also ends retry waits, so no timer outlives the client (a CLI can exit at once).
+  const closing = new AbortController();
   const backoff = async (attempt: number, signal?: AbortSignal) => {
     const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
     try {
-      await sleep(Math.round(ceiling * (0.5 + Math.random() * 0.5)), signal);
+      await sleep(Math.round(ceiling * (0.5 + Math.random() * 0.5)), signal ? AbortSignal.any([signal, closing.signal]) : closing.signal);
     } catch (e) {
       // Whatever an injected sleep throws on abort, callers see one code.
-      if (signal?.aborted) throw cancelled();
+      if (signal?.aborted || closing.signal.aborted) throw cancelled();
       throw e;
     }
+    if (closing.signal.aborted) throw cancelled();
   };
 
   const tokens = new TokenCache(() => fetchToken(), now);
@@ -179,12 +215,12 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
           spec.key,
           () => {
             bump(counters.requests, spec.key);
-            return sendOnce({ method: spec.method, url, headers, body, timeoutMs, dispatcher, signal });
+            return sendOnce({ method: spec.method, url, headers, body, timeoutMs, dispatcher, signal, maxBytes: maxResponseBytes });
           },
           signal,
         );
       } catch (e) {
-        if (e instanceof HttpCancelled || signal?.aborted || closed) throw cancelled();
+        if (e instanceof HttpCancelled || e instanceof LimiterClosed || signal?.aborted || closed) throw cancelled();
         if (isAppFailure(e)) throw e;
         const kind = classifyNetworkError(e);
         log('warn', 'feishu request failed', { endpoint: spec.key, network: kind, attempt });
@@ -222,9 +258,10 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
       if (kind === 'rate') {
         bump(counters.rateLimited, spec.key);
         if (attempt >= maxAttempts) throw mapped();
-        const wait = rateLimitResetMs(res.headers) + Math.round(Math.random() * 250);
-        const announced = Number(headerValue(res.headers, 'x-ogw-ratelimit-limit'));
-        limiter.learnLimit(spec.key, Number.isFinite(announced) && announced > 0 ? announced : undefined);
+        const resetMs = rateLimitResetMs(res.headers);
+        const wait = resetMs + Math.round(Math.random() * 250);
+        const announced = Number(headerValue(res.headers, 'x-ogw-ratelimit-limit') ?? NaN);
+        limiter.learnLimit(spec.key, Number.isFinite(announced) && announced > 0 ? announced : undefined, resetMs);
         // Pause the whole endpoint, then queue again behind the pause.
         limiter.pause(spec.key, wait);
         bump(counters.retries, spec.key);
@@ -307,6 +344,71 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
 
   const seg = (s: string) => encodeURIComponent(s);
 
+  function children(departmentId: string, fetchChild: boolean, signal?: AbortSignal): Promise<RawDepartment[]> {
+    return paginate<RawDepartment>(
+      {
+        key: 'departments.children',
+        method: 'GET',
+        path: `/open-apis/contact/v3/departments/${seg(departmentId)}/children`,
+        query: { fetch_child: fetchChild, department_id_type: 'open_department_id', user_id_type: 'user_id' },
+      },
+      'items',
+      signal,
+    );
+  }
+
+  /** Every level below departmentId, one level at a time with fetch_child=false (each level concurrently). */
+  async function walkLevels(departmentId: string, signal?: AbortSignal): Promise<RawDepartment[]> {
+    const out: RawDepartment[] = [];
+    const seen = new Set<string>([departmentId]);
+    let level = [departmentId];
+    while (level.length) {
+      const found = await Promise.all(level.map((id) => children(id, false, signal)));
+      const next: string[] = [];
+      for (const d of found.flat()) {
+        const id = d.open_department_id;
+        // A department seen twice (or a loop) is listed once and not walked again.
+        if (typeof id !== 'string' || seen.has(id)) continue;
+        seen.add(id);
+        out.push(d);
+        next.push(id);
+      }
+      level = next;
+    }
+    return out;
+  }
+
+  /** One batch of face settings; on 1220004 the batch is halved until the refused ids are found. */
+  async function settingsBatch(
+    batch: string[],
+    signal: AbortSignal,
+    rejected: { ids: string[]; error?: AppError },
+  ): Promise<RawUserSetting[]> {
+    try {
+      const data = await callJson(
+        {
+          key: 'user_settings.query',
+          method: 'GET',
+          path: '/open-apis/attendance/v1/user_settings/query',
+          query: { employee_type: 'employee_id' },
+          body: { user_ids: batch },
+        },
+        signal,
+      );
+      return listOf<RawUserSetting>(data, 'user_settings', 'user_settings.query');
+    } catch (e) {
+      if (!isAppFailure(e) || e.info.feishuCode !== USER_REJECTED_CODE) throw e;
+      if (batch.length === 1) {
+        rejected.ids.push(batch[0]!);
+        rejected.error ??= e.info;
+        return [];
+      }
+      const half = Math.ceil(batch.length / 2);
+      const parts = await Promise.all([settingsBatch(batch.slice(0, half), signal, rejected), settingsBatch(batch.slice(half), signal, rejected)]);
+      return parts.flat();
+    }
+  }
+
   const client: FeishuClient = {
     baseUrl,
     appId: opts.appId,
@@ -321,17 +423,16 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
       await callJson({ key: 'groups.list', method: 'GET', path: '/open-apis/attendance/v1/groups', query: { page_size: 1 } }, signal);
     },
 
-    departmentChildren(departmentId, o) {
-      return paginate<RawDepartment>(
-        {
-          key: 'departments.children',
-          method: 'GET',
-          path: `/open-apis/contact/v3/departments/${seg(departmentId)}/children`,
-          query: { fetch_child: o?.fetchChild ?? true, department_id_type: 'open_department_id', user_id_type: 'user_id' },
-        },
-        'items',
-        o?.signal,
-      );
+    async departmentChildren(departmentId, o) {
+      const fetchChild = o?.fetchChild ?? true;
+      try {
+        return await children(departmentId, fetchChild, o?.signal);
+      } catch (e) {
+        // A very large tree refuses fetch_child=true (43010): walk it level by level instead.
+        if (!fetchChild || !isAppFailure(e) || e.info.feishuCode !== BIG_DEPT_CODE) throw e;
+        log('info', 'feishu department tree too big for fetch_child; walking it level by level', { endpoint: 'departments.children' });
+        return walkLevels(departmentId, o?.signal);
+      }
     },
 
     usersByDepartment(departmentId, signal) {
@@ -392,33 +493,35 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
       );
     },
 
-    async userSettings(userIds, signal) {
+    async userSettings(userIds, signal, o) {
       const ids = [...new Set(userIds)];
       if (ids.length === 0) return [];
       const batches: string[][] = [];
       for (let i = 0; i < ids.length; i += SETTINGS_BATCH) batches.push(ids.slice(i, i + SETTINGS_BATCH));
       // One failed batch stops its siblings: the caller gets the first error, not a partial list.
+      // 1220004 (unknown or out-of-range ids) is not such a failure: those ids are found and left out.
       const stop = new AbortController();
       const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+      const rejected: { ids: string[]; error?: AppError } = { ids: [] };
       try {
         const results = await Promise.all(
-          batches.map(async (batch) => {
-            const data = await callJson(
-              {
-                key: 'user_settings.query',
-                method: 'GET',
-                path: '/open-apis/attendance/v1/user_settings/query',
-                query: { employee_type: 'employee_id' },
-                body: { user_ids: batch },
-              },
-              both,
-            ).catch((e: unknown) => {
+          batches.map((batch) =>
+            settingsBatch(batch, both, rejected).catch((e: unknown) => {
               stop.abort();
               throw e;
-            });
-            return listOf<RawUserSetting>(data, 'user_settings', 'user_settings.query');
-          }),
+            }),
+          ),
         );
+        if (rejected.ids.length) {
+          const order = new Map(ids.map((id, i) => [id, i]));
+          const refused = [...rejected.ids].sort((a, b) => order.get(a)! - order.get(b)!);
+          log('warn', 'feishu refused some user_ids (1220004: unknown or outside the attendance range); treated as not enrolled', {
+            endpoint: 'user_settings.query',
+            count: refused.length,
+            userIds: refused.slice(0, 50),
+          });
+          o?.onRejected?.(refused, rejected.error!);
+        }
         return results.flat();
       } catch (e) {
         if (signal?.aborted) throw cancelled();
@@ -453,6 +556,7 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
     async close() {
       if (closed) return;
       closed = true;
+      closing.abort();
       limiter.close();
       tokens.clear();
       if (ownDispatcher) await ownDispatcher.close();

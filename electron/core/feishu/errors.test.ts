@@ -32,6 +32,8 @@ const TABLE: [httpStatus: number, feishuCode: number, expected: string][] = [
   [400, 1220002, 'auth.token_invalid'],
   [400, 1220600, 'feishu.error'],
   [400, 43010, 'feishu.error'],
+  [400, 40003, 'feishu.server'],
+  [401, 42008, 'auth.app_unavailable'],
 ];
 
 describe('mapFeishuError', () => {
@@ -81,6 +83,18 @@ describe('mapFeishuError', () => {
     expect(mapFeishuError(429, '').info.code).toBe('rate.limited');
   });
 
+  it('reads a 404 without a Feishu envelope as a wrong base URL, and one with an envelope as not found', () => {
+    const page = mapFeishuError(404, '<html><body>Not Found</body></html>');
+    expect(page.info.code).toBe('feishu.bad_response');
+    expect(page.message).toMatch(/base URL does not look like a Feishu Open API/);
+    expect(mapTokenError(404, 'Cannot POST /open-apis/auth/v3/tenant_access_token/internal').info.code).toBe('feishu.bad_response');
+    expect(mapFeishuError(404, { code: 404, msg: 'no route' }).info.code).toBe('feishu.not_found');
+  });
+
+  it('maps contact 42008 (tenant invalid) to auth.app_unavailable at the token endpoint too', () => {
+    expect(mapTokenError(401, { code: 42008, msg: 'tenant invalid' }).info.code).toBe('auth.app_unavailable');
+  });
+
   it('keeps an unknown code and its msg for support', () => {
     const f = mapFeishuError(400, { code: 1234567, msg: 'something odd' });
     expect(f.info).toMatchObject({ code: 'feishu.error', feishuCode: 1234567, feishuMsg: 'something odd' });
@@ -110,6 +124,8 @@ describe('classifyAnswer', () => {
   it('retries server trouble and rate limits, and refreshes on token errors', () => {
     expect(classifyAnswer(500, parseEnvelope({ code: 1225000 }))).toBe('transient');
     expect(classifyAnswer(503, undefined)).toBe('transient');
+    expect(classifyAnswer(400, parseEnvelope({ code: 40003 }))).toBe('transient');
+    expect(classifyAnswer(401, parseEnvelope({ code: 42008 }))).toBe('final');
     expect(classifyAnswer(429, parseEnvelope({ code: 99991400 }))).toBe('rate');
     expect(classifyAnswer(400, parseEnvelope({ code: 99991400 }))).toBe('rate');
     expect(classifyAnswer(200, parseEnvelope({ code: 99991663 }))).toBe('token');

@@ -7,8 +7,10 @@ export type HeaderBag = Record<string, string | string[] | undefined>;
 /** Codes meaning "this tenant token is no good": drop it, refresh once, retry once. */
 export const TOKEN_INVALID_CODES: ReadonlySet<number> = new Set([99991663, 99991664, 99991671, 1220002]);
 export const RATE_LIMIT_CODE = 99991400;
-/** Attendance server-side failures worth retrying with backoff. */
-export const SERVER_CODES: ReadonlySet<number> = new Set([1225000, 1227000, 1227500]);
+/** Server-side failures worth retrying with backoff (attendance 12250xx/12270xx/1227500, contact 40003 "internal"). */
+export const SERVER_CODES: ReadonlySet<number> = new Set([1225000, 1227000, 1227500, 40003]);
+/** Contact: fetch_child=true refused on a very large tree ("big dept forbid recursion"). */
+export const BIG_DEPT_CODE = 43010;
 const SCOPE_CODES: ReadonlySet<number> = new Set([99991672, 99991676]);
 
 const CODE_TABLE: ReadonlyMap<number, ErrorCode> = new Map<number, ErrorCode>([
@@ -28,10 +30,13 @@ const CODE_TABLE: ReadonlyMap<number, ErrorCode> = new Map<number, ErrorCode>([
   [1225000, 'feishu.server'],
   [1227000, 'feishu.server'],
   [1227500, 'feishu.server'],
+  [40003, 'feishu.server'],
   [99991543, 'auth.bad_secret'],
   [10014, 'auth.bad_secret'],
   [99991662, 'auth.app_unavailable'],
   [99991673, 'auth.app_unavailable'],
+  // Contact: tenant invalid (HTTP 401).
+  [42008, 'auth.app_unavailable'],
   [99991663, 'auth.token_invalid'],
   [99991664, 'auth.token_invalid'],
   [99991671, 'auth.token_invalid'],
@@ -114,7 +119,9 @@ export function mapFeishuError(httpStatus: number, body: unknown, headers?: Head
   if (!env) {
     if (httpStatus === 429) return appError('rate.limited', MESSAGES['rate.limited']!, extra);
     if (httpStatus >= 500) return appError('feishu.server', `${MESSAGES['feishu.server']} (HTTP ${httpStatus})`, extra);
-    if (httpStatus === 404) return appError('feishu.not_found', MESSAGES['feishu.not_found']!, extra);
+    // Feishu's own "not found" answers carry an envelope; a bare 404 page means a wrong base URL.
+    if (httpStatus === 404)
+      return appError('feishu.bad_response', 'The base URL does not look like a Feishu Open API (HTTP 404 without a Feishu answer)', extra);
     return appError('feishu.bad_response', `${MESSAGES['feishu.bad_response']} (HTTP ${httpStatus})`, extra);
   }
 

@@ -1,7 +1,11 @@
 // One HTTP exchange with undici: no retries, no mapping, just bytes, status and headers.
 // undici's `request` (unlike fetch) sends a body on GET, which user_settings/query needs.
 import { request, type Dispatcher } from 'undici';
-import type { HeaderBag } from './errors';
+import { appError } from '../../../shared/errors';
+import { headerValue, type HeaderBag } from './errors';
+
+/** Largest answer read into memory (a face photo is well under 1 MB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 20 * 1024 * 1024;
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -12,6 +16,8 @@ export interface HttpRequest {
   dispatcher: Dispatcher;
   /** The caller's cancel signal (not the timeout). */
   signal?: AbortSignal;
+  /** Body size cap (default 20 MB); a larger answer is feishu.bad_response. */
+  maxBytes?: number;
 }
 
 export interface HttpResponse {
@@ -31,7 +37,8 @@ export class HttpCancelled extends Error {
 
 /**
  * Sends one request and reads the whole body. Throws HttpCancelled when the caller's signal
- * aborts, HttpTimeout when the deadline passes, or undici's network error otherwise.
+ * aborts, HttpTimeout when the deadline passes, AppFailure feishu.bad_response when the body is
+ * larger than `maxBytes`, or undici's network error otherwise.
  */
 export async function sendOnce(req: HttpRequest): Promise<HttpResponse> {
   if (req.signal?.aborted) throw new HttpCancelled('cancelled');
@@ -47,11 +54,45 @@ export async function sendOnce(req: HttpRequest): Promise<HttpResponse> {
       headersTimeout: req.timeoutMs,
       bodyTimeout: req.timeoutMs,
     });
-    const bytes = new Uint8Array(await res.body.arrayBuffer());
+    const bytes = await readCapped(res.body, req.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES, headerValue(res.headers, 'content-length'));
     return { status: res.statusCode, headers: res.headers, bytes };
   } catch (e) {
     if (req.signal?.aborted) throw new HttpCancelled('cancelled');
     if (deadline.aborted) throw new HttpTimeout('timed out');
     throw e;
   }
+}
+
+function tooLarge(max: number) {
+  return appError('feishu.bad_response', `Feishu sent an answer larger than ${Math.round(max / 1024 / 1024)} MB`, {
+    detail: `more than ${max} bytes`,
+  });
+}
+
+/** Reads the body up to `max` bytes; stops reading (and drops the connection) beyond that. */
+async function readCapped(body: Dispatcher.ResponseData['body'], max: number, contentLength: string | undefined): Promise<Uint8Array> {
+  const declared = contentLength === undefined ? NaN : Number(contentLength);
+  if (Number.isFinite(declared) && declared > max) {
+    body.destroy();
+    throw tooLarge(max);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    const c = chunk as Buffer;
+    total += c.length;
+    if (total > max) {
+      body.destroy();
+      throw tooLarge(max);
+    }
+    chunks.push(c);
+  }
+  // A standalone buffer (not a view into Node's shared pool).
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }

@@ -1,130 +1,276 @@
 // Per-endpoint rate limiting. Feishu's limit is per API, so each endpoint key gets its own
-// sliding-window queue; a 429 pauses that endpoint's whole queue so a storm doesn't multiply.
-import PQueue from 'p-queue';
+// sliding one-second window (plus, for the contact endpoints, a sliding one-minute window), its
+// own concurrency cap, and its own 429 pause, so a storm on one endpoint doesn't multiply.
+import { setMaxListeners } from 'node:events';
+
+export interface LimiterClock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
 
 export interface EndpointLimiterOptions {
+  /** The configured rate (requests per second per endpoint); the learned rate never exceeds it. */
   ratePerSecond: number;
   /** Requests in flight per endpoint. */
   concurrency: number;
+  /** Sleep used for 429 pauses (the client's injectable sleep). It gets a signal that close() aborts. */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Clock for the rate windows and the learned rate. Real time by default (tests inject a virtual one). */
+  clock?: LimiterClock;
+  /** Extra longer windows per endpoint key, e.g. the contact endpoints' 1000/min. */
+  windowsFor?: (key: string) => { limit: number; spanMs: number }[];
+  /** After this long without a 429, a lowered rate climbs back by 1/s (default 5 s). */
+  recoverEveryMs?: number;
 }
 
-/**
- * A sliding one-second window with a cap that can only go down. It comes into play once Feishu
- * has told us (by a 429) that an endpoint's real limit is below our configured rate, so the
- * retries after a storm do not trigger the next one.
- */
-class LearnedRate {
-  private readonly starts: number[] = [];
-  constructor(public cap: number) {}
+/** Thrown to queued calls when the limiter closes. */
+export class LimiterClosed extends Error {
+  override readonly name = 'AbortError';
+}
 
-  async take(signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      const t = Date.now();
-      while (this.starts.length && (this.starts[0] as number) <= t - 1000) this.starts.shift();
-      if (this.starts.length < this.cap) {
-        this.starts.push(t);
-        return;
-      }
-      await realSleep((this.starts[0] as number) + 1000 - t + 1, signal);
+/** Start times of the requests in the last `spanMs`: at most `limit` of them at any moment. */
+export class SlidingWindow {
+  private starts: number[] = [];
+  private head = 0;
+  constructor(
+    public limit: number,
+    readonly spanMs: number,
+  ) {}
+
+  private prune(t: number): void {
+    while (this.head < this.starts.length && (this.starts[this.head] as number) <= t - this.spanMs) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.starts.length) {
+      this.starts = this.starts.slice(this.head);
+      this.head = 0;
     }
+  }
+
+  /** How long until one more request may start (0 = now). */
+  waitMs(t: number, limit = this.limit): number {
+    this.prune(t);
+    const inWindow = this.starts.length - this.head;
+    if (inWindow < limit) return 0;
+    // The request that has to leave the window before one more fits.
+    const blocker = this.starts[this.starts.length - limit] as number;
+    return Math.max(1, blocker + this.spanMs - t + 1);
+  }
+
+  take(t: number): void {
+    this.starts.push(t);
   }
 }
 
-// Rate gating is about wall-clock time, so it uses real timers even when tests inject a fast sleep.
-function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** Burst allowance of the pacing at high (simulator) rates; at Feishu's rates it is one spacing. */
+const PACING_TOLERANCE_MS = 20;
+
+const realClock: LimiterClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new LimiterClosed('closed'));
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new LimiterClosed('closed'));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+interface Waiter {
+  start: () => void;
+  fail: (e: unknown) => void;
+}
+
+interface Endpoint {
+  readonly key: string;
+  readonly second: SlidingWindow;
+  readonly longer: SlidingWindow[];
+  readonly waiters: Waiter[];
+  active: number;
+  pauses: number;
+  /** A gate timer is pending; it will pump again. */
+  timer: boolean;
+  /** Pacing: the theoretical start time of the next request (GCRA). */
+  tat: number;
+  /** The learned rate: `base` at time `since`, climbing by 1 every recoverEveryMs up to `ceiling`. */
+  base: number;
+  /** configured, or just under a lower limit Feishu announced (climbing past that only buys 429s). */
+  ceiling: number;
+  since: number;
+  /** No further cut before this time (one cut per reset window). */
+  noCutUntil: number;
 }
 
 export class EndpointLimiter {
-  private readonly queues = new Map<string, PQueue>();
-  private readonly learned = new Map<string, LearnedRate>();
-  private readonly pauses = new Map<string, number>();
+  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly configured: number;
+  private readonly clock: LimiterClock;
+  private readonly recoverEveryMs: number;
+  private readonly closing = new AbortController();
   private closed = false;
 
-  constructor(private readonly opts: EndpointLimiterOptions) {}
-
-  private queue(key: string): PQueue {
-    let q = this.queues.get(key);
-    if (!q) {
-      q = new PQueue({
-        concurrency: this.opts.concurrency,
-        intervalCap: Math.max(1, Math.floor(this.opts.ratePerSecond)),
-        interval: 1000,
-        // Sliding window: a fixed window lets two full bursts meet at the boundary.
-        strict: true,
-      });
-      this.queues.set(key, q);
-    }
-    return q;
+  constructor(private readonly opts: EndpointLimiterOptions) {
+    this.configured = Math.max(1, Math.floor(opts.ratePerSecond));
+    this.clock = opts.clock ?? realClock;
+    this.recoverEveryMs = Math.max(1, opts.recoverEveryMs ?? 5_000);
+    // Every pending pause and gate timer listens to it.
+    setMaxListeners(0, this.closing.signal);
   }
 
-  /** Runs fn when the endpoint's budget allows. Rejects with the queue's AbortError when signal aborts first. */
+  private endpoint(key: string): Endpoint {
+    let ep = this.endpoints.get(key);
+    if (!ep) {
+      ep = {
+        key,
+        second: new SlidingWindow(this.configured, 1000),
+        longer: (this.opts.windowsFor?.(key) ?? []).map((w) => new SlidingWindow(Math.max(1, Math.floor(w.limit)), w.spanMs)),
+        waiters: [],
+        active: 0,
+        pauses: 0,
+        timer: false,
+        tat: 0,
+        base: this.configured,
+        ceiling: this.configured,
+        since: 0,
+        noCutUntil: 0,
+      };
+      this.endpoints.set(key, ep);
+    }
+    return ep;
+  }
+
+  private current(ep: Endpoint, t: number): number {
+    if (ep.base >= ep.ceiling) return Math.min(ep.base, this.configured);
+    const climbed = Math.floor(Math.max(0, t - ep.since) / this.recoverEveryMs);
+    return Math.min(ep.ceiling, ep.base + climbed);
+  }
+
+  /** Runs fn when the endpoint's budget allows. Rejects (AbortError) when signal aborts or the limiter closes first. */
   run<T>(key: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.queue(key).add(async () => {
-      await this.learned.get(key)?.take(signal);
-      return fn();
-    }, { signal });
+    return new Promise<T>((resolve, reject) => {
+      if (this.closed) return reject(new LimiterClosed('closed'));
+      if (signal?.aborted) return reject(signal.reason);
+      const ep = this.endpoint(key);
+      const onAbort = () => {
+        const i = ep.waiters.indexOf(waiter);
+        if (i >= 0) ep.waiters.splice(i, 1);
+        reject(signal?.reason);
+      };
+      const waiter: Waiter = {
+        start: () => {
+          signal?.removeEventListener('abort', onAbort);
+          ep.active++;
+          Promise.resolve()
+            .then(fn)
+            .then(resolve, reject)
+            .finally(() => {
+              ep.active--;
+              this.pump(ep);
+            });
+        },
+        fail: (e) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      ep.waiters.push(waiter);
+      this.pump(ep);
+    });
+  }
+
+  private pump(ep: Endpoint): void {
+    while (ep.waiters.length && !this.closed) {
+      if (ep.pauses > 0 || ep.timer || ep.active >= this.opts.concurrency) return;
+      const t = this.clock.now();
+      const rate = this.current(ep, t);
+      // Requests are spaced evenly (with a small burst allowance) rather than sent in one burst per
+      // second: a burst arrives skewed, and the late part of one burst meets the early part of the
+      // next in Feishu's window. The sliding window stays as the hard cap.
+      const spacing = 1000 / rate;
+      const tolerance = Math.max(spacing, PACING_TOLERANCE_MS);
+      let wait = Math.max(0, Math.ceil(ep.tat - tolerance - t));
+      wait = Math.max(wait, ep.second.waitMs(t, rate));
+      for (const w of ep.longer) wait = Math.max(wait, w.waitMs(t));
+      if (wait > 0) {
+        ep.timer = true;
+        const again = () => {
+          ep.timer = false;
+          this.pump(ep);
+        };
+        this.clock.sleep(wait, this.closing.signal).then(again, again);
+        return;
+      }
+      ep.tat = Math.max(ep.tat, t) + spacing;
+      ep.second.take(t);
+      for (const w of ep.longer) w.take(t);
+      ep.waiters.shift()!.start();
+    }
   }
 
   /**
-   * Lowers an endpoint's rate after a 429: to 90 % of the limit Feishu announced
-   * (x-ogw-ratelimit-limit), or by a quarter when it announced none (never below a quarter of
-   * the configured rate).
+   * Learns from a 429. The rate is cut at most once per reset window (`windowMs`), and only when
+   * Feishu announced (x-ogw-ratelimit-limit) a limit below the configured rate — then to 90 % of
+   * it — or announced none — then by a quarter (never below a quarter of the configured rate).
+   * Any 429 restarts the slow climb back (+1/s per recoverEveryMs without a 429), up to the
+   * configured rate, or up to one below the announced limit when Feishu announced a lower one.
    */
-  learnLimit(key: string, announced: number | undefined): void {
-    const configured = Math.max(1, Math.floor(this.opts.ratePerSecond));
-    const current = this.learned.get(key)?.cap ?? configured;
-    const next =
-      announced !== undefined && Number.isFinite(announced) && announced > 0
-        ? Math.max(1, Math.floor(announced * 0.9))
-        : Math.max(Math.ceil(configured / 4), Math.floor(current * 0.75));
-    if (next >= current) return;
-    const gate = this.learned.get(key);
-    if (gate) gate.cap = next;
-    else this.learned.set(key, new LearnedRate(next));
+  learnLimit(key: string, announced: number | undefined, windowMs = 1000): void {
+    const ep = this.endpoint(key);
+    const t = this.clock.now();
+    const cur = this.current(ep, t);
+    ep.base = cur;
+    ep.since = t;
+    if (t < ep.noCutUntil) return;
+    if (announced === undefined) ep.ceiling = this.configured;
+    let next = cur;
+    if (announced !== undefined && Number.isFinite(announced) && announced > 0) {
+      ep.ceiling = announced < this.configured ? Math.max(1, Math.floor(announced) - 1) : this.configured;
+      if (announced < this.configured) next = Math.min(cur, Math.max(1, Math.floor(announced * 0.9)));
+    } else {
+      next = Math.max(Math.ceil(this.configured / 4), Math.floor(cur * 0.75));
+    }
+    if (next >= cur) return;
+    ep.base = next;
+    ep.noCutUntil = t + Math.max(1000, windowMs);
   }
 
   /** The rate an endpoint currently runs at (requests per second). */
   rate(key: string): number {
-    return this.learned.get(key)?.cap ?? Math.max(1, Math.floor(this.opts.ratePerSecond));
+    const ep = this.endpoints.get(key);
+    return ep ? this.current(ep, this.clock.now()) : this.configured;
   }
 
   /**
    * Holds every not-yet-started request of this endpoint for `ms`. Overlapping pauses extend
-   * until the last one ends.
+   * until the last one ends. close() cancels the timer.
    */
   pause(key: string, ms: number): void {
     if (this.closed) return;
-    const q = this.queue(key);
-    this.pauses.set(key, (this.pauses.get(key) ?? 0) + 1);
-    q.pause();
+    const ep = this.endpoint(key);
+    ep.pauses++;
     const resume = () => {
-      const left = (this.pauses.get(key) ?? 1) - 1;
-      this.pauses.set(key, left);
-      if (left <= 0 && !this.closed) q.start();
+      ep.pauses = Math.max(0, ep.pauses - 1);
+      this.pump(ep);
     };
-    this.opts.sleep(ms).then(resume, resume);
+    this.opts.sleep(ms, this.closing.signal).then(resume, resume);
   }
 
   isPaused(key: string): boolean {
-    return this.queues.get(key)?.isPaused ?? false;
+    return (this.endpoints.get(key)?.pauses ?? 0) > 0;
   }
 
-  /** Stops pausing; queued calls still settle (they fail on the closed dispatcher) rather than hang. */
+  /** Cancels every pause and gate timer and fails the calls still queued (running ones settle on their own). */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
-    for (const q of this.queues.values()) q.start();
+    this.closing.abort();
+    for (const ep of this.endpoints.values()) {
+      for (const w of ep.waiters.splice(0)) w.fail(new LimiterClosed('closed'));
+    }
   }
 }

@@ -11,7 +11,7 @@ export interface SeenRequest {
 }
 
 export type Answer =
-  | { status?: number; json?: unknown; headers?: Record<string, string>; raw?: Uint8Array | string }
+  | { status?: number; json?: unknown; headers?: Record<string, string>; raw?: Uint8Array | string; chunked?: boolean }
   | 'reset'
   | 'hang';
 
@@ -66,7 +66,13 @@ export async function startFake(handler: (req: SeenRequest) => Answer | Promise<
             headers['content-type'] ??= 'application/json; charset=utf-8';
           }
           res.writeHead(answer.status ?? 200, headers);
-          res.end(payload);
+          if (answer.chunked) {
+            // No content-length: the body arrives in two chunks.
+            const bytes = typeof payload === 'string' ? Buffer.from(payload) : Buffer.from(payload);
+            const half = Math.floor(bytes.length / 2);
+            res.write(bytes.subarray(0, half));
+            res.end(bytes.subarray(half));
+          } else res.end(payload);
         })
         .catch(() => {
           res.writeHead(500);
@@ -97,4 +103,53 @@ export function ok(data: unknown): Answer {
 
 export function fail(status: number, code: number, msg = 'error', extra: Record<string, unknown> = {}, headers?: Record<string, string>): Answer {
   return { status, json: { code, msg, ...extra }, ...(headers ? { headers } : {}) };
+}
+
+/**
+ * A clock that only moves when the test says so. `sleep` resolves when `advanceTo` passes its due
+ * time (in due order, letting the woken code run before the next one); an abort rejects it.
+ */
+export class ManualClock {
+  t = 0;
+  private timers: { due: number; resolve: () => void }[] = [];
+  readonly now = (): number => this.t;
+  readonly sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(new Error('aborted'));
+      const timer = { due: this.t + Math.max(0, ms), resolve };
+      this.timers.push(timer);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.timers = this.timers.filter((x) => x !== timer);
+          reject(new Error('aborted'));
+        },
+        { once: true },
+      );
+    });
+
+  get pending(): number {
+    return this.timers.length;
+  }
+
+  async advanceTo(target: number): Promise<void> {
+    for (;;) {
+      await settle();
+      this.timers.sort((a, b) => a.due - b.due);
+      const next = this.timers[0];
+      if (!next || next.due > target) {
+        this.t = Math.max(this.t, target);
+        await settle();
+        return;
+      }
+      this.timers.shift();
+      this.t = Math.max(this.t, next.due);
+      next.resolve();
+    }
+  }
+}
+
+/** Lets pending promise chains and I/O callbacks run. */
+export async function settle(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
 }

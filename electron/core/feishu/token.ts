@@ -1,5 +1,6 @@
 // tenant_access_token cache: refreshed 3 min before expiry (as the official SDKs do), one shared
 // fetch for concurrent callers, and a drop that only forgets the token the caller actually used.
+import { isAppFailure, isTransient } from '../../../shared/errors';
 import { cancelled } from './errors';
 
 export interface IssuedToken {
@@ -9,9 +10,11 @@ export interface IssuedToken {
 }
 
 const EARLY_REFRESH_MS = 3 * 60 * 1000;
+/** After a failed early refresh, the old token is used this long before the next try. */
+const REFRESH_RETRY_MS = 15 * 1000;
 
 export class TokenCache {
-  private current: { token: string; refreshAt: number } | undefined;
+  private current: { token: string; refreshAt: number; expiresAt: number } | undefined;
   private inflight: Promise<string> | undefined;
 
   constructor(
@@ -19,7 +22,11 @@ export class TokenCache {
     private readonly now: () => number,
   ) {}
 
-  /** The cached token, or the shared in-flight fetch. The caller's signal only stops its own wait. */
+  /**
+   * The cached token, or the shared in-flight fetch. The caller's signal only stops its own wait.
+   * When an early refresh fails for a transient reason (network, 5xx, rate limit) while the old
+   * token has not expired yet, the old token is used until it really expires.
+   */
   get(signal?: AbortSignal): Promise<string> {
     if (signal?.aborted) return Promise.reject(cancelled());
     const cur = this.current;
@@ -31,8 +38,17 @@ export class TokenCache {
           const lifeMs = Math.max(0, expireSeconds) * 1000;
           // Short-lived tokens (tests, odd tenants) would otherwise be refreshed on every call.
           const useFor = lifeMs > 2 * EARLY_REFRESH_MS ? lifeMs - EARLY_REFRESH_MS : lifeMs / 2;
-          this.current = { token, refreshAt: started + useFor };
+          this.current = { token, refreshAt: started + useFor, expiresAt: started + lifeMs };
           return token;
+        })
+        .catch((e: unknown) => {
+          const old = this.current;
+          const t = this.now();
+          if (old && t < old.expiresAt && isAppFailure(e) && isTransient(e.info.code)) {
+            old.refreshAt = Math.min(old.expiresAt, t + REFRESH_RETRY_MS);
+            return old.token;
+          }
+          throw e;
         })
         .finally(() => {
           this.inflight = undefined;

@@ -1,5 +1,6 @@
 // The Feishu client's surface, as the services see it. Raw shapes follow feishu-api.md.
 import type { Dispatcher } from 'undici';
+import type { AppError } from '../../../shared/errors';
 
 export interface RawDepartment {
   name: string;
@@ -66,8 +67,17 @@ export interface FeishuClientOptions {
   dispatcher?: Dispatcher;
   /** Per-request timeout in ms (default 30 000). */
   timeoutMs?: number;
-  /** Requests per second per endpoint (default 45, under the documented 50/s). */
+  /** Requests per second per endpoint (default 48, under the documented 50/s; strict sliding window). */
   ratePerSecond?: number;
+  /**
+   * Requests per minute per contact endpoint (departments.*, users.*). Default 950, under the
+   * documented 1000/min; scaled up with ratePerSecond when that is set above the documented rate.
+   */
+  contactPerMinute?: number;
+  /** Largest answer body read into memory (default 20 MB); a larger one is feishu.bad_response. */
+  maxResponseBytes?: number;
+  /** Clock for the rate windows (tests). Defaults to real time; independent of `now` and `sleep`. */
+  rateClock?: { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> };
   /** Max attempts for transient failures (default 5). */
   maxAttempts?: number;
   /** Clock in ms, for tests of token expiry. Defaults to Date.now. */
@@ -76,6 +86,11 @@ export interface FeishuClientOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Redacted diagnostic log (never receives secrets or tokens). */
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface UserSettingsOptions {
+  /** Called once, after the query, with the ids Feishu refused (1220004) and the first such error. */
+  onRejected?: (userIds: string[], error: AppError) => void;
 }
 
 export interface FeishuClient {
@@ -94,8 +109,13 @@ export interface FeishuClient {
   groups(signal?: AbortSignal): Promise<RawGroup[]>;
   searchGroups(name: string, exactlyMatched?: boolean, signal?: AbortSignal): Promise<RawGroup[]>;
   groupMembers(groupId: string, signal?: AbortSignal): Promise<RawGroupMember[]>;
-  /** Face settings for any number of employee_ids: batches of ≤100 run concurrently within the limit. */
-  userSettings(userIds: string[], signal?: AbortSignal): Promise<RawUserSetting[]>;
+  /**
+   * Face settings for any number of employee_ids: batches of ≤100 run concurrently within the limit.
+   * Ids Feishu refuses with 1220004 (unknown, or outside the attendance range) are found by halving
+   * the batch, left out of the result (= not enrolled) and reported through `onRejected`.
+   * 1220005 (no data permission at all) still fails the whole call.
+   */
+  userSettings(userIds: string[], signal?: AbortSignal, opts?: UserSettingsOptions): Promise<RawUserSetting[]>;
   /** Downloads a face photo; success = 2xx with a non-JSON content type. */
   downloadFile(fileId: string, signal?: AbortSignal): Promise<DownloadedFile>;
   stats(): ClientStats;
