@@ -1,0 +1,164 @@
+// The two CLI commands over the engine. Each returns the process exit code; errors are values
+// (AppFailure) mapped to one-line messages by the caller.
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { appError, isAppFailure } from '../../shared/errors';
+import { DEFAULT_TEMPLATE, ExportOptionsSchema, type EmployeeRow, type ExportSummary } from '../../shared/model';
+import { TEMPLATE_TOKENS, namingFields, renderFileName, validateTemplate } from '../../shared/naming';
+import { EXIT, describeError, isBlockingError } from './messages';
+import { ensureWritableFolder } from './paths';
+import type { Reporter } from './report';
+import { selectEmployees, type Selection } from './select';
+import type { Session } from './session';
+
+export interface ExportFlags {
+  out: string;
+  selection: Selection;
+  template?: string;
+  subfolders?: string;
+  zip?: boolean;
+  includeResigned?: boolean;
+}
+
+export function exitCodeForSummary(s: ExportSummary): number {
+  if (s.cancelled) return EXIT.interrupted;
+  if (s.failed === 0) return EXIT.ok;
+  // Every failure blocked by the same kind of configuration problem (scope, IP, range): the admin must fix the setup.
+  if (s.failures.length > 0 && s.failures.every((f) => isBlockingError(f.error.code))) return EXIT.usage;
+  return EXIT.someFailed;
+}
+
+export function parseExportOptions(flags: Pick<ExportFlags, 'template' | 'subfolders' | 'zip'>) {
+  const parsed = ExportOptionsSchema.safeParse({
+    template: flags.template,
+    subfolders: flags.subfolders ?? 'none',
+    zip: Boolean(flags.zip),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') || 'options';
+    throw appError('input.invalid', `Invalid --${field}: ${issue?.message ?? 'not accepted'}`, {
+      detail: field === 'subfolders' ? 'use department or group' : undefined,
+    });
+  }
+  // Checked here too so a typo fails before any call to Feishu.
+  const tokens = validateTemplate(parsed.data.template);
+  if (!tokens.ok)
+    throw appError('input.invalid', `Unknown --template token(s) ${tokens.unknownTokens.map((t) => `{${t}}`).join(', ')}`, {
+      detail: `known: ${TEMPLATE_TOKENS.map((t) => `{${t}}`).join(' ')}`,
+    });
+  return parsed.data;
+}
+
+export async function runExport(session: Session, flags: ExportFlags, reporter: Reporter, signal: AbortSignal): Promise<number> {
+  const options = parseExportOptions(flags);
+  const outDir = await ensureWritableFolder(flags.out);
+  const { core } = session;
+  // Fail fast on credentials, IP allow-list and the attendance scope before walking the directory.
+  await core.client.verify(signal);
+  const { employees, label } = await selectEmployees(core, flags.selection, Boolean(flags.includeResigned), signal);
+  reporter.info(`Exporting face photos of ${employees.length} employee(s) in ${label} to ${outDir}${session.demo ? ' (demo tenant)' : ''}`);
+  const summary = await core.exporter.run({
+    employees,
+    outDir,
+    options,
+    signal,
+    onProgress: (p) => reporter.progress(p),
+  });
+  const code = exitCodeForSummary(summary);
+  reporter.summary(summary, code);
+  if (code === EXIT.usage && summary.failures[0]) reporter.error(summary.failures[0].error);
+  return code;
+}
+
+function formatLocal(unixSeconds: number): string {
+  const d = new Date(unixSeconds * 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const offsetMin = -d.getTimezoneOffset();
+  const sign = offsetMin >= 0 ? '+' : '-';
+  const abs = Math.abs(offsetMin);
+  return (
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}` +
+    ` (UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)})`
+  );
+}
+
+const EXT: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'image/bmp': 'bmp',
+};
+
+/** File name for a single checked photo: the default export template, so it matches what an export writes. */
+export function checkFileName(row: EmployeeRow, mime: string): string {
+  return renderFileName(DEFAULT_TEMPLATE, namingFields(row, row.face), { ext: `.${EXT[mime] ?? 'jpg'}` });
+}
+
+export async function runCheck(
+  session: Session,
+  who: string,
+  outDirFlag: string | undefined,
+  reporter: Reporter,
+  signal: AbortSignal,
+): Promise<number> {
+  const outDir = outDirFlag ? await ensureWritableFolder(outDirFlag) : null;
+  const row = await session.core.employeeRow(who.trim(), signal);
+  const { face } = row;
+  const since = face.updatedAt !== null ? { local: formatLocal(face.updatedAt), iso: new Date(face.updatedAt * 1000).toISOString() } : null;
+
+  let savedTo: string | null = null;
+  let saveError: string | null = null;
+  if (outDir && face.enrolled && face.faceKey) {
+    try {
+      const photo = await session.core.photos.get(face.faceKey, signal);
+      const target = join(outDir, checkFileName(row, photo.mime));
+      // Temp file then rename: an interrupted run never leaves half a photo behind.
+      const tmp = `${target}.${randomBytes(4).toString('hex')}.part`;
+      try {
+        await writeFile(tmp, photo.bytes);
+        await rename(tmp, target);
+      } finally {
+        await rm(tmp, { force: true }).catch(() => undefined);
+      }
+      savedTo = target;
+    } catch (e) {
+      if (!isAppFailure(e)) throw e;
+      saveError = describeError(e.info);
+    }
+  }
+
+  const lines = [
+    `Employee      ${row.name}${row.enName ? ` (${row.enName})` : ''}${row.resigned ? ' — resigned' : ''}`,
+    `Employee no   ${row.employeeNo || '-'}`,
+    `User ID       ${row.userId}`,
+    `Department    ${row.departmentNames.join(', ') || '-'}`,
+  ];
+  if (row.groupNames.length > 0) lines.push(`Att. group    ${row.groupNames.join(', ')}`);
+  lines.push(`Face photo    ${face.enrolled ? 'enrolled' : 'not enrolled'}`);
+  if (since) lines.push(`Since         ${since.local}  ${since.iso}`);
+  if (face.faceKey) lines.push(`face_key      ${face.faceKey}`);
+  if (savedTo) lines.push(`Saved         ${savedTo}`);
+  else if (outDir && !face.enrolled) lines.push('Saved         nothing: no face photo enrolled');
+  if (saveError) lines.push(`Not saved     ${saveError}`);
+
+  reporter.result(lines.join('\n'), {
+    type: 'employee',
+    userId: row.userId,
+    name: row.name,
+    enName: row.enName,
+    employeeNo: row.employeeNo,
+    departments: row.departmentNames,
+    groups: row.groupNames,
+    resigned: row.resigned,
+    enrolled: face.enrolled,
+    faceKey: face.faceKey,
+    updatedAt: since?.iso ?? null,
+    updatedAtLocal: since?.local ?? null,
+    savedTo,
+    ...(saveError ? { saveError } : {}),
+  });
+  return saveError ? EXIT.someFailed : EXIT.ok;
+}

@@ -1,0 +1,136 @@
+// Turns the command line's --all / --department / --group / --users into a list of employees,
+// failing with a usage error (exit 2) that names the candidates when an id or name does not resolve.
+import { appError, isAppFailure } from '../../shared/errors';
+import { IdSchema, type AttendanceGroup, type DepartmentNode, type Employee } from '../../shared/model';
+import type { Core } from '../core/types';
+
+export type Selection =
+  | { kind: 'all' }
+  | { kind: 'department'; id: string }
+  | { kind: 'group'; nameOrId: string }
+  | { kind: 'users'; ids: string[] };
+
+const CANDIDATES_SHOWN = 10;
+
+function listCandidates(items: { id: string; name: string }[]): string {
+  const shown = items.slice(0, CANDIDATES_SHOWN).map((c) => `"${c.name}" (${c.id})`);
+  if (items.length > CANDIDATES_SHOWN) shown.push(`… ${items.length - CANDIDATES_SHOWN} more`);
+  return shown.join(', ');
+}
+
+/** Group by exact id, then exact name (case-insensitive), then a unique partial name. */
+export function resolveGroup(groups: AttendanceGroup[], nameOrId: string): AttendanceGroup {
+  const q = nameOrId.trim();
+  const byId = groups.find((g) => g.id === q);
+  if (byId) return byId;
+  const lower = q.toLowerCase();
+  const exact = groups.filter((g) => g.name.trim().toLowerCase() === lower);
+  if (exact.length === 1) return exact[0]!;
+  const partial = exact.length > 1 ? exact : groups.filter((g) => g.name.toLowerCase().includes(lower));
+  if (partial.length === 1) return partial[0]!;
+  if (partial.length > 1)
+    throw appError('input.invalid', `Attendance group "${q}" matches ${partial.length} groups — pass one of their ids`, {
+      detail: listCandidates(partial),
+    });
+  throw appError('input.invalid', `No attendance group is named or has the id "${q}"`, {
+    detail: groups.length > 0 ? `groups: ${listCandidates(groups)}` : 'the tenant has no attendance groups',
+  });
+}
+
+function flatten(nodes: DepartmentNode[], out: DepartmentNode[] = []): DepartmentNode[] {
+  for (const n of nodes) {
+    out.push(n);
+    flatten(n.children, out);
+  }
+  return out;
+}
+
+/** Department by id, or by a unique exact name. "0" is the whole company. */
+export function resolveDepartment(tree: DepartmentNode[], idOrName: string): { id: string; name: string } {
+  const q = idOrName.trim();
+  if (q === '0') return { id: '0', name: 'whole company' };
+  const all = flatten(tree);
+  const byId = all.find((d) => d.id === q);
+  if (byId) return byId;
+  const byName = all.filter((d) => d.name === q);
+  if (byName.length === 1) return byName[0]!;
+  if (byName.length > 1)
+    throw appError('input.invalid', `Department "${q}" matches ${byName.length} departments — pass one of their ids`, {
+      detail: listCandidates(byName),
+    });
+  const similar = all.filter((d) => d.name.toLowerCase().includes(q.toLowerCase()));
+  throw appError('input.invalid', `No department has the id or name "${q}"`, {
+    detail: similar.length > 0 ? `similar: ${listCandidates(similar)}` : `top-level departments: ${listCandidates(tree)}`,
+  });
+}
+
+/** Splits "a, b,,c" into unique ids, rejecting anything that is not an id. */
+export function parseIdList(text: string): string[] {
+  const ids = [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))];
+  if (ids.length === 0) throw appError('input.invalid', '--users needs at least one user id or employee number');
+  const bad = ids.filter((id) => !IdSchema.safeParse(id).success);
+  if (bad.length > 0) throw appError('input.invalid', `Not a valid id: ${bad.slice(0, 5).join(', ')}`);
+  return ids;
+}
+
+/** Employees named on the command line, by user id or employee number; unknown ones are a usage error. */
+async function employeesByIdsOrNumbers(core: Core, ids: string[], signal: AbortSignal): Promise<Employee[]> {
+  let found: Employee[] = [];
+  try {
+    found = await core.directory.employeesByIds(ids, signal);
+  } catch (e) {
+    if (!(isAppFailure(e) && e.info.code === 'feishu.not_found')) throw e;
+  }
+  const seen = new Set(found.map((x) => x.userId));
+  const unknown: string[] = [];
+  for (const id of ids) {
+    if (seen.has(id) || found.some((x) => x.employeeNo === id)) continue;
+    try {
+      const one = await core.directory.employee(id, signal);
+      if (!seen.has(one.userId)) {
+        seen.add(one.userId);
+        found.push(one);
+      }
+    } catch (e) {
+      if (isAppFailure(e) && e.info.code === 'feishu.not_found') unknown.push(id);
+      else throw e;
+    }
+  }
+  if (unknown.length > 0)
+    throw appError('input.invalid', `Unknown employee(s): ${unknown.slice(0, 20).join(', ')}`, {
+      detail: 'pass user ids or employee numbers of employees inside the app\'s data range',
+    });
+  return found;
+}
+
+export interface Selected {
+  employees: Employee[];
+  /** What was selected, for the log line. */
+  label: string;
+}
+
+export async function selectEmployees(
+  core: Core,
+  sel: Selection,
+  includeResigned: boolean,
+  signal: AbortSignal,
+): Promise<Selected> {
+  // Explicitly named employees are exported whatever their status; wider selections skip the resigned unless asked.
+  const keep = (list: Employee[]) => (includeResigned ? list : list.filter((e) => !e.resigned));
+  switch (sel.kind) {
+    case 'all':
+      return { employees: keep(await core.directory.employees({ kind: 'all' }, signal)), label: 'all employees' };
+    case 'department': {
+      const dept = resolveDepartment(await core.directory.departmentTree(signal), sel.id);
+      const list = await core.directory.employees({ kind: 'department', id: dept.id, recursive: true }, signal);
+      return { employees: keep(list), label: `department "${dept.name}" (${dept.id})` };
+    }
+    case 'group': {
+      const group = resolveGroup(await core.directory.groups(signal), sel.nameOrId);
+      const list = await core.directory.employees({ kind: 'group', id: group.id }, signal);
+      return { employees: keep(list), label: `attendance group "${group.name}" (${group.id})` };
+    }
+    case 'users':
+      return { employees: await employeesByIdsOrNumbers(core, sel.ids, signal), label: `${sel.ids.length} named employee(s)` };
+  }
+}

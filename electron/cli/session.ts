@@ -1,0 +1,84 @@
+// Builds the engine for one CLI run: credentials from flags or the environment (or the demo
+// tenant), the per-user cache, and the proxy. Everything the run opens is closed by close().
+import { appError } from '../../shared/errors';
+import { BaseUrlSchema, resolveBaseUrl } from '../../shared/model';
+import { createCore } from '../core/index';
+import { dispatcherFromEnv } from '../core/feishu/client';
+import type { Core } from '../core/types';
+import type { Simulator } from '../simulator/types';
+import { defaultCacheRoot, photoCacheDir } from './paths';
+import type { Reporter } from './report';
+
+export interface ConnectionFlags {
+  appId?: string;
+  appSecret?: string;
+  baseUrl?: string;
+  cacheDir?: string;
+  demo?: boolean;
+}
+
+export interface Session {
+  core: Core;
+  demo: boolean;
+  cacheDir: string;
+  close(): Promise<void>;
+}
+
+/** Demo tenant: seeded so every run sees the same employees, with a little latency to feel real. */
+function demoOptions(env: NodeJS.ProcessEnv) {
+  const latency = Number(env.FEISHU_DEMO_LATENCY_MS);
+  return {
+    seed: 1,
+    employees: 240,
+    latencyMs: Number.isFinite(latency) && latency >= 0 ? latency : 15,
+    latencyJitterMs: 10,
+  };
+}
+
+export async function openSession(flags: ConnectionFlags, reporter: Reporter, env: NodeJS.ProcessEnv = process.env): Promise<Session> {
+  const cacheRoot = flags.cacheDir ?? defaultCacheRoot(env);
+  const demo = Boolean(flags.demo);
+  const cacheDir = photoCacheDir(cacheRoot, demo);
+
+  if (demo) {
+    if (flags.appId || flags.appSecret || flags.baseUrl) reporter.warn('--demo ignores --app-id, --app-secret and --base-url.');
+    // Loaded only for demo runs: a real export never carries the simulator.
+    const { startSimulator } = await import('../simulator/index');
+    const sim: Simulator = await startSimulator(demoOptions(env));
+    reporter.hide(sim.appSecret);
+    const core = createCore({ baseUrl: sim.url, appId: sim.appId, appSecret: sim.appSecret, cacheDir });
+    return {
+      core,
+      demo,
+      cacheDir,
+      close: async () => {
+        await core.close().catch(() => undefined);
+        await sim.close().catch(() => undefined);
+      },
+    };
+  }
+
+  if (flags.appSecret)
+    reporter.warn('a secret passed with --app-secret lands in your shell history; prefer the FEISHU_APP_SECRET environment variable.');
+  // An empty variable counts as unset (e.g. `FEISHU_BASE_URL= npm run cli …`).
+  const pick = (flag: string | undefined, name: string) => flag ?? (env[name] ? env[name] : undefined);
+  const appId = (pick(flags.appId, 'FEISHU_APP_ID') ?? '').trim();
+  const appSecret = pick(flags.appSecret, 'FEISHU_APP_SECRET') ?? '';
+  reporter.hide(appSecret);
+  if (!appId || !appSecret) throw appError('auth.not_configured', 'No App ID or App Secret');
+  const rawBase = (pick(flags.baseUrl, 'FEISHU_BASE_URL') ?? 'feishu').trim();
+  const base = BaseUrlSchema.safeParse(rawBase);
+  if (!base.success)
+    throw appError('input.invalid', `FEISHU_BASE_URL / --base-url must be "feishu", "lark" or an http(s) URL, not "${rawBase}"`);
+
+  const dispatcher = dispatcherFromEnv(env);
+  const core = createCore({ baseUrl: resolveBaseUrl(base.data), appId, appSecret, cacheDir, dispatcher });
+  return {
+    core,
+    demo,
+    cacheDir,
+    close: async () => {
+      await core.close().catch(() => undefined);
+    },
+  };
+}
