@@ -1,0 +1,102 @@
+// Browsing the directory: departments, search, filters, detail, header lookup, grid and keyboard.
+import { expect, openDemo, test } from './fixtures';
+
+test('browse a department, search, and filter by photo', async ({ page, env }) => {
+  await openDemo(page, env);
+  const coverage = page.getByTestId('coverage');
+  const everyone = await coverage.innerText();
+
+  // A department with members narrows the list and the coverage.
+  const node = page.getByTestId('department-node').nth(1);
+  const deptName = (await node.innerText()).replace(/\s*\d+$/, '').trim();
+  await node.click();
+  await expect(coverage).not.toHaveText(everyone);
+  await expect(page.getByTestId('employee-row').first()).toBeVisible();
+
+  // Search: the name of a visible employee finds them.
+  await page.getByTestId('department-node').first().click();
+  const firstName = (await page.getByTestId('employee-row').nth(3).locator('.fa-cell').first().innerText()).trim();
+  await page.getByTestId('employee-search').locator('input').fill(firstName);
+  await expect(page.getByTestId('employee-row').first()).toContainText(firstName);
+  const rows = await page.getByTestId('employee-row').count();
+  expect(rows).toBeLessThan(10);
+
+  // No photo: every row says so.
+  await page.getByTestId('employee-search').locator('input').fill('');
+  await page.getByTestId('photo-filter').getByText('未录入').click();
+  await expect(page.getByTestId('employee-row').first()).toBeVisible();
+  const statuses = await page.getByTestId('employee-row').locator('.ant-tag').allInnerTexts();
+  expect(statuses.length).toBeGreaterThan(0);
+  expect(statuses.every((s) => s.includes('未录入') || s.includes('已离职'))).toBe(true);
+  expect(deptName.length).toBeGreaterThan(0);
+});
+
+test('open an employee: photo visible, ids copyable, Esc closes', async ({ page, env }) => {
+  await openDemo(page, env);
+  await page.getByTestId('photo-filter').getByText('已录入').click();
+  const row = page.getByTestId('employee-row').first();
+  const userId = await row.getAttribute('data-user-id');
+  await row.click();
+  const detail = page.getByTestId('employee-detail');
+  await expect(detail).toHaveAttribute('data-user-id', userId!);
+  const img = page.getByTestId('detail-photo').locator('img').or(page.locator('img[data-testid="detail-photo"]')).first();
+  await expect(img).toBeVisible();
+  await expect.poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+  expect(await img.getAttribute('src')).toMatch(/^blob:/);
+  await expect(detail).toContainText(userId!);
+  await page.keyboard.press('Escape');
+  await expect(detail).toHaveCount(0);
+});
+
+test('check one employee from the header lookup (Ctrl+K)', async ({ page, env }) => {
+  await openDemo(page, env);
+  const target = env.harness.sim.tenant.users.find((u) => !u.status.is_resigned)!;
+  await page.keyboard.press('Control+k');
+  await expect(page.getByTestId('lookup-input')).toBeFocused();
+  await page.keyboard.type(target.employee_no);
+  const option = page.getByTestId('lookup-option').filter({ hasText: target.name }).first();
+  await expect(option).toBeVisible();
+  await option.click();
+  await expect(page.getByTestId('employee-detail')).toHaveAttribute('data-user-id', target.user_id);
+  await expect(page.getByTestId('detail-name')).toHaveText(target.name);
+});
+
+test('photo grid loads thumbnails; keyboard selects and opens', async ({ page, env }) => {
+  await openDemo(page, env);
+  // Keyboard in the table: move, select with space, open with Enter.
+  await page.getByTestId('employee-table').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('selection-count')).toHaveAttribute('data-count', '1');
+  const second = await page.getByTestId('employee-row').nth(1).getAttribute('data-user-id');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('employee-detail')).toHaveAttribute('data-user-id', second!);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('employee-detail')).toHaveCount(0);
+
+  // Shift-click extends from the last clicked checkbox.
+  await page.getByTestId('selection-clear').click();
+  await page.getByTestId('row-select').nth(0).click();
+  await page.getByTestId('row-select').nth(5).click({ modifiers: ['Shift'] });
+  await expect(page.getByTestId('selection-count')).toHaveAttribute('data-count', '6');
+
+  // Ctrl+A selects everyone in the filter.
+  await page.getByTestId('employee-table').focus();
+  await page.keyboard.press('Control+a');
+  const total = env.harness.sim.tenant.users.filter((u) => !u.status.is_resigned).length;
+  await expect(page.getByTestId('selection-count')).toHaveAttribute('data-count', String(total));
+
+  await page.getByTestId('view-toggle').getByText('照片').click();
+  const tiles = page.getByTestId('photo-tile');
+  await expect(tiles.first()).toBeVisible();
+  await expect.poll(() => page.locator('[data-testid="photo-tile"] img').count()).toBeGreaterThan(4);
+  // Only visible tiles are in the page, not all employees.
+  expect(await tiles.count()).toBeLessThan(total);
+  const live = () => page.evaluate(() => (globalThis as unknown as { __faceAdminDebug: { liveBlobUrls: number } }).__faceAdminDebug.liveBlobUrls);
+  expect(await live()).toBeGreaterThan(0);
+  // Leaving the grid frees every photo URL it made (no memory leak over a day of browsing).
+  await page.getByTestId('view-toggle').getByText('列表').click();
+  await expect(page.getByTestId('employee-row').first()).toBeVisible();
+  await expect.poll(live).toBe(0);
+});

@@ -1,0 +1,81 @@
+// One browser harness per test (real core + simulated tenant on loopback), with its own export folder.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { expect, test as base, type Page } from '@playwright/test';
+import { startHarness, type Harness } from '../../electron/app/harness';
+import type { SimulatorOptions } from '../../electron/simulator/types';
+import { createLogger } from '../../electron/app/redact';
+
+export interface TestEnv {
+  harness: Harness;
+  exportDir: string;
+  /** Flip simulator switches through the harness's test endpoint. */
+  simPatch: (patch: Record<string, unknown>) => Promise<void>;
+}
+
+export const test = base.extend<{ simOptions: SimulatorOptions; encryption: 'available' | 'basic_text' | 'unavailable'; env: TestEnv }>({
+  simOptions: [{ seed: 11, employees: 240 }, { option: true }],
+  encryption: ['available', { option: true }],
+  env: async ({ simOptions, encryption }, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'fa-e2e-'));
+    const exportDir = join(dir, 'export');
+    const harness = await startHarness({
+      port: 0,
+      distDir: 'dist',
+      exportDir,
+      cacheDir: join(dir, 'cache'),
+      simulator: simOptions,
+      testEndpoints: true,
+      encryption,
+      log: createLogger({ sink: (line) => process.stderr.write(`${line}\n`), level: 'error' }),
+    });
+    const simPatch = async (patch: Record<string, unknown>) => {
+      const res = await fetch(`${harness.url}/__test/sim`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(patch),
+      });
+      expect(res.ok, 'simulator patch accepted').toBe(true);
+    };
+    try {
+      await use({ harness, exportDir, simPatch });
+    } finally {
+      await harness.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+});
+
+export { expect };
+
+/** Opens the app and enters the demo tenant (the harness's simulator). */
+export async function openDemo(page: Page, env: TestEnv): Promise<void> {
+  await page.goto(env.harness.url);
+  await page.getByTestId('connect-demo').click();
+  await expect(page.getByTestId('employee-row').first()).toBeVisible();
+}
+
+/** Every file under dir, '/'-separated relative paths. */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(dir, p).split('\\').join('/'));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** Selects the first n rows of the table: click the first checkbox, move down, shift+space. */
+export async function selectFirstRows(page: Page, n: number): Promise<void> {
+  await page.getByTestId('row-select').first().click();
+  const table = page.getByTestId('employee-table');
+  await table.focus();
+  for (let i = 1; i < n; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Shift+Space');
+  await expect(page.getByTestId('selection-count')).toHaveAttribute('data-count', String(n));
+}

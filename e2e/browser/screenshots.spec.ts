@@ -1,0 +1,85 @@
+// A screenshot of every screen in both languages, for people to look at (e2e-artifacts/screenshots).
+import { mkdirSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { expect, selectFirstRows, test } from './fixtures';
+
+const OUT = 'e2e-artifacts/screenshots';
+mkdirSync(OUT, { recursive: true });
+
+for (const lang of ['zh-CN', 'en-US'] as const) {
+  test.describe(lang, () => {
+    test.use({ locale: lang, simOptions: { seed: 5, employees: 240 } });
+
+    test(`every screen (${lang})`, async ({ page, env }) => {
+      test.setTimeout(180_000);
+      const shot = (name: string) => page.screenshot({ path: `${OUT}/${lang}-${name}.png` });
+      const settle = (p: Page) => p.waitForTimeout(400); // let antd's open/close animations finish
+
+      await page.goto(env.harness.url);
+      await expect(page.getByTestId('connect-demo')).toBeVisible();
+      await settle(page);
+      await shot('connect');
+
+      await page.getByTestId('connect-demo').click();
+      await expect(page.getByTestId('employee-row').first()).toBeVisible();
+      await page.getByTestId('row-select').nth(1).click();
+      await page.getByTestId('row-select').nth(3).click();
+      await settle(page);
+      await shot('browse-table');
+
+      await page.getByTestId('view-toggle').locator('.ant-segmented-item').nth(1).click();
+      await expect.poll(() => page.locator('[data-testid="photo-tile"] img').count()).toBeGreaterThan(8);
+      await settle(page);
+      await shot('browse-grid');
+
+      await page.getByTestId('photo-tile').first().click();
+      await expect(page.getByTestId('employee-detail')).toBeVisible();
+      await settle(page);
+      await shot('detail');
+      await page.keyboard.press('Escape');
+      await expect(page.getByTestId('employee-detail')).toHaveCount(0);
+
+      // Photos seen in the grid are cached and would not be downloaded again: clear the cache so the
+      // injected download failures below really happen.
+      await page.getByTestId('settings-open').click();
+      await page.getByTestId('settings-clear-cache').click();
+      await expect(page.getByTestId('settings-cache')).toContainText(/ 0 |0 张/);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('view-toggle').locator('.ant-segmented-item').nth(0).click();
+      const rows = page.getByTestId('employee-row');
+      const users = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => rows.nth(i).getAttribute('data-user-id')));
+      // Two enrolled employees whose downloads fail, for the summary with failures.
+      const failingFaceKeys = users
+        .map((u) => env.harness.sim.tenant.faces.get(u!)?.face_key)
+        .filter((k): k is string => !!k)
+        .slice(0, 2);
+      await page.getByTestId('selection-clear').click();
+      await selectFirstRows(page, 30);
+      await page.getByTestId('export-open').click();
+      await page.getByTestId('export-choose-folder').click();
+      await expect(page.getByTestId('export-preview-name').first()).toBeVisible();
+      await settle(page);
+      await shot('export-dialog');
+
+      // Slow enough that the progress panel can be photographed mid-way.
+      await env.simPatch({ latencyMs: 3000, failingFaceKeys });
+      await page.getByTestId('export-start').click();
+      const progress = page.getByTestId('export-progress');
+      await expect(progress).toBeVisible();
+      // Employees without a photo are done at once; the photos themselves wait for the slow tenant.
+      await expect.poll(async () => ((await progress.count()) ? Number(await progress.getAttribute('data-done')) : -1), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+      await shot('progress');
+      await env.simPatch({ latencyMs: 0 });
+      await expect(page.getByTestId('export-summary')).toHaveAttribute('data-failed', '2', { timeout: 90_000 });
+      await settle(page);
+      await shot('summary-failures');
+      await page.keyboard.press('Escape');
+
+      await page.getByTestId('settings-open').click();
+      await expect(page.getByTestId('settings-language')).toBeVisible();
+      await expect(page.getByTestId('settings-cache')).not.toContainText(/…/);
+      await settle(page);
+      await shot('settings');
+    });
+  });
+}

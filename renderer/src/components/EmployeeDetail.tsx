@@ -1,0 +1,175 @@
+// One employee: the face photo large and zoomable, enrolment, ids with copy buttons, save and refresh.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App as AntApp, Button, Descriptions, Drawer, Empty, Image, Skeleton, Space, Tag, Typography, theme } from 'antd';
+import { DownloadOutlined, ReloadOutlined, UserOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import type { EmployeePage, EmployeeRow } from '../../../shared/model';
+import { api, errorInfo, unwrap } from '../lib/api';
+import { queryKeys, staleTimes } from '../lib/queryKeys';
+import { usePhotoUrl } from '../lib/photos';
+import { formatUpdateTime } from '../lib/format';
+import { errorMessage } from '../i18n';
+import { ErrorState } from './ErrorState';
+
+export function EmployeeDetail({ userId, onClose }: { userId: string | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Drawer
+      open={!!userId}
+      onClose={onClose}
+      size={480}
+      title={t('detail.title')}
+      destroyOnHidden
+      rootClassName="fa-detail"
+    >
+      {userId && (
+        <div data-testid="employee-detail" data-user-id={userId}>
+          <DetailBody userId={userId} />
+        </div>
+      )}
+    </Drawer>
+  );
+}
+
+function Copyable({ value }: { value: string }) {
+  if (!value) return <Typography.Text type="secondary">—</Typography.Text>;
+  return <Typography.Text copyable={{ text: value }}>{value}</Typography.Text>;
+}
+
+function DetailBody({ userId }: { userId: string }) {
+  const { t, i18n } = useTranslation();
+  const { token } = theme.useToken();
+  const { message } = AntApp.useApp();
+  const qc = useQueryClient();
+  const employee = useQuery({
+    queryKey: queryKeys.employee(userId),
+    queryFn: () => unwrap(api.employee({ userId })),
+    staleTime: staleTimes.employee,
+    // The list row already on screen shows at once while the full record is read.
+    placeholderData: () => {
+      for (const [, page] of qc.getQueriesData<EmployeePage>({ queryKey: queryKeys.employeePages })) {
+        const hit = page?.rows.find((r) => r.userId === userId);
+        if (hit) return hit;
+      }
+      return undefined;
+    },
+  });
+  const row = employee.data;
+  const photo = usePhotoUrl(row?.face.enrolled ? row.face.faceKey : null);
+
+  const save = useMutation({
+    mutationFn: () => unwrap(api.photoSave({ userId })),
+    onSuccess: (r) => {
+      if (r) void message.success(t('detail.saved', { path: r.path }));
+    },
+    onError: (e) => void message.error(errorMessage(t, errorInfo(e))),
+  });
+  const refresh = useMutation({
+    mutationFn: () => unwrap(api.faceRefresh({ userIds: [userId] })),
+    onSuccess: (faces) => {
+      const face = faces[userId];
+      if (face) qc.setQueryData<EmployeeRow>(queryKeys.employee(userId), (old) => (old ? { ...old, face } : old));
+      // Lists and coverage may show the old status: refetch them.
+      void qc.invalidateQueries({ queryKey: queryKeys.employeePages });
+      void message.success(t('detail.refreshed'));
+    },
+    onError: (e) => void message.error(errorMessage(t, errorInfo(e))),
+  });
+
+  if (employee.error) return <ErrorState error={employee.error} onRetry={() => void employee.refetch()} />;
+  if (!row) return <Skeleton active avatar paragraph={{ rows: 8 }} />;
+
+  return (
+    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+      <div style={{ display: 'flex', gap: 16, alignItems: 'flex-start' }}>
+        <div
+          style={{
+            width: 200,
+            height: 266,
+            borderRadius: 8,
+            overflow: 'hidden',
+            background: token.colorFillTertiary,
+            display: 'grid',
+            placeItems: 'center',
+            flex: 'none',
+          }}
+        >
+          {photo.url ? (
+            <Image
+              data-testid="detail-photo"
+              src={photo.url}
+              alt={row.name}
+              width={200}
+              height={266}
+              style={{ objectFit: 'cover' }}
+            />
+          ) : row.face.enrolled && photo.error ? (
+            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={errorMessage(t, errorInfo(photo.error))} style={{ padding: 8, fontSize: 12 }} />
+          ) : row.face.enrolled ? (
+            <Skeleton.Image active style={{ width: 200, height: 266 }} />
+          ) : (
+            <Space orientation="vertical" align="center" style={{ color: token.colorTextTertiary }} data-testid="detail-no-photo">
+              <UserOutlined style={{ fontSize: 48 }} />
+              {t('detail.noPhoto')}
+            </Space>
+          )}
+        </div>
+        <Space orientation="vertical" size={6} style={{ minWidth: 0 }}>
+          <Typography.Title level={4} style={{ margin: 0 }} data-testid="detail-name">
+            {row.name}
+          </Typography.Title>
+          {row.enName && <Typography.Text type="secondary">{row.enName}</Typography.Text>}
+          {row.jobTitle && <Typography.Text>{row.jobTitle}</Typography.Text>}
+          <Space size={4} wrap>
+            <Tag color={row.face.enrolled ? 'success' : 'default'} data-testid="detail-status">
+              {row.face.enrolled ? t('status.enrolled') : t('status.notEnrolled')}
+            </Tag>
+            {row.resigned && <Tag>{t('status.resigned')}</Tag>}
+          </Space>
+          {row.face.updatedAt != null && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('detail.updated')}: {formatUpdateTime(row.face.updatedAt, i18n.language)}
+            </Typography.Text>
+          )}
+          {photo.url && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('detail.zoomHint')}
+            </Typography.Text>
+          )}
+        </Space>
+      </div>
+      <Space wrap>
+        <Button icon={<DownloadOutlined />} disabled={!row.face.enrolled} loading={save.isPending} onClick={() => save.mutate()} data-testid="detail-save">
+          {t('detail.savePhoto')}
+        </Button>
+        <Button icon={<ReloadOutlined />} loading={refresh.isPending} onClick={() => refresh.mutate()} data-testid="detail-refresh">
+          {t('detail.refreshFace')}
+        </Button>
+      </Space>
+      <Descriptions
+        column={1}
+        size="small"
+        bordered
+        styles={{ label: { width: 130 } }}
+        items={[
+          { key: 'userId', label: t('detail.userId'), children: <Copyable value={row.userId} /> },
+          { key: 'employeeNo', label: t('detail.employeeNo'), children: <Copyable value={row.employeeNo} /> },
+          { key: 'email', label: t('detail.email'), children: <Copyable value={row.email} /> },
+          { key: 'mobile', label: t('detail.mobile'), children: <Copyable value={row.mobile} /> },
+          {
+            key: 'departments',
+            label: t('detail.departments'),
+            children: row.departmentNames.length ? row.departmentNames.join('、') : '—',
+          },
+          { key: 'groups', label: t('detail.groups'), children: row.groupNames.length ? row.groupNames.join('、') : '—' },
+          {
+            key: 'status',
+            label: t('detail.status'),
+            children: row.face.enrolled ? `${t('status.enrolled')} · ${formatUpdateTime(row.face.updatedAt, i18n.language)}` : t('status.notEnrolled'),
+          },
+          ...(row.face.faceKey ? [{ key: 'faceKey', label: t('detail.faceKey'), children: <Copyable value={row.face.faceKey} /> }] : []),
+        ]}
+      />
+    </Space>
+  );
+}

@@ -1,0 +1,382 @@
+// The virtualised employee table and photo grid. Only visible rows/tiles are in the DOM,
+// only their pages are fetched and only their photos are loaded.
+import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { Checkbox, Skeleton, Tag, Typography, theme } from 'antd';
+import { UserOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import type { EmployeeFilter, EmployeePage, EmployeeRow } from '../../../shared/model';
+import { useVisibleRows } from '../lib/employees';
+import { usePhotoUrl } from '../lib/photos';
+import { formatUpdateTime } from '../lib/format';
+
+export interface ListProps {
+  filter: EmployeeFilter;
+  first: EmployeePage | undefined;
+  selected: ReadonlySet<string>;
+  focusIndex: number;
+  onFocusIndex: (i: number) => void;
+  /** shift: extend from the last toggled row. */
+  onToggle: (index: number, userId: string, shift: boolean) => void;
+  onOpen: (userId: string) => void;
+}
+
+function useWidth(ref: React.RefObject<HTMLElement | null>): number {
+  const [w, setW] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setW(el.clientWidth);
+    const ro = new ResizeObserver(() => setW(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return w;
+}
+
+/** Arrow keys, space and Enter over the list; columns > 1 in the grid. */
+function listKeyDown(
+  e: KeyboardEvent,
+  p: ListProps,
+  total: number,
+  columns: number,
+  rowAt: (i: number) => EmployeeRow | undefined,
+  scrollTo: (i: number) => void,
+) {
+  if (e.target !== e.currentTarget) return; // keys inside a checkbox are the checkbox's
+  const move = (d: number) => {
+    e.preventDefault();
+    const next = Math.min(total - 1, Math.max(0, (p.focusIndex < 0 ? -d : p.focusIndex) + d));
+    p.onFocusIndex(next);
+    scrollTo(columns > 1 ? Math.floor(next / columns) : next);
+  };
+  if (e.key === 'ArrowDown') move(columns);
+  else if (e.key === 'ArrowUp') move(-columns);
+  else if (e.key === 'ArrowRight' && columns > 1) move(1);
+  else if (e.key === 'ArrowLeft' && columns > 1) move(-1);
+  else if (e.key === 'Home') move(-total);
+  else if (e.key === 'End') move(total);
+  else if (e.key === ' ' || e.key === 'Enter') {
+    e.preventDefault();
+    const row = rowAt(p.focusIndex);
+    if (!row) return;
+    if (e.key === ' ') p.onToggle(p.focusIndex, row.userId, e.shiftKey);
+    else p.onOpen(row.userId);
+  }
+}
+
+const ROW_HEIGHT = 44;
+const COLUMNS = '44px minmax(120px, 1.2fr) minmax(100px, 0.9fr) minmax(140px, 1.6fr) 130px 190px';
+
+export function EmployeeTable(p: ListProps) {
+  const { t, i18n } = useTranslation();
+  const { token } = theme.useToken();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const total = p.first?.total ?? 0;
+  // Read fresh on every render (nothing memoises it), which is what the compiler warning is about.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+  });
+  const items = virtualizer.getVirtualItems();
+  const rows = useVisibleRows(p.filter, p.first, items[0]?.index ?? 0, items[items.length - 1]?.index ?? 0);
+
+  // A new filter starts at the top.
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [p.filter]);
+
+  return (
+    <div style={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }}>
+      <div
+        className="fa-row"
+        role="row"
+        style={{
+          gridTemplateColumns: COLUMNS,
+          height: 40,
+          background: token.colorFillQuaternary,
+          borderBottom: `1px solid ${token.colorBorderSecondary}`,
+          fontWeight: 600,
+          color: token.colorTextSecondary,
+          fontSize: 13,
+          cursor: 'default',
+        }}
+      >
+        <span />
+        <span className="fa-cell">{t('table.name')}</span>
+        <span className="fa-cell">{t('table.employeeNo')}</span>
+        <span className="fa-cell">{t('table.department')}</span>
+        <span className="fa-cell">{t('table.status')}</span>
+        <span className="fa-cell">{t('table.updated')}</span>
+      </div>
+      <div
+        ref={scrollRef}
+        className="fa-scroll"
+        style={{ flex: 1, minHeight: 0 }}
+        tabIndex={0}
+        role="grid"
+        aria-rowcount={total}
+        data-testid="employee-table"
+        onKeyDown={(e) => listKeyDown(e, p, total, 1, rows.rowAt, (i) => virtualizer.scrollToIndex(i, { align: 'auto' }))}
+      >
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((item) => {
+            const row = rows.rowAt(item.index);
+            return (
+              <div
+                key={item.key}
+                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}
+              >
+                {row ? (
+                  <TableRow
+                    row={row}
+                    index={item.index}
+                    checked={p.selected.has(row.userId)}
+                    focused={p.focusIndex === item.index}
+                    locale={i18n.language}
+                    onToggle={p.onToggle}
+                    onOpen={p.onOpen}
+                    onFocusIndex={p.onFocusIndex}
+                  />
+                ) : (
+                  <div className="fa-row" style={{ gridTemplateColumns: COLUMNS, height: ROW_HEIGHT }} data-testid="employee-row-loading">
+                    <span />
+                    <Skeleton.Input active size="small" style={{ width: 120 }} />
+                  </div>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+interface RowProps {
+  row: EmployeeRow;
+  index: number;
+  checked: boolean;
+  focused: boolean;
+  locale: string;
+  onToggle: ListProps['onToggle'];
+  onOpen: ListProps['onOpen'];
+  onFocusIndex: ListProps['onFocusIndex'];
+}
+
+const TableRow = memo(function TableRow({ row, index, checked, focused, locale, onToggle, onOpen, onFocusIndex }: RowProps) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  const click = (e: MouseEvent) => {
+    onFocusIndex(index);
+    if (e.shiftKey || e.ctrlKey || e.metaKey) onToggle(index, row.userId, e.shiftKey);
+    else onOpen(row.userId);
+  };
+  return (
+    <div
+      className="fa-row"
+      role="row"
+      aria-selected={checked}
+      data-testid="employee-row"
+      data-user-id={row.userId}
+      data-focused={focused || undefined}
+      onClick={click}
+      style={{
+        gridTemplateColumns: COLUMNS,
+        height: ROW_HEIGHT,
+        borderBottom: `1px solid ${token.colorBorderSecondary}`,
+        background: checked ? token.controlItemBgActive : undefined,
+        boxShadow: focused ? `inset 3px 0 0 ${token.colorPrimary}` : undefined,
+      }}
+    >
+      <span onClick={(e) => e.stopPropagation()}>
+        <Checkbox
+          data-testid="row-select"
+          checked={checked}
+          aria-label={t('table.select')}
+          onClick={(e) => {
+            e.stopPropagation();
+            onFocusIndex(index);
+            onToggle(index, row.userId, e.shiftKey);
+          }}
+        />
+      </span>
+      <span className="fa-cell">
+        <Typography.Text strong={!row.resigned} type={row.resigned ? 'secondary' : undefined}>
+          {row.name}
+        </Typography.Text>
+        {row.resigned && (
+          <Tag style={{ marginLeft: 6 }} bordered={false}>
+            {t('status.resigned')}
+          </Tag>
+        )}
+      </span>
+      <span className="fa-cell" style={{ fontVariantNumeric: 'tabular-nums' }}>
+        {row.employeeNo}
+      </span>
+      <span className="fa-cell" title={row.departmentNames.join(' / ')}>
+        {row.departmentNames[0] ?? ''}
+      </span>
+      <span className="fa-cell">
+        <Tag color={row.face.enrolled ? 'success' : 'default'} bordered={false}>
+          {row.face.enrolled ? t('status.enrolled') : t('status.notEnrolled')}
+        </Tag>
+      </span>
+      <span className="fa-cell" style={{ color: token.colorTextSecondary, fontVariantNumeric: 'tabular-nums' }}>
+        {formatUpdateTime(row.face.updatedAt, locale)}
+      </span>
+    </div>
+  );
+});
+
+// ---------------------------------------------------------------------------
+// Photo grid
+
+const TILE_MIN = 150;
+const GAP = 12;
+
+export function PhotoGrid(p: ListProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const width = useWidth(scrollRef);
+  const columns = Math.max(1, Math.floor((width - GAP) / (TILE_MIN + GAP)));
+  const tileWidth = width > 0 ? Math.floor((width - GAP * (columns + 1)) / columns) : TILE_MIN;
+  const rowHeight = Math.round((tileWidth * 4) / 3) + 56 + GAP;
+  const total = p.first?.total ?? 0;
+  const rowCount = Math.ceil(total / columns);
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 1,
+  });
+  useEffect(() => {
+    virtualizer.measure();
+  }, [rowHeight, virtualizer]);
+  const items = virtualizer.getVirtualItems();
+  const firstRow = items[0]?.index ?? 0;
+  const lastRow = items[items.length - 1]?.index ?? 0;
+  const rows = useVisibleRows(p.filter, p.first, firstRow * columns, lastRow * columns + columns - 1);
+
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [p.filter]);
+
+  return (
+    <div
+      ref={scrollRef}
+      className="fa-scroll"
+      style={{ height: '100%' }}
+      tabIndex={0}
+      data-testid="photo-grid"
+      onKeyDown={(e) => listKeyDown(e, p, total, columns, rows.rowAt, (r) => virtualizer.scrollToIndex(r, { align: 'auto' }))}
+    >
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {items.map((item) => (
+          <div
+            key={item.key}
+            style={{
+              position: 'absolute',
+              top: 0,
+              left: 0,
+              right: 0,
+              height: rowHeight,
+              transform: `translateY(${item.start}px)`,
+              display: 'grid',
+              gridTemplateColumns: `repeat(${columns}, ${tileWidth}px)`,
+              gap: GAP,
+              padding: `${GAP}px ${GAP}px 0`,
+              boxSizing: 'border-box',
+            }}
+          >
+            {Array.from({ length: columns }, (_, c) => {
+              const index = item.index * columns + c;
+              if (index >= total) return null;
+              const row = rows.rowAt(index);
+              return row ? (
+                <PhotoTile
+                  key={row.userId}
+                  row={row}
+                  index={index}
+                  checked={p.selected.has(row.userId)}
+                  focused={p.focusIndex === index}
+                  onToggle={p.onToggle}
+                  onOpen={p.onOpen}
+                  onFocusIndex={p.onFocusIndex}
+                />
+              ) : (
+                <Skeleton.Node key={`s${index}`} active style={{ width: tileWidth, height: rowHeight - GAP - 4 }} />
+              );
+            })}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+const PhotoTile = memo(function PhotoTile({ row, index, checked, focused, onToggle, onOpen, onFocusIndex }: Omit<RowProps, 'locale'>) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  const photo = usePhotoUrl(row.face.enrolled ? row.face.faceKey : null);
+  return (
+    <div
+      className="fa-tile"
+      data-testid="photo-tile"
+      data-user-id={row.userId}
+      aria-selected={checked}
+      onClick={(e) => {
+        onFocusIndex(index);
+        if (e.shiftKey || e.ctrlKey || e.metaKey) onToggle(index, row.userId, e.shiftKey);
+        else onOpen(row.userId);
+      }}
+      style={{
+        background: token.colorBgContainer,
+        border: `1px solid ${checked ? token.colorPrimary : token.colorBorderSecondary}`,
+        outline: focused ? `2px solid ${token.colorPrimary}` : undefined,
+        outlineOffset: 1,
+      }}
+    >
+      {photo.url ? (
+        <img className="fa-tile-photo" src={photo.url} alt={row.name} draggable={false} />
+      ) : (
+        <div
+          className="fa-tile-photo"
+          style={{ display: 'grid', placeItems: 'center', background: token.colorFillTertiary, color: token.colorTextQuaternary }}
+        >
+          {photo.loading ? <Skeleton.Image active /> : <UserOutlined style={{ fontSize: 40 }} />}
+        </div>
+      )}
+      <span className="fa-tile-check" onClick={(e) => e.stopPropagation()}>
+        <Checkbox
+          data-testid="row-select"
+          checked={checked}
+          aria-label={t('table.select')}
+          onClick={(e) => {
+            e.stopPropagation();
+            onFocusIndex(index);
+            onToggle(index, row.userId, e.shiftKey);
+          }}
+        />
+      </span>
+      <div style={{ padding: '6px 8px' }}>
+        <Typography.Text strong ellipsis style={{ display: 'block' }}>
+          {row.name}
+        </Typography.Text>
+        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 4 }}>
+          <Typography.Text type="secondary" ellipsis style={{ fontSize: 12 }}>
+            {row.employeeNo}
+          </Typography.Text>
+          {!row.face.enrolled && (
+            <Tag bordered={false} style={{ marginInlineEnd: 0, fontSize: 11 }}>
+              {t('status.notEnrolled')}
+            </Tag>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,199 @@
+// Export options: folder, file-name template with a live preview, subfolders, ZIP; then start.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Form, Input, Modal, Radio, Space, Switch, Tag, Typography, theme } from 'antd';
+import type { InputRef } from 'antd';
+import { FolderOpenOutlined, LockOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { DEFAULT_TEMPLATE, type EmployeeRow, type ExportOptions } from '../../../shared/model';
+import { TEMPLATE_TOKENS, previewFileNames, validateTemplate, type SubfolderMode } from '../../../shared/naming';
+import { api, unwrap } from '../lib/api';
+import { queryKeys, staleTimes } from '../lib/queryKeys';
+import { useExportState, type ExportSelection } from '../lib/exportState';
+import { useSaveSettings, useSettings } from '../App';
+import { ErrorState } from './ErrorState';
+
+const PREVIEW_COUNT = 4;
+
+export function ExportDialog({ open, onClose, userIds }: { open: boolean; onClose: () => void; userIds: ReadonlySet<string> }) {
+  const { t } = useTranslation();
+  return (
+    <Modal
+      open={open}
+      onCancel={onClose}
+      title={t('export.title')}
+      width={640}
+      destroyOnHidden
+      footer={null}
+    >
+      {open && <ExportForm userIds={userIds} onClose={onClose} />}
+    </Modal>
+  );
+}
+
+function ExportForm({ userIds, onClose }: { userIds: ReadonlySet<string>; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  const qc = useQueryClient();
+  const settings = useSettings();
+  const saveSettings = useSaveSettings();
+  const exportState = useExportState();
+  const templateRef = useRef<InputRef>(null);
+
+  const [template, setTemplate] = useState(settings.data?.template ?? DEFAULT_TEMPLATE);
+  const [subfolders, setSubfolders] = useState<SubfolderMode>(settings.data?.subfolders ?? 'none');
+  const [zip, setZip] = useState(settings.data?.zip ?? false);
+  const [folder, setFolder] = useState<string | null>(null);
+
+  const ids = useMemo(() => [...userIds], [userIds]);
+  // The first few selected employees, for the file-name preview.
+  const sampleIds = ids.slice(0, PREVIEW_COUNT);
+  const samples = useQuery({
+    queryKey: [...queryKeys.employees, 'sample', sampleIds] as const,
+    queryFn: () => Promise.all(sampleIds.map((userId) => qc.ensureQueryData({ queryKey: queryKeys.employee(userId), queryFn: () => unwrap(api.employee({ userId })), staleTime: staleTimes.employee }))),
+    staleTime: staleTimes.employee,
+  });
+
+  const choose = useMutation({
+    mutationFn: (useRemembered: boolean) => unwrap(api.exportChooseFolder({ useRemembered })),
+    onSuccess: (r) => {
+      if (r) setFolder(r.folder);
+    },
+  });
+  // Re-check the remembered folder once when the dialog opens (it may have been removed since).
+  const lastFolder = settings.data?.lastFolder;
+  const checkedRemembered = useRef(false);
+  useEffect(() => {
+    if (lastFolder && !checkedRemembered.current) {
+      checkedRemembered.current = true;
+      choose.mutate(true);
+    }
+  }, [lastFolder, choose]);
+
+  const start = useMutation({
+    mutationFn: async (request: { selection: ExportSelection; options: ExportOptions }) => {
+      const r = await unwrap(api.exportStart(request));
+      return { ...r, request };
+    },
+    onSuccess: ({ jobId, request }) => {
+      saveSettings.mutate({ template: request.options.template, subfolders: request.options.subfolders, zip: request.options.zip });
+      exportState.started(jobId, ids.length, request);
+      onClose();
+    },
+  });
+
+  const check = validateTemplate(template);
+  const templateError = !template.trim() ? t('connect.required') : check.ok ? null : t('errors.input.invalid', { detail: ` (${check.unknownTokens.map((x) => `{${x}}`).join(', ')})` });
+  const preview = useMemo(() => {
+    const rows: EmployeeRow[] = samples.data ?? [];
+    if (!rows.length || templateError) return [];
+    try {
+      return previewFileNames(template, subfolders, rows, PREVIEW_COUNT);
+    } catch {
+      return [];
+    }
+  }, [samples.data, template, subfolders, templateError]);
+
+  const insertToken = (tok: string) => {
+    const el = templateRef.current?.input;
+    const at = el?.selectionStart ?? template.length;
+    const end = el?.selectionEnd ?? at;
+    const next = `${template.slice(0, at)}{${tok}}${template.slice(end)}`;
+    setTemplate(next);
+    requestAnimationFrame(() => {
+      el?.focus();
+      const pos = at + tok.length + 2;
+      el?.setSelectionRange(pos, pos);
+    });
+  };
+
+  return (
+    <Form layout="vertical" requiredMark={false} data-testid="export-dialog">
+      <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
+        {t('export.count', { count: ids.length })}
+      </Typography.Paragraph>
+      <Form.Item label={t('export.folder')}>
+        <Space.Compact style={{ width: '100%' }}>
+          <Input
+            readOnly
+            value={folder ?? ''}
+            placeholder={t('export.noFolder')}
+            data-testid="export-folder"
+            prefix={<FolderOpenOutlined style={{ color: token.colorTextTertiary }} />}
+          />
+          <Button onClick={() => choose.mutate(false)} loading={choose.isPending} data-testid="export-choose-folder">
+            {t('export.chooseFolder')}
+          </Button>
+        </Space.Compact>
+        {choose.error && (
+          <div style={{ marginTop: 8 }}>
+            <ErrorState compact error={choose.error} />
+          </div>
+        )}
+      </Form.Item>
+      <Form.Item label={t('export.template')} validateStatus={templateError ? 'error' : undefined} help={templateError ?? undefined}>
+        <Input ref={templateRef} value={template} onChange={(e) => setTemplate(e.target.value)} data-testid="export-template" spellCheck={false} />
+        <div style={{ marginTop: 8, display: 'flex', flexWrap: 'wrap', gap: 6, alignItems: 'center' }}>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('export.tokensHint')}
+          </Typography.Text>
+          {TEMPLATE_TOKENS.map((tok) => (
+            <Tag.CheckableTag key={tok} checked={false} onChange={() => insertToken(tok)} data-testid={`export-token-${tok}`} style={{ border: `1px dashed ${token.colorBorder}` }}>
+              {t(`tokens.${tok}`)}
+            </Tag.CheckableTag>
+          ))}
+        </div>
+      </Form.Item>
+      <div
+        data-testid="export-preview"
+        style={{ background: token.colorFillQuaternary, borderRadius: token.borderRadius, padding: '8px 12px', marginBottom: 16, minHeight: 40 }}
+      >
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('export.preview')}
+        </Typography.Text>
+        {preview.length ? (
+          preview.map((name, i) => (
+            <div key={i} style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', fontSize: 12 }} data-testid="export-preview-name">
+              {name}
+            </div>
+          ))
+        ) : (
+          <div style={{ fontSize: 12 }}>{samples.isPending ? t('common.loading') : t('export.previewEmpty')}</div>
+        )}
+      </div>
+      <Form.Item label={t('export.subfolders')}>
+        <Radio.Group value={subfolders} onChange={(e) => setSubfolders(e.target.value as SubfolderMode)} data-testid="export-subfolders">
+          <Radio.Button value="none">{t('export.sub_none')}</Radio.Button>
+          <Radio.Button value="department">{t('export.sub_department')}</Radio.Button>
+          <Radio.Button value="group">{t('export.sub_group')}</Radio.Button>
+        </Radio.Group>
+      </Form.Item>
+      <Form.Item>
+        <Space>
+          <Switch checked={zip} onChange={setZip} data-testid="export-zip" />
+          <span>{t('export.zip')}</span>
+        </Space>
+      </Form.Item>
+      <Alert type="info" showIcon icon={<LockOutlined />} title={t('export.privacy')} style={{ marginBottom: 16 }} />
+      {exportState.running && <Alert type="warning" showIcon title={t('export.busy')} style={{ marginBottom: 16 }} />}
+      {start.error && (
+        <div style={{ marginBottom: 16 }}>
+          <ErrorState error={start.error} />
+        </div>
+      )}
+      <div style={{ display: 'flex', justifyContent: 'flex-end', gap: 8 }}>
+        <Button onClick={onClose}>{t('common.cancel')}</Button>
+        <Button
+          type="primary"
+          data-testid="export-start"
+          disabled={!folder || !!templateError || ids.length === 0 || exportState.running}
+          title={!folder ? t('export.needFolder') : undefined}
+          loading={start.isPending}
+          onClick={() => start.mutate({ selection: { kind: 'ids', userIds: ids }, options: { template, subfolders, zip } })}
+        >
+          {t('export.start')}
+        </Button>
+      </div>
+    </Form>
+  );
+}

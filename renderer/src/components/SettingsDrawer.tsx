@@ -1,0 +1,146 @@
+// Settings: language, theme, photo cache, account.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App as AntApp, Button, Descriptions, Divider, Drawer, InputNumber, Popconfirm, Select, Space, Typography } from 'antd';
+import { DeleteOutlined, LogoutOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import type { CredentialStatus, Settings } from '../../../shared/model';
+import { api, errorInfo, unwrap } from '../lib/api';
+import { queryKeys, staleTimes } from '../lib/queryKeys';
+import { formatBytes } from '../lib/format';
+import { errorMessage } from '../i18n';
+import { useAppInfo, useSaveSettings, useSettings } from '../App';
+import { ErrorState } from './ErrorState';
+
+export function SettingsDrawer({ open, onClose, status }: { open: boolean; onClose: () => void; status: CredentialStatus }) {
+  const { t } = useTranslation();
+  return (
+    <Drawer open={open} onClose={onClose} title={t('settings.title')} size={420} destroyOnHidden>
+      {open && <SettingsBody status={status} />}
+    </Drawer>
+  );
+}
+
+function SettingsBody({ status }: { status: CredentialStatus }) {
+  const { t, i18n } = useTranslation();
+  const { message } = AntApp.useApp();
+  const qc = useQueryClient();
+  const settings = useSettings();
+  const info = useAppInfo();
+  const save = useSaveSettings();
+  const cache = useQuery({ queryKey: queryKeys.cacheInfo, queryFn: () => unwrap(api.cacheInfo()), staleTime: staleTimes.cacheInfo });
+  const onError = (e: unknown) => void message.error(errorMessage(t, errorInfo(e)));
+  const clear = useMutation({
+    mutationFn: () => unwrap(api.cacheClear()),
+    onSuccess: (c) => {
+      qc.setQueryData(queryKeys.cacheInfo, c);
+      void message.success(t('settings.cleared'));
+    },
+    onError,
+  });
+  const signOut = useMutation({
+    mutationFn: () => unwrap(api.credentialsClear()),
+    onSuccess: (s) => {
+      qc.removeQueries({ queryKey: queryKeys.directory });
+      qc.setQueryData(queryKeys.credentials, s);
+    },
+    onError,
+  });
+  const patch = (p: Partial<Settings>) => save.mutate(p, { onError });
+
+  if (settings.error) return <ErrorState error={settings.error} onRetry={() => void settings.refetch()} />;
+  const s = settings.data;
+  const locale = i18n.language;
+
+  return (
+    <Space orientation="vertical" size={20} style={{ width: '100%' }}>
+      <div>
+        <Typography.Text strong>{t('settings.language')}</Typography.Text>
+        <Select
+          data-testid="settings-language"
+          style={{ width: '100%', marginTop: 8 }}
+          value={s?.language ?? 'system'}
+          onChange={(language) => patch({ language })}
+          options={[
+            { value: 'system', label: t('settings.langSystem') },
+            { value: 'zh-CN', label: '简体中文' },
+            { value: 'en-US', label: 'English' },
+          ]}
+        />
+      </div>
+      <div>
+        <Typography.Text strong>{t('settings.theme')}</Typography.Text>
+        <Select
+          data-testid="settings-theme"
+          style={{ width: '100%', marginTop: 8 }}
+          value={s?.theme ?? 'system'}
+          onChange={(theme) => patch({ theme })}
+          options={[
+            { value: 'system', label: t('settings.themeSystem') },
+            { value: 'light', label: t('settings.themeLight') },
+            { value: 'dark', label: t('settings.themeDark') },
+          ]}
+        />
+      </div>
+      <Divider style={{ margin: 0 }} />
+      <div>
+        <Typography.Text strong>{t('settings.cache')}</Typography.Text>
+        <div style={{ margin: '8px 0' }} data-testid="settings-cache">
+          {cache.error ? (
+            <ErrorState compact error={cache.error} onRetry={() => void cache.refetch()} />
+          ) : cache.data ? (
+            <Typography.Text type="secondary">
+              {t('settings.cacheUsage', {
+                size: formatBytes(cache.data.bytes, locale),
+                files: cache.data.files.toLocaleString(locale),
+                limit: formatBytes(cache.data.maxBytes, locale),
+              })}
+            </Typography.Text>
+          ) : (
+            <Typography.Text type="secondary">{t('common.loading')}</Typography.Text>
+          )}
+        </div>
+        <Space wrap>
+          <span>{t('settings.cacheLimit')}</span>
+          <InputNumber
+            min={50}
+            max={20000}
+            step={50}
+            value={s?.cacheMaxMB ?? 500}
+            data-testid="settings-cache-limit"
+            onChange={(v) => {
+              if (typeof v === 'number' && v >= 50 && v <= 20000) patch({ cacheMaxMB: Math.round(v) });
+            }}
+          />
+          <Button icon={<DeleteOutlined />} loading={clear.isPending} onClick={() => clear.mutate()} data-testid="settings-clear-cache">
+            {t('settings.clearCache')}
+          </Button>
+        </Space>
+      </div>
+      <Divider style={{ margin: 0 }} />
+      <div>
+        <Typography.Text strong>{t('settings.account')}</Typography.Text>
+        <Descriptions
+          size="small"
+          column={1}
+          style={{ marginTop: 8 }}
+          items={[
+            { key: 'app', label: t('settings.signedInAs'), children: status.demo ? t('app.demoBadge') : (status.appIdMasked ?? '—') },
+          ]}
+        />
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+          {status.demo ? t('session.demo') : status.persisted ? t('settings.secretStored') : `${t('session.title')}. ${t(`session.${status.encryption}`)}`}
+        </Typography.Paragraph>
+        <Popconfirm title={t('settings.signOutConfirm')} onConfirm={() => signOut.mutate()} okText={t('settings.signOut')} cancelText={t('common.cancel')}>
+          <Button danger icon={<LogoutOutlined />} loading={signOut.isPending} data-testid="settings-sign-out">
+            {t('settings.signOut')}
+          </Button>
+        </Popconfirm>
+      </div>
+      {info.data && (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('settings.version', { version: info.data.version })}
+        </Typography.Text>
+      )}
+    </Space>
+  );
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatDuration, formatUpdateTime } from './format';
+
+describe('formatting', () => {
+  it('shows the export ETA as m:ss or h:mm:ss', () => {
+    expect(formatDuration(0)).toBe('0:00');
+    expect(formatDuration(65)).toBe('1:05');
+    expect(formatDuration(3 * 3600 + 2 * 60 + 9)).toBe('3:02:09');
+  });
+
+  it('shows cache sizes in readable units', () => {
+    expect(formatBytes(512, 'en-US')).toBe('512 B');
+    expect(formatBytes(1536, 'en-US')).toBe('1.5 KB');
+    expect(formatBytes(500 * 1024 * 1024, 'en-US')).toBe('500 MB');
+  });
+
+  it('leaves the update time empty when not enrolled', () => {
+    expect(formatUpdateTime(null, 'zh-CN')).toBe('');
+    expect(formatUpdateTime(1_700_000_000, 'en-US')).toMatch(/2023/);
+  });
+});

@@ -1,0 +1,15 @@
+// Renderer entry: StrictMode on purpose, so effect bugs (blob: URL leaks) show up in development.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import 'antd/dist/reset.css';
+import './styles.css';
+import { initI18n, languageFor } from './i18n';
+import { Root } from './App';
+
+initI18n(languageFor('system', navigator.language));
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Root />
+  </StrictMode>,
+);
