@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppFailure } from '../../shared/errors';
@@ -7,9 +8,9 @@ import { MANIFEST_COLUMNS, type Employee, type ExportOptions, type ExportProgres
 import { nameKey, subfolderFor } from '../../shared/naming';
 import { HOSTILE_USER_IDS } from '../simulator/index';
 import { PhotoExporter } from './exporter';
-import { parseCsv } from './manifest';
+import { manifestCsv, parseCsv, readManifest } from './manifest';
 import { readZip, startRig, validOnAllSystems, type CoreRig } from './testing';
-import type { PhotoStore } from './types';
+import type { FaceSettings, PhotoStore } from './types';
 
 const opts = (over: Partial<ExportOptions> = {}): ExportOptions => ({ template: '{name}_{employee_no}', subfolders: 'none', zip: false, ...over });
 
@@ -217,6 +218,40 @@ describe('exporter against the simulated tenant', () => {
     files = await walk(outDir);
     expect(files.filter((f) => f.includes('.part-'))).toEqual([]);
     expect(files.filter((f) => f !== 'manifest.csv')).toHaveLength(enrolled);
+  });
+
+  it('keeps the files of employees a cancelled run never reached on record, so the next run does not download them again', async () => {
+    const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(130, 190);
+    const enrolled = employees.filter((e) => faceOf(e.userId)).length;
+    const outDir = await newFolder();
+    await rig.core.photos.clear();
+    const first = new AbortController();
+    let gets = 0;
+    const photos: PhotoStore = {
+      ...rig.core.photos,
+      get: (key, signal) => {
+        if (++gets === 10) first.abort();
+        return rig.core.photos.get(key, signal);
+      },
+    };
+    const partial = await new PhotoExporter({ faces: rig.core.faces, photos, concurrency: 2 }).run({ employees, outDir, options: opts(), signal: first.signal });
+    expect(partial.saved).toBeGreaterThan(0);
+
+    // Cancelled again before anything happened (even before the face settings came back).
+    const second = new AbortController();
+    second.abort();
+    const idle = await rig.core.exporter.run({ employees, outDir, options: opts(), signal: second.signal });
+    expect(idle).toMatchObject({ cancelled: true, saved: 0, noPhoto: 0 });
+    const rows = (await manifest(outDir)).rows;
+    expect(rows.filter((r) => r.status === 'no_photo')).toEqual([]);
+    expect(rows.filter((r) => r.file)).toHaveLength(partial.saved);
+
+    await rig.core.photos.clear();
+    rig.sim.resetStats();
+    const done = await rig.core.exporter.run({ employees, outDir, options: opts() });
+    expect(done).toMatchObject({ failed: 0, upToDate: partial.saved, saved: enrolled - partial.saved });
+    expect(rig.calls('files.download')).toBe(enrolled - partial.saved);
+    expect((await walk(outDir)).filter((f) => f !== 'manifest.csv')).toHaveLength(enrolled);
   });
 
   it('resumes after the exporting process was killed outright', async () => {
@@ -429,5 +464,159 @@ describe('exporter against the simulated tenant', () => {
       expect(nameKey(folder)).toBe(nameKey(subfolderFor('group', e))); // first attendance group, or 未分组
     }
     expect((await readdir(outDir)).filter((n) => n.includes('.part-'))).toEqual([]);
+  });
+
+  // Symlinks: the export folder's contents are not trusted (a subfolder may be a link, and manifest.csv is a file the
+  // admin can edit). Chosen behaviour: a photo whose folder is a link is not written at all; its row fails with
+  // fs.path_escape. A manifest row that is absolute, has "..", or leads through a link is never reused, zipped,
+  // overwritten or deleted.
+  it('refuses a subfolder that is a symlink leading outside: nothing is written there, the rows fail with fs.path_escape', async () => {
+    const all = await rig.core.directory.employees({ kind: 'all' });
+    const target = all.find((e) => faceOf(e.userId) && e.departmentNames.length)!;
+    const folder = subfolderFor('department', target);
+    const sameFolder = all.filter((e) => nameKey(subfolderFor('department', e)) === nameKey(folder));
+    const employees = [...sameFolder, ...all.filter((e) => !sameFolder.includes(e)).slice(0, 10)];
+    const outDir = await newFolder();
+    const outside = await mkdtemp(path.join(rig.root, 'outside-'));
+    await symlink(outside, path.join(outDir, subfolderFor('department', employees[0]!)), 'dir');
+
+    const summary = await rig.core.exporter.run({ employees, outDir, options: opts({ subfolders: 'department' }) });
+    expect(await readdir(outside)).toEqual([]);
+    const escaped = sameFolder.filter((e) => faceOf(e.userId));
+    expect(summary.failed).toBe(escaped.length);
+    expect(summary.failures.map((f) => f.userId).sort()).toEqual(escaped.map((e) => e.userId).sort());
+    for (const f of summary.failures) expect(f.error.code).toBe('fs.path_escape');
+    const rows = (await manifest(outDir)).rows;
+    expect(rows.map((r) => r.user_id).sort()).toEqual(employees.map((e) => e.userId).sort());
+    for (const e of escaped) expect(rows.find((r) => r.user_id === e.userId)).toMatchObject({ status: 'failed', error: 'fs.path_escape', file: '' });
+    expect(summary.saved).toBe(employees.filter((e) => faceOf(e.userId)).length - escaped.length);
+  });
+
+  it('never deletes, overwrites or zips a file that a crafted manifest row points to outside the folder', async () => {
+    const employees = (await rig.core.directory.employees({ kind: 'all' })).filter((e) => faceOf(e.userId)).slice(0, 6);
+    const [a, b, c, d] = employees;
+    const selection = employees.filter((e) => e !== d); // d is only in the old manifest: a row carried over
+    const outDir = await newFolder();
+    await rig.core.exporter.run({ employees, outDir, options: opts() });
+
+    const outside = await mkdtemp(path.join(rig.root, 'outside-'));
+    const victims = { dotdot: path.join(path.dirname(outDir), 'outside.txt'), linked: path.join(outside, 'victim.jpg'), abs: path.join(outside, 'abs.jpg'), secret: path.join(outside, 'secret.jpg') };
+    for (const [k, f] of Object.entries(victims)) await writeFile(f, `keep me: ${k}`);
+    await symlink(outside, path.join(outDir, 'evil'), 'dir');
+    const previous = await readManifest(outDir);
+    const edit = (userId: string, file: string) => previous.set(userId, { ...previous.get(userId)!, file, face_key: 'changed', status: 'saved' });
+    edit(a!.userId, '../outside.txt');
+    edit(b!.userId, 'evil/victim.jpg');
+    edit(c!.userId, victims.abs);
+    edit(d!.userId, 'evil/secret.jpg');
+    await writeFile(path.join(outDir, 'manifest.csv'), manifestCsv([...previous.values()]));
+
+    const summary = await rig.core.exporter.run({ employees: selection, outDir, options: opts({ zip: true }) });
+    expect(summary).toMatchObject({ failed: 0, saved: 3, upToDate: selection.length - 3 });
+    for (const [k, f] of Object.entries(victims)) expect(await readFile(f, 'utf8')).toBe(`keep me: ${k}`);
+    const rows = (await manifest(outDir)).rows;
+    for (const e of [a!, b!, c!]) {
+      const r = rows.find((x) => x.user_id === e.userId)!;
+      expect(r.status).toBe('saved');
+      expect(r.file).not.toMatch(/^evil\/|\.\.|^\//);
+      expect((await readFile(path.join(outDir, r.file))).equals(photoOf(e.userId))).toBe(true);
+    }
+    expect(rows.find((r) => r.user_id === d!.userId)).toBeUndefined(); // its file is not in the folder any more
+    const entries = readZip(await readFile(summary.zipPath!));
+    expect([...entries.keys()].some((n) => n.startsWith('evil/') || n.includes('..'))).toBe(false);
+    expect([...entries.values()].some((v) => v.toString().startsWith('keep me'))).toBe(false);
+  });
+
+  it('accepts an export folder that is itself a link (the admin chose it), and reports the path as given', async () => {
+    const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(0, 8);
+    const real = await newFolder();
+    const link = path.join(rig.root, `link-${folderNo}`);
+    await symlink(real, link, 'dir');
+    const summary = await rig.core.exporter.run({ employees, outDir: link, options: opts({ subfolders: 'department', zip: true }) });
+    expect(summary).toMatchObject({ outDir: link, failed: 0, saved: employees.filter((e) => faceOf(e.userId)).length });
+    expect(path.dirname(summary.manifestPath)).toBe(link);
+    expect(path.dirname(summary.zipPath!)).toBe(link);
+    expect((await walk(real)).filter((f) => f.includes('/'))).toHaveLength(summary.saved);
+  });
+
+  it('keeps a manifest row for every employee when the writer throws something other than a full disk', async () => {
+    const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(0, 40);
+    const enrolled = employees.filter((e) => faceOf(e.userId)).length;
+    const outDir = await newFolder();
+    let writes = 0;
+    const exporter = new PhotoExporter({
+      faces: rig.core.faces,
+      photos: rig.core.photos,
+      concurrency: 4,
+      writeFile: async (file, bytes) => {
+        const n = ++writes;
+        if (n % 3 === 0) throw new TypeError('writer bug');
+        if (n % 3 === 1) {
+          await writeFile(file, bytes.subarray(0, 10));
+          throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
+        }
+        await writeFile(file, bytes);
+      },
+    });
+    const summary = await exporter.run({ employees, outDir, options: opts() });
+    expect(summary.saved + summary.failed).toBe(enrolled);
+    expect(summary.failed).toBeGreaterThan(0);
+    const rows = (await manifest(outDir)).rows;
+    expect(rows.map((r) => r.user_id)).toEqual(employees.map((e) => e.userId));
+    for (const r of rows.filter((x) => x.status === 'failed')) expect(r.error).toMatch(/^(internal|fs\.not_writable)$/);
+    expect((await walk(outDir)).filter((f) => f.includes('.part-'))).toEqual([]);
+  });
+});
+
+describe('exporter progress', () => {
+  const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1, 0xff, 0xd9]);
+  const person = (i: number): Employee => ({
+    userId: `u${i}`,
+    name: `P${i}`,
+    enName: '',
+    employeeNo: `E${i}`,
+    email: '',
+    mobile: '',
+    departmentIds: [],
+    departmentNames: [],
+    groupNames: [],
+    resigned: false,
+    jobTitle: '',
+  });
+
+  it('reports rate as photos saved per second over a sliding window, and the ETA from the work left', async () => {
+    let clock = 1_000_000;
+    const withPhoto = Array.from({ length: 30 }, (_, i) => person(i));
+    const without = Array.from({ length: 20 }, (_, i) => person(100 + i));
+    const faces: FaceSettings = {
+      get: (ids) => {
+        const enrolled = new Set(withPhoto.map((e) => e.userId));
+        return Promise.resolve(new Map(ids.filter((id) => enrolled.has(id)).map((id) => [id, { enrolled: true, faceKey: `k_${id}`, updatedAt: 1_700_000_000 }])));
+      },
+      invalidate: () => {},
+    };
+    const photos = {
+      get: () => {
+        clock += 250; // four photos a second
+        return Promise.resolve({ bytes: jpeg, mime: 'image/jpeg' as const });
+      },
+    } as unknown as PhotoStore;
+    const events: ExportProgress[] = [];
+    const outDir = await mkdtemp(path.join(tmpdir(), 'exporter-progress-'));
+    const summary = await new PhotoExporter({ faces, photos, concurrency: 1, now: () => clock })
+      .run({ employees: [...without, ...withPhoto], outDir, options: opts(), onProgress: (p) => events.push(p) })
+      .finally(() => rm(outDir, { recursive: true, force: true }));
+    expect(summary).toMatchObject({ saved: 30, noPhoto: 20, failed: 0 });
+    const downloading = events.filter((e) => e.phase === 'downloading');
+    // The 20 rows without a photo, settled before any download, are not photos per second.
+    expect(downloading[0]).toMatchObject({ done: 20, rate: 0, etaSeconds: null });
+    const late = downloading.filter((e) => e.saved >= 25);
+    expect(late.length).toBeGreaterThan(0);
+    for (const e of late) {
+      expect(e.rate).toBeGreaterThanOrEqual(3.8);
+      expect(e.rate).toBeLessThanOrEqual(4.2);
+      expect(Math.abs(e.etaSeconds! - (50 - e.done) / 4)).toBeLessThanOrEqual(0.5);
+    }
+    expect(events.at(-1)).toMatchObject({ phase: 'done', etaSeconds: 0 });
   });
 });

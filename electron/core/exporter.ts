@@ -67,11 +67,72 @@ function isInside(root: string, abs: string): boolean {
   return rel !== '' && !path.isAbsolute(rel) && rel.split(path.sep)[0] !== '..';
 }
 
-/** A '/'-separated path from a manifest, resolved inside root, or null when it would leave it. */
-function resolveInside(root: string, rel: string): string | null {
-  if (!rel || rel.includes('\0')) return null;
-  const abs = path.resolve(root, ...rel.split('/'));
-  return isInside(root, abs) ? abs : null;
+/**
+ * The parts of a '/'-separated path relative to the export folder, or null for anything that is not a plain
+ * relative path: absolute ("/x", "C:x", "\\host"), with a backslash, NUL, or an empty, "." or ".." part.
+ */
+function relParts(rel: string): string[] | null {
+  if (!rel || rel.includes('\0') || rel.includes('\\') || rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return null;
+  const parts = rel.split('/');
+  return parts.every((s) => s !== '' && s !== '.' && s !== '..') ? parts : null;
+}
+
+/**
+ * An existing regular file named by a manifest row, or null. The manifest is user-editable, so the path must be
+ * plain and relative, no part of it may be a symlink (lstat), and its realpath must stay inside root, which is
+ * itself a realpath. Anything else is never reused, zipped, overwritten or deleted.
+ */
+async function existingFileInside(root: string, rel: string): Promise<{ abs: string; size: number; ino: number; dev: number } | null> {
+  const parts = relParts(rel);
+  if (!parts) return null;
+  let abs = root;
+  let st: Awaited<ReturnType<typeof fs.lstat>> | null = null;
+  for (const part of parts) {
+    abs = path.join(abs, part);
+    st = await fs.lstat(abs).catch(() => null);
+    if (!st || st.isSymbolicLink()) return null;
+  }
+  if (!st?.isFile()) return null;
+  const real = await fs.realpath(abs).catch(() => null);
+  if (!real || !isInside(root, real)) return null;
+  return { abs, size: st.size, ino: st.ino, dev: st.dev };
+}
+
+/**
+ * The folder for a photo, created if missing, checked on every write: each part must be a real directory, not a
+ * symlink (which could point anywhere), and its realpath must stay inside root. Refusing is the chosen behaviour:
+ * the photo's row fails with fs.path_escape and nothing is written, rather than writing it somewhere else.
+ */
+async function folderInside(root: string, folder: string): Promise<string> {
+  if (!folder) return root;
+  const escape = () => appError('fs.path_escape', 'A subfolder is a link that could lead outside the export folder', { detail: folder });
+  const parts = relParts(folder);
+  if (!parts) throw escape();
+  let abs = root;
+  for (const part of parts) {
+    abs = path.join(abs, part);
+    let st = await fs.lstat(abs).catch(() => null);
+    if (!st) {
+      await fs.mkdir(abs).catch((e: unknown) => {
+        if (errorCode(e) !== 'EEXIST') throw e;
+      });
+      st = await fs.lstat(abs);
+    }
+    if (st.isSymbolicLink()) throw escape();
+    if (!st.isDirectory()) throw appError('fs.not_writable', 'A file is in the way of a subfolder', { detail: folder });
+  }
+  const real = await fs.realpath(abs);
+  if (!isInside(root, real)) throw escape();
+  return abs;
+}
+
+/**
+ * Whether a manifest row records a photo file of an earlier run: saved or up to date, or a row this employee got
+ * when a run stopped before reaching them (cancelled, or not attempted on a full disk), which keeps the file it had.
+ * Always verified on disk (existingFileInside) before it is trusted.
+ */
+function holdsFile(row: ManifestRow | undefined): row is ManifestRow {
+  return Boolean(row?.file) && row!.status !== 'no_photo';
 }
 
 function isoTime(unixSeconds: number | null): string {
@@ -121,6 +182,7 @@ async function writeAtomic(abs: string, bytes: Uint8Array, write: (file: string,
   const temp = path.join(path.dirname(abs), `.${path.basename(abs)}.part-${randomBytes(6).toString('hex')}`);
   try {
     await write(temp, bytes);
+    // rename replaces a symlink at abs itself; it never writes through one.
     await fs.rename(temp, abs);
   } catch (e) {
     await fs.rm(temp, { force: true }).catch(() => {});
@@ -128,12 +190,15 @@ async function writeAtomic(abs: string, bytes: Uint8Array, write: (file: string,
   }
 }
 
-/** Checks the folder before any API call: exists, is a folder, and a file can really be created in it. */
-async function assertWritable(outDir: string): Promise<void> {
+/** Checks the folder before any API call: exists, is a folder, and a file can really be created in it. Returns its realpath. */
+async function assertWritable(outDir: string): Promise<string> {
   const fail = (why: string) => appError('fs.not_writable', `The export folder cannot be written to (${why})`, { detail: outDir });
   const st = await fs.stat(outDir).catch(() => null);
   if (!st) throw fail('it does not exist');
   if (!st.isDirectory()) throw fail('it is not a folder');
+  const real = await fs.realpath(outDir).catch(() => null);
+  if (!real) throw fail('it cannot be resolved');
+  outDir = real;
   const probe = path.join(outDir, `.write-check.part-${randomBytes(6).toString('hex')}`);
   try {
     await fs.writeFile(probe, '');
@@ -143,6 +208,7 @@ async function assertWritable(outDir: string): Promise<void> {
   } finally {
     await fs.rm(probe, { force: true }).catch(() => {});
   }
+  return real;
 }
 
 /** Temp files left by a run that was killed: in the folder and in its subfolders. */
@@ -160,9 +226,33 @@ async function removeLeftovers(outDir: string): Promise<void> {
   await clean(outDir, 1);
 }
 
+/** Timestamps within a sliding window, pruned from the front without shifting arrays. */
+class Window {
+  private stamps: number[] = [];
+  private head = 0;
+  push(t: number): void {
+    this.stamps.push(t);
+  }
+  count(now: number): number {
+    while (this.head < this.stamps.length && now - this.stamps[this.head]! >= RATE_WINDOW_MS) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.stamps.length) {
+      this.stamps = this.stamps.slice(this.head);
+      this.head = 0;
+    }
+    return this.stamps.length - this.head;
+  }
+}
+
+/**
+ * rate: photos saved (downloaded and written) per second over the last RATE_WINDOW_MS; rows settled before the
+ * work started (no photo) and instant up-to-date checks do not inflate it. ETA: the employees still to handle,
+ * divided by how fast employees of any outcome were handled over the same window.
+ */
 class ProgressMeter {
   readonly counts = { done: 0, saved: 0, upToDate: 0, noPhoto: 0, failed: 0 };
-  private readonly recent: number[] = [];
+  private readonly savedAt = new Window();
+  private readonly handledAt = new Window();
+  private startedAt: number | null = null;
   private lastEmit = -Infinity;
   phase: ExportProgress['phase'] = 'preparing';
 
@@ -173,28 +263,43 @@ class ProgressMeter {
     private readonly listener?: (p: ExportProgress) => void,
   ) {}
 
-  count(status: ManifestRow['status']): void {
+  /** The work starts: rates are measured from here. */
+  start(): void {
+    this.startedAt = this.now();
+  }
+
+  /** live=false for rows settled while planning (no photo), which took no time to produce. */
+  count(status: ManifestRow['status'], live = true): void {
     this.counts.done++;
     if (status === 'saved') this.counts.saved++;
     else if (status === 'up_to_date') this.counts.upToDate++;
     else if (status === 'no_photo') this.counts.noPhoto++;
     else if (status === 'failed') this.counts.failed++;
-    this.recent.push(this.now());
+    if (!live) return;
+    const t = this.now();
+    this.handledAt.push(t);
+    if (status === 'saved') this.savedAt.push(t);
   }
 
   snapshot(): ExportProgress {
     const t = this.now();
-    while (this.recent.length && t - this.recent[0]! > RATE_WINDOW_MS) this.recent.shift();
-    const span = this.recent.length > 1 ? Math.max(t - this.recent[0]!, 1000) : RATE_WINDOW_MS;
-    const rate = this.recent.length / (span / 1000);
     const left = this.total - this.counts.done;
+    let rate = 0;
+    let throughput = 0;
+    if (this.startedAt !== null) {
+      // Over the window, or over the time since the start when that is shorter (at least a second, so the
+      // first photo does not read as a thousand per second).
+      const span = Math.max(Math.min(t - this.startedAt, RATE_WINDOW_MS), 1000) / 1000;
+      rate = this.savedAt.count(t) / span;
+      throughput = this.handledAt.count(t) / span;
+    }
     return {
       jobId: this.jobId,
       phase: this.phase,
       total: this.total,
       ...this.counts,
       rate: Math.round(rate * 10) / 10,
-      etaSeconds: left === 0 ? 0 : rate > 0 ? Math.round(left / rate) : null,
+      etaSeconds: left === 0 ? 0 : throughput > 0 ? Math.round(left / throughput) : null,
     };
   }
 
@@ -221,7 +326,7 @@ export class PhotoExporter implements Exporter {
   async run(req: ExportRequest): Promise<ExportSummary> {
     const started = this.now();
     const jobId = req.jobId ?? randomUUID();
-    const outDir = path.resolve(req.outDir);
+    const shownDir = path.resolve(req.outDir); // what the admin picked, for the summary
     const template = req.options.template || DEFAULT_TEMPLATE;
     const mode: SubfolderMode = req.options.subfolders ?? 'none';
     const check = validateTemplate(template);
@@ -230,7 +335,9 @@ export class PhotoExporter implements Exporter {
       throw appError('input.invalid', `Unknown file name template tokens: ${list}`, { detail: list });
     }
 
-    await assertWritable(outDir);
+    // Every check below compares realpaths against this one (the admin may well pick a folder through a link).
+    const outDir = await assertWritable(shownDir);
+    const shown = (file: string) => path.join(shownDir, path.relative(outDir, file));
     await removeLeftovers(outDir);
     const previous = await readManifest(outDir);
 
@@ -249,18 +356,21 @@ export class PhotoExporter implements Exporter {
 
     try {
       let faces = new Map<string, FaceInfo>();
+      let facesKnown = employees.length === 0;
       if (!job.signal.aborted && employees.length) {
         try {
           faces = await this.deps.faces.get(
             employees.map((e) => e.userId),
             { fresh: true, signal: job.signal },
           );
+          facesKnown = true;
         } catch (e) {
           if (!job.signal.aborted) throw e; // cancelled while asking: every row becomes 'cancelled'
         }
       }
 
-      const plans = this.plan(employees, seen, faces, previous, template, mode);
+      // Cancelled before the face settings came back: nobody may be recorded as "no photo" on no evidence.
+      const plans = this.plan(employees, seen, faces, facesKnown, previous, template, mode);
       const carried = await this.carryOver(outDir, previous, seen, plans);
       const claimed = new Map<string, Plan>();
       for (const p of plans) if (p.face.enrolled) claimed.set(slotKey(p.folder, p.base), p);
@@ -283,24 +393,13 @@ export class PhotoExporter implements Exporter {
           .catch((e: unknown) => this.deps.log?.('warn', 'manifest checkpoint failed', { code: toAppError(e).code }));
       };
 
-      for (const p of plans) if (p.row) meter.count(p.row.status);
+      for (const p of plans) if (p.row) meter.count(p.row.status, false);
       meter.phase = 'downloading';
+      meter.start();
       meter.emit(true);
       checkpoint();
       const timer = setInterval(checkpoint, CHECKPOINT_MS);
       timer.unref?.();
-
-      const folders = new Map<string, Promise<void>>();
-      const ensureFolder = (folder: string) => {
-        if (!folder) return Promise.resolve();
-        const key = nameKey(folder);
-        if (!folders.has(key)) {
-          const p = fs.mkdir(path.join(outDir, folder), { recursive: true }).then(() => undefined);
-          p.catch(() => folders.delete(key));
-          folders.set(key, p);
-        }
-        return folders.get(key)!;
-      };
 
       const queue = new PQueue({ concurrency: this.deps.concurrency ?? EXPORT_CONCURRENCY });
       const finish = (p: Plan, row: ManifestRow, error?: AppError) => {
@@ -319,7 +418,7 @@ export class PhotoExporter implements Exporter {
               queue.add(async () => {
                 if (job.signal.aborted) return;
                 try {
-                  const row = await this.exportOne(p, outDir, claimed, ensureFolder, job.signal);
+                  const row = await this.exportOne(p, outDir, claimed, job.signal);
                   if (row) finish(p, row);
                 } catch (e) {
                   if (job.signal.aborted && (isCancel(e) || e === job.signal.reason)) return;
@@ -346,8 +445,8 @@ export class PhotoExporter implements Exporter {
         if (p.row) continue;
         if (diskFull) {
           const info: AppError = { ...(diskFull as AppError), message: 'Not attempted: the disk is full' };
-          finish(p, this.failedRow(p, info), info);
-        } else finish(p, this.cancelledRow(p));
+          finish(p, { ...this.failedRow(p, info), ...this.keptFile(p) }, info);
+        } else finish(p, { ...this.cancelledRow(p), ...this.keptFile(p) });
       }
 
       await checkpointing;
@@ -381,7 +480,7 @@ export class PhotoExporter implements Exporter {
       const c = meter.counts;
       return {
         jobId,
-        outDir,
+        outDir: shownDir,
         total: employees.length,
         saved: c.saved,
         upToDate: c.upToDate,
@@ -389,8 +488,8 @@ export class PhotoExporter implements Exporter {
         failed: c.failed,
         cancelled: Boolean(req.signal?.aborted),
         failures,
-        manifestPath,
-        zipPath,
+        manifestPath: shown(manifestPath),
+        zipPath: zipPath && shown(zipPath),
         durationMs: Math.max(0, this.now() - started),
       };
     } finally {
@@ -403,6 +502,7 @@ export class PhotoExporter implements Exporter {
     employees: Employee[],
     selected: Set<string>,
     faces: Map<string, FaceInfo>,
+    facesKnown: boolean,
     previous: Map<string, ManifestRow>,
     template: string,
     mode: SubfolderMode,
@@ -420,7 +520,7 @@ export class PhotoExporter implements Exporter {
         ? renderFileName(template, namingFields(employee, face), { reserveBytes: MAX_EXTENSION_BYTES })
         : '';
       const plan: Plan = { employee, face, folder, base, prev: previous.get(employee.userId), row: null };
-      if (!face.enrolled) plan.row = this.noPhotoRow(plan);
+      if (!face.enrolled && facesKnown) plan.row = this.noPhotoRow(plan);
       return plan;
     });
 
@@ -432,8 +532,7 @@ export class PhotoExporter implements Exporter {
     };
     // Names already on disk for employees outside this selection stay theirs.
     for (const [userId, row] of previous) {
-      if (selected.has(userId) || !row.file) continue;
-      if (row.status !== 'saved' && row.status !== 'up_to_date') continue;
+      if (selected.has(userId) || !holdsFile(row)) continue;
       const { folder, base } = splitRel(row.file);
       takenIn(folder).add(nameKey(base));
     }
@@ -462,12 +561,10 @@ export class PhotoExporter implements Exporter {
     const slots = new Set(plans.filter((p) => p.face.enrolled).map((p) => slotKey(p.folder, p.base)));
     const out: ManifestRow[] = [];
     for (const [userId, row] of previous) {
-      if (selected.has(userId) || (row.status !== 'saved' && row.status !== 'up_to_date') || !row.file) continue;
+      if (selected.has(userId) || !holdsFile(row)) continue;
       const { folder, base } = splitRel(row.file);
       if (slots.has(slotKey(folder, base))) continue;
-      const abs = resolveInside(outDir, row.file);
-      const st = abs ? await fs.stat(abs).catch(() => null) : null;
-      if (st?.isFile()) out.push(row);
+      if (await existingFileInside(outDir, row.file)) out.push(row);
     }
     return out;
   }
@@ -509,27 +606,29 @@ export class PhotoExporter implements Exporter {
 
   /** A checkpoint's row for an employee not handled yet: last run's file is still valid until we replace it. */
   private pendingRow(p: Plan): ManifestRow {
-    if (p.prev && p.prev.file && (p.prev.status === 'saved' || p.prev.status === 'up_to_date')) return p.prev;
+    if (holdsFile(p.prev)) return p.prev;
     return { ...this.cancelledRow(p), error_detail: 'Not processed (the export stopped before this employee)' };
   }
 
+  /** For an employee the run never reached: the file an earlier run saved is still there, and stays on record. */
+  private keptFile(p: Plan): Partial<ManifestRow> {
+    const prev = p.prev;
+    if (!holdsFile(prev)) return {};
+    const { face_key, face_key_update_time, file, bytes, sha256 } = prev;
+    return { face_key, face_key_update_time, file, bytes, sha256 };
+  }
+
   /** One employee: up to date already, or download (cache first) and write. Returns null when cancelled. */
-  private async exportOne(
-    p: Plan,
-    outDir: string,
-    claimed: Map<string, Plan>,
-    ensureFolder: (folder: string) => Promise<void>,
-    signal: AbortSignal,
-  ): Promise<ManifestRow | null> {
+  private async exportOne(p: Plan, outDir: string, claimed: Map<string, Plan>, signal: AbortSignal): Promise<ManifestRow | null> {
     const faceKey = p.face.faceKey!;
     const prev = p.prev;
-    const prevAbs = prev?.file ? resolveInside(outDir, prev.file) : null;
-    if (prev && prevAbs && prev.face_key === faceKey && (prev.status === 'saved' || prev.status === 'up_to_date')) {
-      const slot = splitRel(prev.file);
+    const usable = holdsFile(prev) ? prev : undefined;
+    if (usable && usable.face_key === faceKey) {
+      const slot = splitRel(usable.file);
       if (slotKey(slot.folder, slot.base) === slotKey(p.folder, p.base)) {
-        const st = await fs.stat(prevAbs).catch(() => null);
-        if (st?.isFile() && String(st.size) === prev.bytes) {
-          return { ...this.baseRow(p), file: prev.file, bytes: prev.bytes, sha256: prev.sha256, status: 'up_to_date' };
+        const st = await existingFileInside(outDir, usable.file);
+        if (st && String(st.size) === usable.bytes) {
+          return { ...this.baseRow(p), file: usable.file, bytes: usable.bytes, sha256: usable.sha256, status: 'up_to_date' };
         }
       }
     }
@@ -538,19 +637,23 @@ export class PhotoExporter implements Exporter {
     if (signal.aborted) return null;
     const name = p.base + extensionFor(photo.mime);
     const rel = p.folder ? `${p.folder}/${name}` : name;
-    const abs = path.resolve(outDir, p.folder, name);
-    if (!isInside(outDir, abs) || path.dirname(abs) !== path.resolve(outDir, p.folder)) {
+    if (!relParts(rel) || name.includes('/')) throw appError('fs.path_escape', 'A file name would leave the export folder', { detail: rel });
+    const dir = await folderInside(outDir, p.folder);
+    const abs = path.join(dir, name);
+    if (!isInside(outDir, abs) || path.dirname(abs) !== dir) {
       throw appError('fs.path_escape', 'A file name would leave the export folder', { detail: rel });
     }
-    await ensureFolder(p.folder);
-    await writeAtomic(abs, photo.bytes, this.deps.writeFile ?? ((f, b) => fs.writeFile(f, b)));
+    await writeAtomic(abs, photo.bytes, this.deps.writeFile ?? ((f, b) => fs.writeFile(f, b, { flag: 'wx' })));
 
     // The employee's old file under another name (template, folder or type changed) goes, unless another
-    // employee now owns that name.
-    if (prev?.file && prevAbs && prevAbs !== abs) {
-      const slot = splitRel(prev.file);
+    // employee now owns that name, it is the file just written (same name on a case-insensitive disk), or the
+    // row does not name a plain file inside the folder.
+    if (usable && nameKey(usable.file) !== nameKey(rel)) {
+      const slot = splitRel(usable.file);
       const owner = claimed.get(slotKey(slot.folder, slot.base));
-      if (!owner || owner === p) await fs.rm(prevAbs, { force: true }).catch(() => {});
+      const old = !owner || owner === p ? await existingFileInside(outDir, usable.file) : null;
+      const now = old ? await fs.lstat(abs).catch(() => null) : null;
+      if (old && now && !(old.ino === now.ino && old.dev === now.dev)) await fs.rm(old.abs, { force: true }).catch(() => {});
     }
     return {
       ...this.baseRow(p),
@@ -563,6 +666,12 @@ export class PhotoExporter implements Exporter {
 
   /** Streams the saved photos and the manifest into one ZIP in the folder (temp name, then rename). */
   private async zip(outDir: string, rows: ManifestRow[], manifestPath: string, signal: AbortSignal): Promise<string | null> {
+    const entries: { abs: string; name: string }[] = [];
+    for (const r of rows) {
+      if ((r.status !== 'saved' && r.status !== 'up_to_date') || !r.file) continue;
+      const found = await existingFileInside(outDir, r.file);
+      if (found) entries.push({ abs: found.abs, name: r.file });
+    }
     const existing = new Set((await fs.readdir(outDir)).map(nameKey));
     const zipName = uniqueName(`faces-${stamp(this.now())}.zip`, existing);
     const target = path.join(outDir, zipName);
@@ -587,11 +696,7 @@ export class PhotoExporter implements Exporter {
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       archive.pipe(out);
-      for (const r of rows) {
-        if ((r.status !== 'saved' && r.status !== 'up_to_date') || !r.file) continue;
-        const abs = resolveInside(outDir, r.file);
-        if (abs) archive.file(abs, { name: r.file });
-      }
+      for (const e of entries) archive.file(e.abs, { name: e.name });
       archive.file(manifestPath, { name: MANIFEST_FILE });
       await Promise.race([Promise.all([archive.finalize(), written]), aborted]);
       if (signal.aborted) throw appError('export.cancelled', 'Cancelled');

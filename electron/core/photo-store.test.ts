@@ -2,7 +2,7 @@ import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isAppFailure } from '../../shared/errors';
-import { cacheFileName, sniffImageMime } from './photo-store';
+import { cacheFileName, DiskPhotoStore, sniffImageMime } from './photo-store';
 import { startRig, type CoreRig } from './testing';
 
 function totalRequests(rig: CoreRig): number {
@@ -115,6 +115,16 @@ describe('photo store', () => {
     const cleared = await rig.core.photos.clear();
     expect(cleared).toMatchObject({ bytes: 0, files: 0 });
     expect((await readdir(rig.cacheDir)).filter((n) => !n.startsWith('.'))).toEqual([]);
+  });
+
+  it('still serves photos when the cache folder cannot be created (the cache is only an optimisation)', async () => {
+    const blocker = path.join(rig.root, 'not-a-folder');
+    await writeFile(blocker, 'x');
+    const client = { downloadFile: (key: string) => Promise.resolve({ bytes: rig.sim.photoBytes(key)!, contentType: 'image/jpeg' }) };
+    const store = new DiskPhotoStore(client as unknown as ConstructorParameters<typeof DiskPhotoStore>[0], { cacheDir: path.join(blocker, 'cache') });
+    const photo = await store.get(keys[7]!);
+    expect(Buffer.from(photo.bytes).equals(Buffer.from(rig.sim.photoBytes(keys[7]!)!))).toBe(true);
+    expect(await store.info()).toMatchObject({ files: 0, bytes: 0 });
   });
 
   it('recognises image types from their bytes', () => {

@@ -82,28 +82,36 @@ export class DiskPhotoStore implements PhotoStore {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Reads the folder once: sizes and last use (mtime, which we bump on every hit). Leftover temp files go. */
+  /**
+   * Reads the folder once: sizes and last use (mtime, which we bump on every hit). Leftover temp files go.
+   * A cache folder that cannot be created or read leaves the cache empty rather than failing every photo:
+   * the cache is only an optimisation (store() tries the folder again on each download).
+   */
   private init(): Promise<void> {
-    this.ready ??= (async () => {
-      await fs.mkdir(this.dir, { recursive: true });
-      const names = await fs.readdir(this.dir);
-      await Promise.all(
-        names.map(async (name) => {
-          const file = path.join(this.dir, name);
-          if (name.startsWith('.') && name.includes('.part-')) {
-            await fs.rm(file, { force: true }).catch(() => {});
-            return;
-          }
-          if (!CACHE_FILE_RE.test(name)) return;
-          const st = await fs.stat(file).catch(() => null);
-          if (!st?.isFile()) return;
-          this.index.set(name, { size: st.size, lastUsed: st.mtimeMs });
-          this.clock = Math.max(this.clock, st.mtimeMs);
-          this.total += st.size;
-        }),
-      );
-    })();
+    this.ready ??= this.scan().catch((e: unknown) => {
+      this.opts.log?.('warn', 'photo cache folder unusable; photos will be downloaded', { code: (e as { code?: string }).code });
+    });
     return this.ready;
+  }
+
+  private async scan(): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+    const names = await fs.readdir(this.dir);
+    await Promise.all(
+      names.map(async (name) => {
+        const file = path.join(this.dir, name);
+        if (name.startsWith('.') && name.includes('.part-')) {
+          await fs.rm(file, { force: true }).catch(() => {});
+          return;
+        }
+        if (!CACHE_FILE_RE.test(name)) return;
+        const st = await fs.lstat(file).catch(() => null); // a symlink is not one of ours: never read through it
+        if (!st?.isFile()) return;
+        this.index.set(name, { size: st.size, lastUsed: st.mtimeMs });
+        this.clock = Math.max(this.clock, st.mtimeMs);
+        this.total += st.size;
+      }),
+    );
   }
 
   /** Strictly increasing use stamps, so two uses in one millisecond still have an order. */
