@@ -18,7 +18,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: process.env.PW_WORKERS ? Number(process.env.PW_WORKERS) : 2,
   retries: 0,
-  reporter: [['list']],
+  reporter: [['list'], ['json', { outputFile: '.tmp/reports/playwright.json' }]],
   outputDir: 'test-results',
   projects: [
     {

@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     server: { deps: { inline: ['electron-store'] } },
     pool: 'forks',
+    reporters: ['default', ['json', { outputFile: '.tmp/reports/vitest.json' }]],
   },
 });

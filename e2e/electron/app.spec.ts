@@ -31,14 +31,16 @@ function electronBinary(): string | null {
 const binary = electronBinary();
 const built = existsSync(join(root, 'dist-electron', 'main.js')) && existsSync(join(root, 'dist-electron', 'preload.cjs')) && existsSync(join(root, 'dist', 'index.html'));
 
-test.skip(!binary, 'The Electron binary is not installed (node_modules/electron has no dist/): it cannot be downloaded on this machine. Run where Electron is present.');
-test.skip(Boolean(binary) && !built, 'The app is not built: run `npm run build` first (dist/ and dist-electron/).');
 // Electron needs a display server on Linux; on a headless machine run under Xvfb (`xvfb-run npm run test:electron`).
 const headlessLinux = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
-test.skip(
-  Boolean(binary) && built && headlessLinux,
-  'No display on this Linux machine (DISPLAY and WAYLAND_DISPLAY are unset): run under Xvfb, e.g. `xvfb-run -a npm run test:electron`.',
-);
+const skipReason = !binary
+  ? 'The Electron binary is not installed (node_modules/electron has no dist/): it cannot be downloaded on this machine. Run where Electron is present.'
+  : !built
+    ? 'The app is not built: run `npm run build` first (dist/ and dist-electron/).'
+    : headlessLinux
+      ? 'No display on this Linux machine (DISPLAY and WAYLAND_DISPLAY are unset): run under Xvfb, e.g. `xvfb-run -a npm run test:electron`.'
+      : null;
+test.skip(skipReason !== null, skipReason ?? '');
 
 let sim: Simulator;
 let app: ElectronApplication;
