@@ -1,3 +1,4 @@
+/* global console, process */
 // Prints one closing line per suite ("unit: N passed, N failed, N skipped") from the JSON reports
 // that Vitest and Playwright write, so a CI log says in one place what ran.
 import { readFileSync } from 'node:fs';
