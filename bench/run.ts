@@ -1,5 +1,6 @@
 // Benchmarks: `npm run bench`. Prints figures with PASS/MISS per target, writes bench/results.json,
 // and always exits 0 (figures are for reading, not for failing a build on a busy machine).
+import { parse } from 'csv-parse/sync';
 import { fork, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
@@ -39,36 +40,9 @@ function check(name: string, value: string, target: string, pass: boolean): void
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
-/** Reads manifest.csv into rows (quoted CSV, UTF-8 BOM). */
+/** manifest.csv as records keyed by column (RFC 4180 quoting, UTF-8 BOM), raw cell text. */
 function parseCsv(text: string): Record<string, string>[] {
-  const src = text.replace(/^\uFEFF/, '');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i]!;
-    if (quoted) {
-      if (c === '"' && src[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && src[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  const [header, ...body] = rows;
-  return header ? body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? '']))) : [];
+  return parse(text, { bom: true, columns: true, skip_empty_lines: true }) as Record<string, string>[];
 }
 
 /** The simulator in a child process, driven over IPC. */

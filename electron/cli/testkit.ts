@@ -1,4 +1,5 @@
 // Test helper: runs the real CLI as a child process (node + tsx), the way a script or cron job would.
+import { parse } from 'csv-parse/sync';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
@@ -76,40 +77,9 @@ export function ndjson(text: string): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-/** Minimal CSV reader for the manifest (RFC 4180 quoting, UTF-8 BOM). */
+/** manifest.csv as records keyed by column (RFC 4180 quoting, UTF-8 BOM), raw cell text. */
 export function parseCsv(text: string): Record<string, string>[] {
-  const src = text.replace(/^\uFEFF/, '');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i]!;
-    if (quoted) {
-      if (c === '"' && src[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && src[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  const [header, ...body] = rows;
-  if (!header) return [];
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+  return parse(text, { bom: true, columns: true, skip_empty_lines: true }) as Record<string, string>[];
 }
 
 export async function readManifest(outDir: string): Promise<Record<string, string>[]> {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { MANIFEST_COLUMNS, type ExportItemStatus, type ManifestRow } from '../../shared/model';
 
@@ -31,39 +32,13 @@ export function manifestCsv(rows: readonly ManifestRow[]): string {
   return BOM + body;
 }
 
-/** RFC 4180 parser (quoted fields, doubled quotes, CRLF or LF). */
+/** Rows of a CSV file (RFC 4180 quoting, BOM tolerated); a malformed file reads as no rows. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = text.startsWith(BOM) ? 1 : 0;
-  for (; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
+  try {
+    return parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+  } catch {
+    return [];
   }
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
 }
 
 /** The previous run's rows by user id; an unreadable or foreign file counts as no previous run. */
