@@ -1,6 +1,5 @@
 // One export in its own process, so its peak resident memory can be measured apart from the
 // simulator (which runs in the bench parent). Prints one JSON line with the figures.
-import { setMaxListeners } from 'node:events';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,6 @@ const SAMPLE_EVERY_MS = 50;
 async function main(): Promise<void> {
   const env = process.env;
   const count = Number(env.BENCH_COUNT);
-  setMaxListeners(200);
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
   // Heap and Buffer figures say where RSS growth comes from (JS objects vs photo bytes in flight).

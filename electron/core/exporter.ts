@@ -6,7 +6,6 @@ import { setMaxListeners } from 'node:events';
 import { createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import archiver from 'archiver';
-import PQueue from 'p-queue';
 import { appError, isAppFailure, toAppError, type AppError } from '../../shared/errors';
 import {
   DEFAULT_TEMPLATE,
@@ -348,7 +347,10 @@ export class PhotoExporter implements Exporter {
     meter.emit(true);
 
     const job = new AbortController();
-    setMaxListeners(0, job.signal); // every download in flight listens for cancel
+    const workers = Math.max(1, Math.floor(this.deps.concurrency ?? EXPORT_CONCURRENCY));
+    // Every download in flight (one per worker) listens for cancel, plus a few job-wide waits; a bound, not 0, so a
+    // real pile-up of listeners would still warn.
+    setMaxListeners(2 * workers + 16, job.signal);
     const onCancel = () => job.abort(req.signal?.reason);
     if (req.signal?.aborted) job.abort(req.signal.reason);
     req.signal?.addEventListener('abort', onCancel, { once: true });
@@ -375,7 +377,9 @@ export class PhotoExporter implements Exporter {
       const claimed = new Map<string, Plan>();
       for (const p of plans) if (p.face.enrolled) claimed.set(slotKey(p.folder, p.base), p);
 
-      const rows = (): ManifestRow[] => [...plans.map((p) => p.row ?? this.pendingRow(p)), ...carried];
+      // Rows are produced one at a time while the manifest is written: a checkpoint never builds a second set of
+      // every row (nor the whole CSV), which made each checkpoint cost memory in proportion to the export's size.
+      const rows = () => this.manifestRows(plans, carried);
       let sinceCheckpoint = 0;
       let checkpointing: Promise<void> = Promise.resolve();
       let queued = false;
@@ -401,7 +405,6 @@ export class PhotoExporter implements Exporter {
       const timer = setInterval(checkpoint, CHECKPOINT_MS);
       timer.unref?.();
 
-      const queue = new PQueue({ concurrency: this.deps.concurrency ?? EXPORT_CONCURRENCY });
       const finish = (p: Plan, row: ManifestRow, error?: AppError) => {
         p.row = row;
         if (error) p.error = error;
@@ -410,35 +413,38 @@ export class PhotoExporter implements Exporter {
         if (++sinceCheckpoint >= CHECKPOINT_ROWS) checkpoint();
       };
 
+      const exportPlan = async (p: Plan) => {
+        try {
+          const row = await this.exportOne(p, outDir, claimed, job.signal);
+          if (row) finish(p, row);
+        } catch (e) {
+          if (job.signal.aborted && (isCancel(e) || e === job.signal.reason)) return;
+          let info = toAppError(e);
+          if (errorCode(e) === 'ENOSPC' || info.code === 'fs.disk_full') {
+            info = { code: 'fs.disk_full', message: 'The disk is full', detail: outDir };
+            if (!diskFull) {
+              diskFull = info;
+              job.abort(appError('export.cancelled', 'Stopped: the disk is full'));
+            }
+          }
+          finish(p, this.failedRow(p, info), info);
+        }
+      };
+      // A fixed pool of workers takes the plans in order: one task (closure, promise) per worker, not one queued
+      // per employee up front, so what is held while downloading does not grow with the size of the export.
+      let next = 0;
+      const worker = async () => {
+        while (!job.signal.aborted) {
+          const p = plans[next++];
+          if (!p) return;
+          if (!p.row) await exportPlan(p);
+        }
+      };
       try {
-        await Promise.all(
-          plans
-            .filter((p) => !p.row)
-            .map((p) =>
-              queue.add(async () => {
-                if (job.signal.aborted) return;
-                try {
-                  const row = await this.exportOne(p, outDir, claimed, job.signal);
-                  if (row) finish(p, row);
-                } catch (e) {
-                  if (job.signal.aborted && (isCancel(e) || e === job.signal.reason)) return;
-                  let info = toAppError(e);
-                  if (errorCode(e) === 'ENOSPC' || info.code === 'fs.disk_full') {
-                    info = { code: 'fs.disk_full', message: 'The disk is full', detail: outDir };
-                    if (!diskFull) {
-                      diskFull = info;
-                      job.abort(appError('export.cancelled', 'Stopped: the disk is full'));
-                    }
-                  }
-                  finish(p, this.failedRow(p, info), info);
-                }
-              }),
-            ),
-        );
+        await Promise.all(Array.from({ length: workers }, worker));
       } finally {
         clearInterval(timer);
       }
-      await queue.onIdle();
 
       // Whatever was not reached: cancelled by the admin, or not attempted because the disk filled up.
       for (const p of plans) {
@@ -604,6 +610,12 @@ export class PhotoExporter implements Exporter {
     return { ...this.baseRow(p), status: 'cancelled', error: 'export.cancelled', error_detail: 'Cancelled before this photo was saved' };
   }
 
+  /** The manifest's rows in order, made as they are read: the row of every employee, then the carried-over rows. */
+  private *manifestRows(plans: readonly Plan[], carried: readonly ManifestRow[]): Generator<ManifestRow> {
+    for (const p of plans) yield p.row ?? this.pendingRow(p);
+    yield* carried;
+  }
+
   /** A checkpoint's row for an employee not handled yet: last run's file is still valid until we replace it. */
   private pendingRow(p: Plan): ManifestRow {
     if (holdsFile(p.prev)) return p.prev;
@@ -665,7 +677,7 @@ export class PhotoExporter implements Exporter {
   }
 
   /** Streams the saved photos and the manifest into one ZIP in the folder (temp name, then rename). */
-  private async zip(outDir: string, rows: ManifestRow[], manifestPath: string, signal: AbortSignal): Promise<string | null> {
+  private async zip(outDir: string, rows: Iterable<ManifestRow>, manifestPath: string, signal: AbortSignal): Promise<string | null> {
     const entries: { abs: string; name: string }[] = [];
     for (const r of rows) {
       if ((r.status !== 'saved' && r.status !== 'up_to_date') || !r.file) continue;

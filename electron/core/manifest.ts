@@ -23,13 +23,14 @@ function unguard(v: string): string {
   return v.startsWith("'") && FORMULA_RE.test(v.slice(1)) ? v.slice(1) : v;
 }
 
-export function manifestCsv(rows: readonly ManifestRow[]): string {
+/** The CSV text of rows: a whole file (BOM and header line first), or with header=false rows to append to one. */
+export function manifestCsv(rows: readonly ManifestRow[], header = true): string {
   const body = stringify(
     // file stays verbatim for programs reading the manifest; sanitised names never start with = + - @.
     rows.map((r) => MANIFEST_COLUMNS.map((c) => (c === 'file' ? r[c] : guard(r[c])))),
-    { header: true, columns: MANIFEST_COLUMNS as string[], record_delimiter: '\r\n' },
+    { header, columns: MANIFEST_COLUMNS as string[], record_delimiter: '\r\n' },
   );
-  return BOM + body;
+  return header ? BOM + body : body;
 }
 
 /** Rows of a CSV file (RFC 4180 quoting, BOM tolerated); a malformed file reads as no rows. */
@@ -66,12 +67,36 @@ export async function readManifest(outDir: string): Promise<Map<string, Manifest
   return out;
 }
 
-/** Writes the manifest atomically: a reader (or a crash) sees the old file or the new one, never half. */
-export async function writeManifest(outDir: string, rows: readonly ManifestRow[]): Promise<string> {
+/** Rows serialised per write: a checkpoint of a large export never holds the whole CSV (or all its cells) at once. */
+const WRITE_CHUNK_ROWS = 256;
+
+/**
+ * Writes the manifest atomically: a reader (or a crash) sees the old file or the new one, never half.
+ * Rows are serialised and written a chunk at a time (they may come from a generator), so the memory a write
+ * takes stays the same however many rows there are.
+ */
+export async function writeManifest(outDir: string, rows: Iterable<ManifestRow>): Promise<string> {
   const target = path.join(outDir, MANIFEST_FILE);
   const temp = path.join(outDir, `.${MANIFEST_FILE}.part-${randomBytes(6).toString('hex')}`);
   try {
-    await fs.writeFile(temp, manifestCsv(rows), 'utf8');
+    const file = await fs.open(temp, 'wx');
+    try {
+      let chunk: ManifestRow[] = [];
+      let header = true;
+      const flush = async () => {
+        const text = manifestCsv(chunk, header);
+        header = false;
+        chunk = [];
+        await file.writeFile(text, 'utf8');
+      };
+      for (const row of rows) {
+        chunk.push(row);
+        if (chunk.length >= WRITE_CHUNK_ROWS) await flush();
+      }
+      if (chunk.length || header) await flush();
+    } finally {
+      await file.close();
+    }
     await fs.rename(temp, target);
   } catch (e) {
     await fs.rm(temp, { force: true }).catch(() => {});

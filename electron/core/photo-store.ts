@@ -44,6 +44,17 @@ export function cacheFileName(faceKey: string): string {
   return faceKey === faceKey.toLowerCase() ? faceKey : `${faceKey.toLowerCase()}~${fnv32(faceKey)}`;
 }
 
+/**
+ * The bytes as a plain Uint8Array that owns its whole buffer: a view when they already do (the client's answer, a
+ * file read), a copy only when they are a slice of a larger, possibly pooled, buffer. A needless copy of every photo
+ * doubled the bytes each download allocates (garbage the GC collects only every so often).
+ */
+function ownBytes(b: Uint8Array): Uint8Array<ArrayBuffer> {
+  const buf = b.buffer;
+  if (buf instanceof ArrayBuffer && b.byteOffset === 0 && b.byteLength === buf.byteLength) return new Uint8Array(buf, 0, b.byteLength);
+  return new Uint8Array(b);
+}
+
 interface Entry {
   size: number;
   lastUsed: number;
@@ -145,7 +156,7 @@ export class DiskPhotoStore implements PhotoStore {
     if (!entry) return null;
     const file = path.join(this.dir, name);
     try {
-      const bytes = new Uint8Array(await fs.readFile(file));
+      const bytes = ownBytes(await fs.readFile(file));
       const mime = sniffImageMime(bytes);
       if (!mime) throw new Error('corrupt cache file');
       entry.lastUsed = this.tick();
@@ -208,7 +219,7 @@ export class DiskPhotoStore implements PhotoStore {
 
   private async download(name: string, faceKey: string, signal: AbortSignal): Promise<Photo> {
     const file = await this.client.downloadFile(faceKey, signal);
-    const bytes = new Uint8Array(file.bytes); // own copy: the client's buffer may be pooled
+    const bytes = ownBytes(file.bytes);
     const mime = sniffImageMime(bytes);
     if (!mime) {
       throw appError('feishu.bad_response', 'The downloaded face photo is not an image', { detail: faceKey });

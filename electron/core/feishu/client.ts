@@ -1,5 +1,6 @@
 // The Feishu Open API client used by core: token, per-endpoint limiting, bounded retries,
 // error mapping, manual pagination. Plain Node; the dispatcher (proxy, test agent) comes in.
+import { setMaxListeners } from 'node:events';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { appError, isAppFailure, type AppError, type AppFailure } from '../../../shared/errors';
 import {
@@ -502,6 +503,9 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
       // 1220004 (unknown or out-of-range ids) is not such a failure: those ids are found and left out.
       const stop = new AbortController();
       const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+      // Every batch waiting its turn in the limiter listens on this one signal (one listener per batch, by design:
+      // 50 for 5,000 employees), which tripped MaxListenersExceededWarning.
+      setMaxListeners(0, both);
       const rejected: { ids: string[]; error?: AppError } = { ids: [] };
       try {
         const results = await Promise.all(
