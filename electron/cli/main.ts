@@ -209,8 +209,6 @@ export async function main(argv: string[]): Promise<number> {
 // Run when executed directly (tsx electron/cli/main.ts), not when imported by tests.
 const invokedDirectly = process.argv[1] !== undefined && /[\\/]cli[\\/]main\.[cm]?[jt]s$/.test(process.argv[1]);
 if (invokedDirectly) {
-  // The exporter's ~48 concurrent downloads each listen on their job's abort signal; that is by design, not a leak.
-  setMaxListeners(200);
   main(process.argv).then(
     (code) => {
       process.exitCode = code;
