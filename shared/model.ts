@@ -135,6 +135,14 @@ export const EmployeePageSchema = z.object({
   total: z.number().int().nonnegative(),
   /** Coverage of the scope with search/photo filter applied but before paging: enrolled of total. */
   coverage: z.object({ enrolled: z.number().int().nonnegative(), total: z.number().int().nonnegative() }),
+  /**
+   * Set while a large directory is still being read (departments read of all): rows, total and
+   * coverage are partial, and the caller should ask again shortly. Absent or null when complete.
+   */
+  loading: z
+    .object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative() })
+    .nullable()
+    .optional(),
 });
 export type EmployeePage = z.infer<typeof EmployeePageSchema>;
 

@@ -27,6 +27,15 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
       await settle(page);
       await shot('browse-table');
 
+      // The empty state: a search nobody matches, with the way back.
+      const search = page.getByTestId('employee-search').locator('input');
+      await search.fill('zz-nobody-matches');
+      await expect(page.getByTestId('employee-empty')).toBeVisible();
+      await settle(page);
+      await shot('browse-empty');
+      await search.fill('');
+      await expect(page.getByTestId('employee-row').first()).toBeVisible();
+
       await page.getByTestId('view-toggle').locator('.ant-segmented-item').nth(1).click();
       await expect.poll(() => page.locator('[data-testid="photo-tile"] img').count()).toBeGreaterThan(8);
       await settle(page);

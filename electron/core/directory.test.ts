@@ -200,3 +200,32 @@ describe('face settings', () => {
     }
   });
 });
+
+describe('first page of a large directory', () => {
+  let rig: CoreRig;
+  beforeAll(async () => {
+    // Slow answers make the department walk outlast the first page's wait.
+    rig = await startRig({ seed: 5, employees: 600, latencyMs: 150 });
+  });
+  afterAll(() => rig.close());
+
+  it('shows the employees read so far with the walk progress, then the whole list', async () => {
+    const first = await rig.core.employeePage(all(), 0, 50);
+    expect(first.loading).toBeTruthy();
+    expect(first.loading!.done).toBeLessThanOrEqual(first.loading!.total);
+    expect(first.total).toBeLessThan(600);
+
+    let page = first;
+    for (let i = 0; i < 120 && page.loading; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      page = await rig.core.employeePage(all(), 0, 50);
+    }
+    expect(page.loading ?? null).toBeNull();
+    const everyone = await rig.core.employeeIds(all());
+    expect(page.total).toBe(everyone.length);
+    const expected = rig.sim.tenant.users.filter((u) => !u.status.is_resigned).length;
+    expect(everyone).toHaveLength(expected);
+    // What the partial page showed were real employees of the final list.
+    for (const r of first.rows) expect(everyone).toContain(r.userId);
+  });
+});

@@ -28,6 +28,35 @@ function haystack(e: Employee): string {
 }
 
 /** Search over a list of employees; exact employee number / user id first, then name prefixes, then the rest. */
+/** How far a department walk has got: each department's member list as it arrives. */
+interface WalkProgress {
+  lists: (RawUser[] | undefined)[];
+  done: number;
+  total: number;
+}
+
+/** Member lists merged into one entry per user_id, department ids joined in list order. */
+function mergeUsers(lists: readonly (RawUser[] | undefined)[]): Map<string, RawUser> {
+  const byId = new Map<string, RawUser>();
+  for (const list of lists) {
+    for (const u of list ?? []) {
+      if (!u.user_id) {
+        throw appError('scope.missing', `The app cannot read employees' user ids; grant ${USER_ID_SCOPE}`, {
+          scopes: [USER_ID_SCOPE],
+        });
+      }
+      const known = byId.get(u.user_id);
+      if (!known) byId.set(u.user_id, u);
+      else {
+        const merged = [...(known.department_ids ?? [])];
+        for (const d of u.department_ids ?? []) if (!merged.includes(d)) merged.push(d);
+        byId.set(u.user_id, { ...known, department_ids: merged });
+      }
+    }
+  }
+  return byId;
+}
+
 export class EmployeeMatcher {
   private readonly texts = new WeakMap<readonly Employee[], string[]>();
 
@@ -67,6 +96,8 @@ export class DirectoryService implements Directory {
   private readonly groupIndexCache: ReadCache<Map<string, string[]>>;
   private readonly scopeCache: ReadCache<Employee[]>;
   private readonly matcher = new EmployeeMatcher();
+  /** Department walks under way, by scope key. */
+  private readonly walks = new Map<string, { progress: WalkProgress; snapshot: () => Employee[] }>();
   private readonly collator = new Intl.Collator('zh-CN');
 
   constructor(
@@ -190,33 +221,32 @@ export class DirectoryService implements Directory {
     return this.usersCache.get(departmentId, () => this.client.usersByDepartment(departmentId));
   }
 
-  /** Raw users of these departments, de-duplicated by user_id (department lists merged). */
-  private async rawUsers(departmentIds: string[]): Promise<Map<string, RawUser>> {
+  /**
+   * Raw users of these departments, de-duplicated by user_id (department lists merged in the
+   * order of departmentIds, so the result does not depend on which answer came first).
+   * `progress`, when given, is filled as department lists arrive, for a partial view.
+   */
+  private async rawUsers(departmentIds: string[], progress?: WalkProgress): Promise<Map<string, RawUser>> {
     const queue = new PQueue({ concurrency: 16 });
-    const lists = await Promise.all(departmentIds.map((id) => queue.add(() => this.usersOf(id))));
-    const byId = new Map<string, RawUser>();
-    for (const list of lists) {
-      for (const u of list ?? []) {
-        if (!u.user_id) {
-          throw appError('scope.missing', `The app cannot read employees' user ids; grant ${USER_ID_SCOPE}`, {
-            scopes: [USER_ID_SCOPE],
-          });
-        }
-        const known = byId.get(u.user_id);
-        if (!known) byId.set(u.user_id, u);
-        else {
-          const merged = [...(known.department_ids ?? [])];
-          for (const d of u.department_ids ?? []) if (!merged.includes(d)) merged.push(d);
-          byId.set(u.user_id, { ...known, department_ids: merged });
-        }
-      }
+    const lists: (RawUser[] | undefined)[] = new Array<RawUser[] | undefined>(departmentIds.length);
+    if (progress) {
+      progress.lists = lists;
+      progress.total = departmentIds.length;
     }
-    return byId;
+    await Promise.all(
+      departmentIds.map((id, i) =>
+        queue.add(async () => {
+          lists[i] = await this.usersOf(id);
+          if (progress) progress.done++;
+        }),
+      ),
+    );
+    return mergeUsers(lists);
   }
 
-  private async allRawUsers(): Promise<Map<string, RawUser>> {
+  private async allRawUsers(progress?: WalkProgress): Promise<Map<string, RawUser>> {
     const idx = await this.departmentIndex();
-    return this.rawUsers([ROOT_DEPARTMENT_ID, ...idx.list.map((d) => d.open_department_id)]);
+    return this.rawUsers([ROOT_DEPARTMENT_ID, ...idx.list.map((d) => d.open_department_id)], progress);
   }
 
   private toEmployee(u: RawUser, idx: DepartmentIndex, groupsOf: Map<string, string[]> | null, foundIn?: string): Employee {
@@ -253,15 +283,45 @@ export class DirectoryService implements Directory {
   }
 
   private async loadScope(scope: Scope): Promise<Employee[]> {
-    const [idx, groupsOf] = await Promise.all([this.departmentIndex(), this.groupIndexOrNull()]);
+    // Group membership only decorates employees (a group name column): the department walk does not
+    // wait for it, since reading every group's members can take as long as the walk itself.
+    const groups = this.groupIndexOrNull();
+    let groupsOf: Map<string, string[]> | null = null;
+    void groups.then((g) => {
+      groupsOf = g;
+    });
+    const idx = await this.departmentIndex();
+    // A department walk can take a minute on a large tenant (Feishu allows 1000 contact calls a
+    // minute): what has arrived so far is offered as a partial view meanwhile.
+    const progress: WalkProgress = { lists: [], done: 0, total: 0 };
+    const key = scopeKey(scope);
+    if (scope.kind !== 'group') {
+      this.walks.set(key, {
+        progress,
+        snapshot: () => this.sortEmployees([...mergeUsers(progress.lists).values()].map((u) => this.toEmployee(u, idx, groupsOf)), idx),
+      });
+    }
+    try {
+      const raws = await this.rawUsersOf(scope, idx, progress);
+      groupsOf = await groups;
+      return this.sortEmployees(
+        raws.map((u) => this.toEmployee(u, idx, groupsOf)),
+        idx,
+      );
+    } finally {
+      if (this.walks.get(key)?.progress === progress) this.walks.delete(key);
+    }
+  }
+
+  private async rawUsersOf(scope: Scope, idx: DepartmentIndex, progress: WalkProgress): Promise<RawUser[]> {
     let raws: RawUser[];
     if (scope.kind === 'all') {
-      raws = [...(await this.allRawUsers()).values()];
+      raws = [...(await this.allRawUsers(progress)).values()];
     } else if (scope.kind === 'department') {
       const recursive = scope.recursive !== false;
       const ids = recursive ? this.subtree(idx, scope.id) : [scope.id];
-      if (scope.id === ROOT_DEPARTMENT_ID && recursive) raws = [...(await this.allRawUsers()).values()];
-      else raws = [...(await this.rawUsers(ids)).values()];
+      if (scope.id === ROOT_DEPARTMENT_ID && recursive) raws = [...(await this.allRawUsers(progress)).values()];
+      else raws = [...(await this.rawUsers(ids, progress)).values()];
     } else {
       const [members, all] = await Promise.all([this.groupMembers(scope.id), this.allRawUsers()]);
       // Members outside every department we can see (e.g. just moved) are asked for one by one.
@@ -275,10 +335,7 @@ export class DirectoryService implements Directory {
         if (u) raws.push(u.department_ids?.length ? u : { ...u, department_ids: unique[i]!.department_ids ?? [] });
       });
     }
-    return this.sortEmployees(
-      raws.map((u) => this.toEmployee(u, idx, groupsOf)),
-      idx,
-    );
+    return raws;
   }
 
   private async fetchUser(userId: string): Promise<RawUser | null> {
@@ -293,6 +350,32 @@ export class DirectoryService implements Directory {
 
   employees(scope: Scope, signal?: AbortSignal): Promise<Employee[]> {
     return withSignal(this.scopeCache.get(scopeKey(scope), () => this.loadScope(scope)), signal);
+  }
+
+  /**
+   * Like employeesStaleOk(), but when the scope has never been loaded and its walk takes longer
+   * than waitMs, returns the employees found so far with the walk's progress (departments read of
+   * all), so the first rows show while a large tenant is still being read.
+   */
+  async employeesProgressive(scope: Scope, waitMs: number, signal?: AbortSignal): Promise<{ employees: Employee[]; loading: { done: number; total: number } | null }> {
+    const full = this.employeesStaleOk(scope, signal);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), waitMs);
+    });
+    try {
+      const first = await Promise.race([full, timeout]);
+      if (first) return { employees: first, loading: null };
+    } finally {
+      clearTimeout(timer);
+    }
+    // Attendance groups are joined against the whole directory: no partial view for them.
+    if (scope.kind === 'group') return { employees: await full, loading: null };
+    full.catch(() => {}); // the next call reports a failure of the walk
+    const walk = this.walks.get(scopeKey(scope));
+    // Before the walk starts (departments and groups are read first) there is nothing to show yet.
+    if (!walk) return { employees: [], loading: { done: 0, total: 0 } };
+    return { employees: walk.snapshot(), loading: { done: walk.progress.done, total: walk.progress.total } };
   }
 
   /** Like employees(), but an expired list is returned at once and refreshed in the background. */

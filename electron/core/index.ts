@@ -16,6 +16,8 @@ export { PhotoExporter, EXPORT_CONCURRENCY } from './exporter';
 export { MANIFEST_FILE, readManifest, parseCsv } from './manifest';
 
 export const DEFAULT_TTL_MS = 60_000;
+/** How long a first page waits for a whole directory walk before it shows the employees read so far. */
+export const PARTIAL_AFTER_MS = 400;
 
 export function createCore(opts: CoreOptions): Core {
   const now = opts.now ?? Date.now;
@@ -42,13 +44,8 @@ export function createCore(opts: CoreOptions): Core {
   type Filtered = { e: Employee; face: FaceInfo }[];
   const views = new Map<string, { all: Employee[]; faceVersion: number; at: number; rows: Filtered }>();
 
-  /** The scope's employees with face info, filtered. Served from caches after the first load. */
-  async function filtered(filter: EmployeeFilter, signal?: AbortSignal): Promise<Filtered> {
-    const all = await directory.employeesStaleOk(filter.scope, signal);
-    const key = JSON.stringify([scopeKey(filter.scope), (filter.search ?? '').trim().toLowerCase(), filter.photo, filter.includeResigned]);
-    const view = views.get(key);
-    if (view && view.all === all && view.faceVersion === faces.version && now() - view.at < ttlMs) return view.rows;
-
+  /** Employees joined with their face info, then the search, resigned and photo filters applied. */
+  async function rowsOf(all: Employee[], filter: EmployeeFilter, signal?: AbortSignal): Promise<Filtered> {
     const info = await withSignal(faces.getStaleOk(all.map((e) => e.userId), signal), signal);
     const matched = filter.search?.trim() ? directory.match(all, filter.search) : all;
     const rows: Filtered = [];
@@ -59,6 +56,17 @@ export function createCore(opts: CoreOptions): Core {
       if (filter.photo === 'without' && face.enrolled) continue;
       rows.push({ e, face });
     }
+    return rows;
+  }
+
+  /** The scope's employees with face info, filtered. Served from caches after the first load. */
+  async function filtered(filter: EmployeeFilter, signal?: AbortSignal): Promise<Filtered> {
+    const all = await directory.employeesStaleOk(filter.scope, signal);
+    const key = JSON.stringify([scopeKey(filter.scope), (filter.search ?? '').trim().toLowerCase(), filter.photo, filter.includeResigned]);
+    const view = views.get(key);
+    if (view && view.all === all && view.faceVersion === faces.version && now() - view.at < ttlMs) return view.rows;
+
+    const rows = await rowsOf(all, filter, signal);
     views.delete(key);
     views.set(key, { all, faceVersion: faces.version, at: now(), rows });
     if (views.size > 8) views.delete(views.keys().next().value!);
@@ -73,16 +81,13 @@ export function createCore(opts: CoreOptions): Core {
     exporter,
 
     async employeePage(filter, offset, limit, signal): Promise<EmployeePage> {
-      const rows = await filtered(filter, signal);
-      const enrolled = rows.reduce((n, r) => n + (r.face.enrolled ? 1 : 0), 0);
-      const start = Math.max(0, Math.floor(offset));
-      const page = rows.slice(start, start + Math.max(0, Math.floor(limit)));
-      return {
-        rows: page.map(({ e, face }) => ({ ...e, face })),
-        offset: start,
-        total: rows.length,
-        coverage: { enrolled, total: rows.length },
-      };
+      // First load of a large scope: show what has been read so far rather than a long spinner.
+      const progressive = await directory.employeesProgressive(filter.scope, PARTIAL_AFTER_MS, signal);
+      if (progressive.loading) {
+        const partial = await rowsOf(progressive.employees, filter, signal);
+        return { ...pageOf(partial, offset, limit), loading: progressive.loading };
+      }
+      return pageOf(await filtered(filter, signal), offset, limit);
     },
 
     async employeeIds(filter, signal) {
@@ -104,5 +109,17 @@ export function createCore(opts: CoreOptions): Core {
     async close() {
       await client.close();
     },
+  };
+}
+
+function pageOf(rows: { e: Employee; face: FaceInfo }[], offset: number, limit: number): EmployeePage {
+  const enrolled = rows.reduce((n, r) => n + (r.face.enrolled ? 1 : 0), 0);
+  const start = Math.max(0, Math.floor(offset));
+  const page = rows.slice(start, start + Math.max(0, Math.floor(limit)));
+  return {
+    rows: page.map(({ e, face }) => ({ ...e, face })),
+    offset: start,
+    total: rows.length,
+    coverage: { enrolled, total: rows.length },
   };
 }

@@ -1,18 +1,24 @@
 // App shell: loads settings and sign-in state, applies language and theme, picks the screen.
-import { useEffect, useState, useSyncExternalStore } from 'react';
-import { QueryClient, QueryClientProvider, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect, useState, useSyncExternalStore } from 'react';
+import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider, Spin, theme as antTheme } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
 import { useTranslation } from 'react-i18next';
-import type { Settings, SettingsPatch } from '../../shared/model';
 import { isTransient } from '../../shared/errors';
-import { api, errorInfo, unwrap } from './lib/api';
-import { queryKeys, staleTimes } from './lib/queryKeys';
+import { errorInfo } from './lib/api';
+import { useAppInfo, useCredentials, useSettings } from './lib/settings';
+import { prefetchWorkspace } from './lib/employees';
 import { languageFor, type UiLanguage } from './i18n';
-import { ConnectScreen } from './screens/Connect';
-import { MainScreen } from './screens/Main';
 import { ErrorState } from './components/ErrorState';
+
+// Each screen is its own chunk. The workspace is what an admin opens every day, so its chunk is
+// fetched and parsed while the sign-in state is still being read; the connect screen only on demand.
+const mainChunk = import('./screens/Main');
+// A failed load surfaces through lazy() when the screen renders; this only keeps it from being "unhandled".
+mainChunk.catch(() => undefined);
+const MainScreen = lazy(() => mainChunk.then((m) => ({ default: m.MainScreen })));
+const ConnectScreen = lazy(() => import('./screens/Connect').then((m) => ({ default: m.ConnectScreen })));
 
 export function Root() {
   const [client] = useState(
@@ -44,38 +50,6 @@ function useSystemDark(): boolean {
   return useSyncExternalStore(subscribeDark, () => window.matchMedia(darkQuery).matches);
 }
 
-export function useSettings() {
-  return useQuery({ queryKey: queryKeys.settings, queryFn: () => unwrap(api.settingsGet()), staleTime: staleTimes.settings });
-}
-
-export function useSaveSettings() {
-  const qc = useQueryClient();
-  return useMutation({
-    // Send every setting, not just the change: the patch schema fills absent keys with defaults,
-    // so a lone {theme} would reset the language.
-    mutationFn: (patch: SettingsPatch) => {
-      const current = qc.getQueryData<Settings>(queryKeys.settings);
-      const full: SettingsPatch = current
-        ? { language: current.language, theme: current.theme, template: current.template, subfolders: current.subfolders, zip: current.zip, cacheMaxMB: current.cacheMaxMB }
-        : {};
-      return unwrap(api.settingsSet({ ...full, ...patch }));
-    },
-    onSuccess: (s: Settings) => qc.setQueryData(queryKeys.settings, s),
-  });
-}
-
-export function useAppInfo() {
-  return useQuery({ queryKey: queryKeys.appInfo, queryFn: () => unwrap(api.appInfo()), staleTime: staleTimes.appInfo });
-}
-
-export function useCredentials() {
-  return useQuery({
-    queryKey: queryKeys.credentials,
-    queryFn: () => unwrap(api.credentialsStatus()),
-    staleTime: staleTimes.credentials,
-  });
-}
-
 function Shell() {
   const { i18n } = useTranslation();
   const settings = useSettings();
@@ -90,6 +64,7 @@ function Shell() {
   useEffect(() => {
     if (i18n.language !== language) void i18n.changeLanguage(language);
     document.documentElement.lang = language;
+    document.title = i18n.t('app.title', { lng: language });
   }, [i18n, language]);
 
   useEffect(() => {
@@ -114,6 +89,11 @@ function Shell() {
 
 function Screens({ ready, settingsError, onRetry }: { ready: boolean; settingsError: unknown; onRetry: () => void }) {
   const credentials = useCredentials();
+  const qc = useQueryClient();
+  const signedIn = !!credentials.data?.configured;
+  useEffect(() => {
+    if (signedIn) prefetchWorkspace(qc);
+  }, [signedIn, qc]);
   if (settingsError || credentials.error) {
     return (
       <div style={{ maxWidth: 560, margin: '15vh auto' }}>
@@ -127,12 +107,11 @@ function Screens({ ready, settingsError, onRetry }: { ready: boolean; settingsEr
       </div>
     );
   }
-  if (!ready || !credentials.data) {
-    return (
-      <div style={{ display: 'grid', placeItems: 'center', height: '100%' }}>
-        <Spin size="large" />
-      </div>
-    );
-  }
-  return credentials.data.configured ? <MainScreen status={credentials.data} /> : <ConnectScreen />;
+  const spinner = (
+    <div style={{ display: 'grid', placeItems: 'center', height: '100%' }}>
+      <Spin size="large" />
+    </div>
+  );
+  if (!ready || !credentials.data) return spinner;
+  return <Suspense fallback={spinner}>{credentials.data.configured ? <MainScreen status={credentials.data} /> : <ConnectScreen />}</Suspense>;
 }

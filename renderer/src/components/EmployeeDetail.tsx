@@ -38,7 +38,6 @@ function Copyable({ value }: { value: string }) {
 
 function DetailBody({ userId }: { userId: string }) {
   const { t, i18n } = useTranslation();
-  const { token } = theme.useToken();
   const { message } = AntApp.useApp();
   const qc = useQueryClient();
   const employee = useQuery({
@@ -55,7 +54,6 @@ function DetailBody({ userId }: { userId: string }) {
     },
   });
   const row = employee.data;
-  const photo = usePhotoUrl(row?.face.enrolled ? row.face.faceKey : null);
 
   const save = useMutation({
     mutationFn: () => unwrap(api.photoSave({ userId })),
@@ -82,38 +80,7 @@ function DetailBody({ userId }: { userId: string }) {
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <div style={{ display: 'flex', gap: 16, alignItems: 'flex-start' }}>
-        <div
-          style={{
-            width: 200,
-            height: 266,
-            borderRadius: 8,
-            overflow: 'hidden',
-            background: token.colorFillTertiary,
-            display: 'grid',
-            placeItems: 'center',
-            flex: 'none',
-          }}
-        >
-          {photo.url ? (
-            <Image
-              data-testid="detail-photo"
-              src={photo.url}
-              alt={row.name}
-              width={200}
-              height={266}
-              style={{ objectFit: 'cover' }}
-            />
-          ) : row.face.enrolled && photo.error ? (
-            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={errorMessage(t, errorInfo(photo.error))} style={{ padding: 8, fontSize: 12 }} />
-          ) : row.face.enrolled ? (
-            <Skeleton.Image active style={{ width: 200, height: 266 }} />
-          ) : (
-            <Space orientation="vertical" align="center" style={{ color: token.colorTextTertiary }} data-testid="detail-no-photo">
-              <UserOutlined style={{ fontSize: 48 }} />
-              {t('detail.noPhoto')}
-            </Space>
-          )}
-        </div>
+        <DetailPhoto row={row} />
         <Space orientation="vertical" size={6} style={{ minWidth: 0 }}>
           <Typography.Title level={4} style={{ margin: 0 }} data-testid="detail-name">
             {row.name}
@@ -131,7 +98,7 @@ function DetailBody({ userId }: { userId: string }) {
               {t('detail.updated')}: {formatUpdateTime(row.face.updatedAt, i18n.language)}
             </Typography.Text>
           )}
-          {photo.url && (
+          {row.face.enrolled && (
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {t('detail.zoomHint')}
             </Typography.Text>
@@ -171,5 +138,49 @@ function DetailBody({ userId }: { userId: string }) {
         ]}
       />
     </Space>
+  );
+}
+
+/**
+ * The large photo on its own, so that its blob: URL arriving (one effect after the bytes) re-renders
+ * only this box, not the whole detail: the cached photo shows in the frame after the drawer opens.
+ */
+function DetailPhoto({ row }: { row: EmployeeRow }) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  const photo = usePhotoUrl(row.face.enrolled ? row.face.faceKey : null);
+  return (
+    <div
+      style={{
+        width: 200,
+        height: 266,
+        borderRadius: 8,
+        overflow: 'hidden',
+        background: token.colorFillTertiary,
+        display: 'grid',
+        placeItems: 'center',
+        flex: 'none',
+      }}
+    >
+      {photo.url ? (
+        <Image
+          data-testid="detail-photo"
+          src={photo.url}
+          alt={row.name}
+          width={200}
+          height={266}
+          style={{ objectFit: 'cover' }}
+        />
+      ) : row.face.enrolled && photo.error ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={errorMessage(t, errorInfo(photo.error))} style={{ padding: 8, fontSize: 12 }} />
+      ) : row.face.enrolled ? (
+        <Skeleton.Image active style={{ width: 200, height: 266 }} />
+      ) : (
+        <Space orientation="vertical" align="center" style={{ color: token.colorTextTertiary }} data-testid="detail-no-photo">
+          <UserOutlined style={{ fontSize: 48 }} />
+          {t('detail.noPhoto')}
+        </Space>
+      )}
+    </div>
   );
 }

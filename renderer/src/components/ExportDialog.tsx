@@ -10,7 +10,7 @@ import { TEMPLATE_TOKENS, previewFileNames, validateTemplate, type SubfolderMode
 import { api, unwrap } from '../lib/api';
 import { queryKeys, staleTimes } from '../lib/queryKeys';
 import { useExportState, type ExportSelection } from '../lib/exportState';
-import { useSaveSettings, useSettings } from '../App';
+import { useSaveSettings, useSettings } from '../lib/settings';
 import { ErrorState } from './ErrorState';
 
 const PREVIEW_COUNT = 4;
@@ -49,7 +49,7 @@ function ExportForm({ userIds, onClose }: { userIds: ReadonlySet<string>; onClos
   // The first few selected employees, for the file-name preview.
   const sampleIds = ids.slice(0, PREVIEW_COUNT);
   const samples = useQuery({
-    queryKey: [...queryKeys.employees, 'sample', sampleIds] as const,
+    queryKey: queryKeys.employeeSample(sampleIds),
     queryFn: () => Promise.all(sampleIds.map((userId) => qc.ensureQueryData({ queryKey: queryKeys.employee(userId), queryFn: () => unwrap(api.employee({ userId })), staleTime: staleTimes.employee }))),
     staleTime: staleTimes.employee,
   });

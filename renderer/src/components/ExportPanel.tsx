@@ -14,7 +14,7 @@ export function ExportPanel() {
   const s = useExportState();
   const title = s.summary ? (s.summary.cancelled ? t('progress.cancelled') : t('progress.summaryTitle')) : t('progress.title');
   return (
-    <Modal open={s.panelOpen} onCancel={() => s.setPanelOpen(false)} title={title} width={680} footer={null} destroyOnHidden>
+    <Modal open={s.panelOpen} onCancel={() => s.setPanelOpen(false)} title={title} width={760} footer={null} destroyOnHidden>
       {s.summary ? <SummaryView summary={s.summary} /> : s.progress ? <ProgressView progress={s.progress} /> : null}
     </Modal>
   );
@@ -119,13 +119,14 @@ function SummaryView({ summary: s }: { summary: ExportSummary }) {
           ]}
         />
       )}
-      <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap', justifyContent: 'flex-end' }}>
+      <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'center' }}>
         <Button icon={<FolderOpenOutlined />} onClick={() => showFolder.mutate()} data-testid="export-show-folder">
           {t('progress.showInFolder')}
         </Button>
         <Button icon={<FileTextOutlined />} onClick={() => openManifest.mutate()} data-testid="export-open-manifest">
           {t('progress.openManifest')}
         </Button>
+        <div style={{ flex: 1 }} />
         {state.lastRequest && (
           <Button icon={<RedoOutlined />} loading={again.isPending} onClick={() => again.mutate()} data-testid="export-resume" title={t('progress.resumeHint')}>
             {t('progress.resume')}

@@ -1,11 +1,12 @@
 // "Check one employee" from anywhere: search as you type; the choice opens the detail drawer.
 import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { AutoComplete, Input, Tag, Typography } from 'antd';
+import { AutoComplete, Input, Spin, Tag, Typography } from 'antd';
 import type { InputRef } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap } from '../lib/api';
+import { api, errorInfo, unwrap } from '../lib/api';
+import { errorMessage } from '../i18n';
 import { queryKeys, staleTimes } from '../lib/queryKeys';
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -70,12 +71,23 @@ export function HeaderLookup({ onOpen }: { onOpen: (userId: string) => void }) {
         inputRef.current?.blur();
         onOpen(userId);
       }}
-      notFoundContent={query && results.isFetched && !results.isFetching ? t('header.lookupNone') : null}
+      notFoundContent={
+        !query ? null : results.error ? (
+          <Typography.Text type="danger" data-testid="lookup-error">
+            {errorMessage(t, errorInfo(results.error))}
+          </Typography.Text>
+        ) : results.isFetching ? (
+          <Spin size="small" data-testid="lookup-loading" />
+        ) : results.isFetched ? (
+          t('header.lookupNone')
+        ) : null
+      }
       popupMatchSelectWidth={480}
     >
       <Input
         ref={inputRef}
         data-testid="lookup-input"
+        maxLength={200}
         prefix={<SearchOutlined />}
         placeholder={t('header.lookupPlaceholder')}
         suffix={<span className="fa-kbd">{navigator.platform.startsWith('Mac') ? '⌘K' : 'Ctrl K'}</span>}

@@ -3,12 +3,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, Button, Descriptions, Divider, Drawer, InputNumber, Popconfirm, Select, Space, Typography } from 'antd';
 import { DeleteOutlined, LogoutOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { CredentialStatus, Settings } from '../../../shared/model';
+import type { CredentialStatus, SettingsPatch } from '../../../shared/model';
 import { api, errorInfo, unwrap } from '../lib/api';
 import { queryKeys, staleTimes } from '../lib/queryKeys';
 import { formatBytes } from '../lib/format';
 import { errorMessage } from '../i18n';
-import { useAppInfo, useSaveSettings, useSettings } from '../App';
+import { useAppInfo, useSaveSettings, useSettings } from '../lib/settings';
 import { ErrorState } from './ErrorState';
 
 export function SettingsDrawer({ open, onClose, status }: { open: boolean; onClose: () => void; status: CredentialStatus }) {
@@ -40,12 +40,14 @@ function SettingsBody({ status }: { status: CredentialStatus }) {
   const signOut = useMutation({
     mutationFn: () => unwrap(api.credentialsClear()),
     onSuccess: (s) => {
+      // Nothing of this tenant (rows, photo bytes) stays in memory after signing out.
       qc.removeQueries({ queryKey: queryKeys.directory });
+      qc.removeQueries({ queryKey: queryKeys.photos });
       qc.setQueryData(queryKeys.credentials, s);
     },
     onError,
   });
-  const patch = (p: Partial<Settings>) => save.mutate(p, { onError });
+  const patch = (p: SettingsPatch) => save.mutate(p, { onError });
 
   if (settings.error) return <ErrorState error={settings.error} onRetry={() => void settings.refetch()} />;
   const s = settings.data;

@@ -6,8 +6,7 @@ import type { TreeDataNode } from 'antd';
 import { ApartmentOutlined, ScheduleOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { DepartmentNode, Scope } from '../../../shared/model';
-import { api, unwrap } from '../lib/api';
-import { queryKeys, staleTimes } from '../lib/queryKeys';
+import { departmentsOptions, groupsOptions } from '../lib/employees';
 import { ErrorState } from './ErrorState';
 
 function toTree(nodes: DepartmentNode[]): TreeDataNode[] {
@@ -29,8 +28,8 @@ function toTree(nodes: DepartmentNode[]): TreeDataNode[] {
 
 export function SidePanel({ scope, onScope, height }: { scope: Scope; onScope: (s: Scope) => void; height: number }) {
   const { t } = useTranslation();
-  const departments = useQuery({ queryKey: queryKeys.departments, queryFn: () => unwrap(api.departments()), staleTime: staleTimes.directory });
-  const groups = useQuery({ queryKey: queryKeys.groups, queryFn: () => unwrap(api.groups()), staleTime: staleTimes.directory });
+  const departments = useQuery(departmentsOptions());
+  const groups = useQuery(groupsOptions());
   const treeData = useMemo(() => toTree(departments.data ?? []), [departments.data]);
   // Open the top two levels: enough to see the company's shape without a wall of names.
   const expanded = useMemo(() => {

@@ -66,6 +66,8 @@ export const enUS = {
     emptyFiltered: 'No employee matches the search or filters. Clear them to see everyone in this scope.',
     clearFilters: 'Clear filters',
     loadingRow: 'Loading…',
+    directoryLoading: 'Reading the company directory… {{done}} of {{total}} departments',
+    directoryLoadingStart: 'Reading the company directory…',
     keyboardHint: '↑↓ move · Space select · Enter open · Ctrl+A select all',
   },
   table: {
@@ -119,7 +121,7 @@ export const enUS = {
     sub_department: 'By department',
     sub_group: 'By attendance group',
     zip: 'Also pack into a ZIP file',
-    privacy: 'Face photos are biometric personal data: keep the folder private and delete copies you no longer need.',
+    privacy: 'Biometric data: keep this folder private and delete copies you no longer need.',
     start: 'Start export',
     needFolder: 'Choose a folder first',
     busy: 'An export is running — wait for it to finish or cancel it first.',

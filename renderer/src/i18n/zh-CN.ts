@@ -68,6 +68,8 @@ export const zhCN: Resources = {
     emptyFiltered: '没有员工符合搜索或筛选条件。清除条件即可查看此范围内的所有员工。',
     clearFilters: '清除筛选',
     loadingRow: '加载中…',
+    directoryLoading: '正在读取通讯录… 已读取 {{done}} / {{total}} 个部门',
+    directoryLoadingStart: '正在读取通讯录…',
     keyboardHint: '↑↓ 移动 · 空格 选择 · 回车 打开 · Ctrl+A 全选',
   },
   table: {
@@ -121,7 +123,7 @@ export const zhCN: Resources = {
     sub_department: '按部门',
     sub_group: '按考勤组',
     zip: '同时打包为 ZIP 文件',
-    privacy: '人脸照片属于生物识别个人信息：请妥善保管导出文件夹，不再需要的副本请及时删除。',
+    privacy: '人脸照片属于生物识别信息：请妥善保管导出文件夹，及时删除不再需要的副本。',
     start: '开始导出',
     needFolder: '请先选择文件夹',
     busy: '已有导出正在进行，请等待完成或先取消。',

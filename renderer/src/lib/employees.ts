@@ -1,15 +1,43 @@
 // Employee pages as a page cache: the list asks only for the pages its visible rows fall in.
-import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQueries, useQuery, type QueryClient } from '@tanstack/react-query';
 import type { EmployeeFilter, EmployeePage, EmployeeRow } from '../../../shared/model';
 import { api, unwrap } from './api';
 import { PAGE_SIZE, queryKeys, staleTimes } from './queryKeys';
 import { pagesFor } from './selection';
 
+/** What the workspace shows when it opens: everyone current, photo or not. */
+export const DEFAULT_FILTER: EmployeeFilter = { scope: { kind: 'all' }, search: '', photo: 'all', includeResigned: false };
+
+export function departmentsOptions() {
+  return { queryKey: queryKeys.departments, queryFn: () => unwrap(api.departments()), staleTime: staleTimes.directory };
+}
+
+export function groupsOptions() {
+  return { queryKey: queryKeys.groups, queryFn: () => unwrap(api.groups()), staleTime: staleTimes.directory };
+}
+
+/**
+ * Starts the workspace's first reads as soon as the app knows it is signed in, so they run while
+ * the workspace renders instead of after: the first rows can then appear in its first paint.
+ */
+export function prefetchWorkspace(qc: QueryClient): void {
+  void qc.prefetchQuery(employeePageOptions(DEFAULT_FILTER, 0));
+  void qc.prefetchQuery(departmentsOptions());
+  void qc.prefetchQuery(groupsOptions());
+}
+
+/** How often a page is asked again while main is still reading a large directory. */
+const DIRECTORY_LOADING_POLL_MS = 800;
+
+type PageQuery = { state: { data: EmployeePage | undefined } };
+
 export function employeePageOptions(filter: EmployeeFilter, page: number) {
   return {
     queryKey: queryKeys.employeePage(filter, page),
     queryFn: () => unwrap(api.employees({ filter, offset: page * PAGE_SIZE, limit: PAGE_SIZE })),
-    staleTime: staleTimes.employeePage,
+    // A partial page (the directory still being read) is never fresh, and is asked again until complete.
+    staleTime: (q: PageQuery) => (q.state.data?.loading ? 0 : staleTimes.employeePage),
+    refetchInterval: (q: PageQuery) => (q.state.data?.loading ? DIRECTORY_LOADING_POLL_MS : false),
   };
 }
 

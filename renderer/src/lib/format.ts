@@ -1,7 +1,13 @@
 // Local formatting of times, sizes and durations.
+// One formatter per locale: building an Intl.DateTimeFormat costs far more than using one, and
+// every visible row formats a time.
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatUpdateTime(unixSeconds: number | null | undefined, locale: string): string {
   if (unixSeconds == null) return '';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(unixSeconds * 1000));
+  let f = dateTimeFormats.get(locale);
+  if (!f) dateTimeFormats.set(locale, (f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })));
+  return f.format(new Date(unixSeconds * 1000));
 }
 
 export function formatBytes(bytes: number, locale: string): string {

@@ -14,8 +14,11 @@ export const queryKeys = {
   employeePage: (filter: EmployeeFilter, page: number) => ['directory', 'employee-page', filter, page] as const,
   employees: ['directory', 'employee'] as const,
   employee: (userId: string) => ['directory', 'employee', userId] as const,
+  /** The first few selected employees, for the export dialog's file-name preview. */
+  employeeSample: (userIds: readonly string[]) => ['directory', 'employee-sample', userIds] as const,
   lookup: (query: string) => ['directory', 'lookup', query] as const,
   /** Photo bytes by face_key; a face_key never changes its bytes, so this never goes stale. */
+  photos: ['photo'] as const,
   photo: (faceKey: string) => ['photo', faceKey] as const,
   exportCurrent: ['export-current'] as const,
 };

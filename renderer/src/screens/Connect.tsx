@@ -42,6 +42,7 @@ export function ConnectScreen() {
   const signedIn = (status: CredentialStatus) => {
     // A new tenant: nothing cached from a previous one may show.
     qc.removeQueries({ queryKey: queryKeys.directory });
+    qc.removeQueries({ queryKey: queryKeys.photos });
     qc.setQueryData(queryKeys.credentials, status);
   };
   const test = useMutation({ mutationFn: (input: CredentialsInput) => unwrap(api.credentialsTest(input)) });
@@ -62,9 +63,10 @@ export function ConnectScreen() {
     else signIn.mutate(toInput(values));
   };
 
+  const openExternal = useMutation({ mutationFn: (url: string) => unwrap(api.openExternal({ url })) });
   const openConsole = () => {
     const v = form.getFieldsValue();
-    void api.openExternal({ url: consoleUrl(v.platform ?? 'feishu', v.customUrl, v.appId ?? '') });
+    openExternal.mutate(consoleUrl(v.platform ?? 'feishu', v.customUrl, v.appId ?? ''));
   };
 
   return (

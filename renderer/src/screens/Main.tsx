@@ -1,7 +1,7 @@
 // The signed-in workspace: header lookup, department/group panel, employee list, drawers and export.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App as AntApp, Badge, Button, Checkbox, Input, Layout, Progress, Segmented, Space, Tag, Tooltip, Typography, theme } from 'antd';
+import { Alert, App as AntApp, Badge, Button, Checkbox, Input, Layout, Progress, Segmented, Skeleton, Space, Tag, Tooltip, Typography, theme } from 'antd';
 import {
   AppstoreOutlined,
   CloseOutlined,
@@ -15,18 +15,31 @@ import type { CredentialStatus, EmployeeFilter, Scope } from '../../../shared/mo
 import { api, errorInfo, unwrap } from '../lib/api';
 import { errorMessage } from '../i18n';
 import { PAGE_SIZE } from '../lib/queryKeys';
-import { employeePageOptions, useFirstPage } from '../lib/employees';
+import { DEFAULT_FILTER, employeePageOptions, useFirstPage } from '../lib/employees';
 import { applyRange, pagesFor, rangeBetween, toggleId } from '../lib/selection';
 import { ExportStateProvider, useExportState } from '../lib/exportState';
 import { EmployeeTable, PhotoGrid } from '../components/EmployeeList';
 import { SidePanel } from '../components/SidePanel';
 import { HeaderLookup } from '../components/HeaderLookup';
-import { EmployeeDetail } from '../components/EmployeeDetail';
-import { ExportDialog } from '../components/ExportDialog';
-import { ExportPanel } from '../components/ExportPanel';
-import { SettingsDrawer } from '../components/SettingsDrawer';
 import { ErrorState } from '../components/ErrorState';
-import { EmptyList } from '../components/EmptyList';
+import { DirectoryProgress, EmptyList, ListLoading } from '../components/EmptyList';
+
+// Drawers and dialogs are separate chunks: not needed for the first rows, fetched once the list shows.
+const loadDetail = () => import('../components/EmployeeDetail');
+const loadExportDialog = () => import('../components/ExportDialog');
+const loadExportPanel = () => import('../components/ExportPanel');
+const loadSettings = () => import('../components/SettingsDrawer');
+const EmployeeDetail = lazy(() => loadDetail().then((m) => ({ default: m.EmployeeDetail })));
+const ExportDialog = lazy(() => loadExportDialog().then((m) => ({ default: m.ExportDialog })));
+const ExportPanel = lazy(() => loadExportPanel().then((m) => ({ default: m.ExportPanel })));
+const SettingsDrawer = lazy(() => loadSettings().then((m) => ({ default: m.SettingsDrawer })));
+
+/** Mounts its children the first time `active` is true and keeps them (so close animations still run). */
+function MountOnce({ active, children }: { active: boolean; children: ReactNode }) {
+  const [mounted, setMounted] = useState(active);
+  if (active && !mounted) setMounted(true);
+  return mounted ? <Suspense fallback={null}>{children}</Suspense> : null;
+}
 
 export function MainScreen({ status }: { status: CredentialStatus }) {
   return (
@@ -59,11 +72,11 @@ function Workspace({ status }: { status: CredentialStatus }) {
   const exportState = useExportState();
   const height = useWindowHeight();
 
-  const [scope, setScope] = useState<Scope>({ kind: 'all' });
+  const [scope, setScope] = useState<Scope>(DEFAULT_FILTER.scope);
   const [searchText, setSearchText] = useState('');
-  const [search, setSearch] = useState('');
-  const [photo, setPhoto] = useState<EmployeeFilter['photo']>('all');
-  const [includeResigned, setIncludeResigned] = useState(false);
+  const [search, setSearch] = useState(DEFAULT_FILTER.search);
+  const [photo, setPhoto] = useState<EmployeeFilter['photo']>(DEFAULT_FILTER.photo);
+  const [includeResigned, setIncludeResigned] = useState(DEFAULT_FILTER.includeResigned);
   const [view, setView] = useState<'table' | 'grid'>('table');
   const [selected, setSelected] = useState<Set<string>>(() => new Set());
   const [focus, setFocus] = useState<{ filter: EmployeeFilter | null; index: number }>({ filter: null, index: -1 });
@@ -82,6 +95,36 @@ function Workspace({ status }: { status: CredentialStatus }) {
   const filter = useMemo<EmployeeFilter>(() => ({ scope, search, photo, includeResigned }), [scope, search, photo, includeResigned]);
   const first = useFirstPage(filter);
   const firstPage = first.isPlaceholderData ? undefined : first.data;
+
+  const listShown = !!firstPage;
+  // The list is what the admin came for: the side panel (a big tree in a large company) and the
+  // header lookup render in the frame after the first rows instead of delaying them. The panel's
+  // data was prefetched with the first page.
+  const [panelReady, setPanelReady] = useState(false);
+  useEffect(() => {
+    if (panelReady || (!listShown && !first.error)) return;
+    const id = requestAnimationFrame(() => setPanelReady(true));
+    return () => cancelAnimationFrame(id);
+  }, [panelReady, listShown, first.error]);
+
+  // Once the first rows are on screen, fetch the drawers' and dialogs' code in the background, then
+  // mount the (closed) detail drawer so its one-time set-up is done before the first click on a row.
+  const [drawersWarm, setDrawersWarm] = useState(false);
+  useEffect(() => {
+    if (!listShown) return;
+    let live = true;
+    const id = setTimeout(() => {
+      const loads = [loadDetail, loadExportDialog, loadExportPanel, loadSettings].map((load) => load());
+      Promise.all(loads).then(
+        () => live && setDrawersWarm(true),
+        () => undefined,
+      );
+    }, 300);
+    return () => {
+      live = false;
+      clearTimeout(id);
+    };
+  }, [listShown]);
 
   // Focus and the shift-click anchor belong to one filter; a new filter starts fresh.
   const focusIndex = focus.filter === filter ? focus.index : -1;
@@ -171,7 +214,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
           {status.demo && <Tag color="purple">{t('app.demoBadge')}</Tag>}
         </Space>
         <div style={{ flex: 1, display: 'flex', justifyContent: 'center' }}>
-          <HeaderLookup onOpen={setDetailUserId} />
+          {panelReady ? <HeaderLookup onOpen={setDetailUserId} /> : <Input style={{ width: 420, maxWidth: '40vw' }} disabled placeholder={t('header.lookupPlaceholder')} />}
         </div>
         <Space>
           {p && (
@@ -207,13 +250,13 @@ function Workspace({ status }: { status: CredentialStatus }) {
       )}
       <Layout style={{ minHeight: 0 }}>
         <Layout.Sider width={280} style={{ background: token.colorBgContainer, borderRight: `1px solid ${token.colorBorderSecondary}` }}>
-          <SidePanel
-            scope={scope}
-            onScope={(s) => {
-              setScope(s);
-            }}
-            height={height - 56}
-          />
+          {panelReady ? (
+            <SidePanel scope={scope} onScope={setScope} height={height - 56} />
+          ) : (
+            <div style={{ padding: 16 }}>
+              <Skeleton active paragraph={{ rows: 8 }} />
+            </div>
+          )}
         </Layout.Sider>
         <Layout.Content style={{ display: 'flex', flexDirection: 'column', minWidth: 0, padding: 16, gap: 12 }}>
           <div style={{ display: 'flex', gap: 12, alignItems: 'center', flexWrap: 'wrap' }}>
@@ -225,6 +268,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
               onChange={(e) => setSearchText(e.target.value)}
               onSearch={(v) => setSearch(v.trim())}
               style={{ width: 320 }}
+              maxLength={200}
             />
             <Segmented
               data-testid="photo-filter"
@@ -240,6 +284,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
               {t('browse.includeResigned')}
             </Checkbox>
             <div style={{ flex: 1 }} />
+            {firstPage?.loading && firstPage.total > 0 && <DirectoryProgress inline progress={firstPage.loading} />}
             {coverage && (
               <Tooltip title={t('browse.matching', { count: total })}>
                 <Space size={8} data-testid="coverage">
@@ -280,9 +325,11 @@ function Workspace({ status }: { status: CredentialStatus }) {
             <Typography.Text strong={selected.size > 0} data-testid="selection-count" data-count={selected.size}>
               {selected.size ? t('selection.count', { count: selected.size, formatted: selected.size.toLocaleString() }) : t('selection.none')}
             </Typography.Text>
-            <Button size="small" data-testid="select-all-filter" loading={selectAll.isPending} disabled={total === 0} onClick={() => selectAll.mutate()}>
-              {t('selection.selectAllFilter', { count: total })}
-            </Button>
+            {total > 0 && (
+              <Button size="small" data-testid="select-all-filter" loading={selectAll.isPending} disabled={total === 0} onClick={() => selectAll.mutate()}>
+                {t('selection.selectAllFilter', { count: total })}
+              </Button>
+            )}
             {selected.size > 0 && (
               <Button size="small" type="text" icon={<CloseOutlined />} onClick={() => setSelected(new Set())} data-testid="selection-clear">
                 {t('selection.clear')}
@@ -311,6 +358,8 @@ function Workspace({ status }: { status: CredentialStatus }) {
               <div style={{ padding: 24 }}>
                 <ErrorState error={first.error} onRetry={() => void first.refetch()} />
               </div>
+            ) : first.isPending || (firstPage?.loading && firstPage.total === 0) ? (
+              <ListLoading progress={firstPage?.loading} />
             ) : firstPage && firstPage.total === 0 ? (
               <EmptyList
                 filtered={filtered}
@@ -330,10 +379,18 @@ function Workspace({ status }: { status: CredentialStatus }) {
         </Layout.Content>
       </Layout>
 
-      <EmployeeDetail userId={detailUserId} onClose={() => setDetailUserId(null)} />
-      <SettingsDrawer open={settingsOpen} onClose={() => setSettingsOpen(false)} status={status} />
-      <ExportDialog open={exportOpen} onClose={() => setExportOpen(false)} userIds={selected} />
-      <ExportPanel />
+      <MountOnce active={!!detailUserId || drawersWarm}>
+        <EmployeeDetail userId={detailUserId} onClose={() => setDetailUserId(null)} />
+      </MountOnce>
+      <MountOnce active={settingsOpen}>
+        <SettingsDrawer open={settingsOpen} onClose={() => setSettingsOpen(false)} status={status} />
+      </MountOnce>
+      <MountOnce active={exportOpen}>
+        <ExportDialog open={exportOpen} onClose={() => setExportOpen(false)} userIds={selected} />
+      </MountOnce>
+      <MountOnce active={exportState.panelOpen}>
+        <ExportPanel />
+      </MountOnce>
     </Layout>
   );
 }
