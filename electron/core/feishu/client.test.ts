@@ -269,6 +269,31 @@ describe('rate limits', () => {
     expect(api(fake)).toHaveLength(5);
   });
 
+  it('after a lone 429 under a limit it already paces below, holds the endpoint only briefly: the refused call waits the reset, others go on', async () => {
+    const releases: (() => void)[] = [];
+    let refusedOnce = false;
+    const { fake, client } = await setup(
+      (r) => {
+        if (r.path === TOKEN_PATH) return undefined;
+        if (r.path.endsWith('/a') && !refusedOnce) {
+          refusedOnce = true;
+          return fail(429, 99991400, 'too many', {}, { 'x-ogw-ratelimit-reset': '1', 'x-ogw-ratelimit-limit': '50' });
+        }
+        return ok({ user: { user_id: r.path.split('/').pop() } });
+      },
+      // Short holds pass at once; the full reset wait is held until the test releases it.
+      { sleep: (ms: number) => (ms < 500 ? Promise.resolve() : new Promise<void>((resolve) => releases.push(resolve))) },
+    );
+    await client.tenantToken();
+    const a = client.user('a');
+    while (releases.length < 1) await new Promise((r) => setTimeout(r, 5));
+    // 'b' is not stuck behind a one-second pause of the whole endpoint.
+    expect((await client.user('b')).user_id).toBe('b');
+    for (const release of releases.splice(0)) release();
+    expect((await a).user_id).toBe('a');
+    expect(api(fake)).toHaveLength(3);
+  });
+
   it('treats 99991400 under HTTP 400 as a rate limit and gives up after maxAttempts with rate.limited', async () => {
     const { fake, client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : fail(400, 99991400, 'limit')), { maxAttempts: 3 });
     const f = await failure(client.groups());

@@ -58,6 +58,8 @@ const BACKOFF_CAP_MS = 8_000;
  * so useful throughput tops out just under 48/s.
  */
 export const DEFAULT_RATE_PER_SECOND = 48;
+/** How long the rest of an endpoint holds after a lone jitter 429 (see the rate branch of exchange). */
+const JITTER_HOLD_MS = 150;
 /** Contact endpoints also allow 1000/min (feishu-api.md §4, §6); kept a little under. */
 export const DEFAULT_CONTACT_PER_MINUTE = 950;
 const CONTACT_KEYS: ReadonlySet<EndpointKey> = new Set(['departments.children', 'users.find_by_department', 'users.get']);
@@ -193,6 +195,8 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
   };
 
   const tokens = new TokenCache(() => fetchToken(), now);
+  /** When each endpoint last got a 429: tells a lone jitter 429 from a storm. */
+  const lastRateLimited = new Map<string, number>();
   let closed = false;
 
   /** One call with retries. `auth` false only for the token endpoint itself. */
@@ -263,9 +267,27 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
         const wait = resetMs + Math.round(Math.random() * 250);
         const announced = Number(headerValue(res.headers, 'x-ogw-ratelimit-limit') ?? NaN);
         limiter.learnLimit(spec.key, Number.isFinite(announced) && announced > 0 ? announced : undefined, resetMs);
+        bump(counters.retries, spec.key);
+        // A lone 429 under a limit we already pace below is arrival jitter (a few requests landed in
+        // the same window): this request waits the reset, the endpoint only holds briefly. A second
+        // 429 within the reset window, or a limit lower than our pace, is a real storm: the whole
+        // endpoint pauses for the reset, so the storm does not multiply.
+        const t = now();
+        const last = lastRateLimited.get(spec.key);
+        lastRateLimited.set(spec.key, t);
+        const jitter = Number.isFinite(announced) && announced >= ratePerSecond && (last === undefined || t - last > 2 * resetMs);
+        if (jitter) {
+          limiter.pause(spec.key, JITTER_HOLD_MS);
+          try {
+            await sleep(wait, signal ? AbortSignal.any([signal, closing.signal]) : closing.signal);
+          } catch (e) {
+            if (signal?.aborted || closing.signal.aborted) throw cancelled();
+            throw e;
+          }
+          continue;
+        }
         // Pause the whole endpoint, then queue again behind the pause.
         limiter.pause(spec.key, wait);
-        bump(counters.retries, spec.key);
         continue;
       }
       if (kind === 'transient') {
