@@ -65,12 +65,15 @@ export class ReadCache<V> {
   }
 }
 
-/** Rejects when signal aborts, without cancelling the shared work behind `p`. */
-export function withSignal<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+/**
+ * Rejects when signal aborts, without cancelling the shared work behind `p`. The rejection is the
+ * signal's reason, or what `reason` makes (the Feishu client rejects with its own cancel code).
+ */
+export function withSignal<T>(p: Promise<T>, signal?: AbortSignal, reason: (s: AbortSignal) => unknown = abortReason): Promise<T> {
   if (!signal) return p;
-  if (signal.aborted) return Promise.reject(abortReason(signal));
+  if (signal.aborted) return Promise.reject(reason(signal));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortReason(signal));
+    const onAbort = () => reject(reason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(
       (v) => {

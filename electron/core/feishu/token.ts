@@ -1,6 +1,7 @@
 // tenant_access_token cache: refreshed 3 min before expiry (as the official SDKs do), one shared
 // fetch for concurrent callers, and a drop that only forgets the token the caller actually used.
 import { isAppFailure, isTransient } from '../../../shared/errors';
+import { withSignal } from '../cache';
 import { cancelled } from './errors';
 
 export interface IssuedToken {
@@ -68,20 +69,5 @@ export class TokenCache {
 }
 
 export function withAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return p;
-  if (signal.aborted) return Promise.reject(cancelled());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
+  return withSignal(p, signal, () => cancelled());
 }
