@@ -167,6 +167,23 @@ interface RowProps {
   onFocusIndex: ListProps['onFocusIndex'];
 }
 
+/** A row's or tile's checkbox: focuses the row and toggles it (shift-click selects a range). */
+function SelectBox({ row, index, checked, onToggle, onFocusIndex }: Pick<RowProps, 'row' | 'index' | 'checked' | 'onToggle' | 'onFocusIndex'>) {
+  const { t } = useTranslation();
+  return (
+    <Checkbox
+      data-testid="row-select"
+      checked={checked}
+      aria-label={t('table.select')}
+      onClick={(e) => {
+        e.stopPropagation();
+        onFocusIndex(index);
+        onToggle(index, row.userId, e.shiftKey);
+      }}
+    />
+  );
+}
+
 const TableRow = memo(function TableRow({ row, index, checked, focused, locale, onToggle, onOpen, onFocusIndex }: RowProps) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
@@ -193,16 +210,7 @@ const TableRow = memo(function TableRow({ row, index, checked, focused, locale, 
       }}
     >
       <span onClick={(e) => e.stopPropagation()}>
-        <Checkbox
-          data-testid="row-select"
-          checked={checked}
-          aria-label={t('table.select')}
-          onClick={(e) => {
-            e.stopPropagation();
-            onFocusIndex(index);
-            onToggle(index, row.userId, e.shiftKey);
-          }}
-        />
+        <SelectBox row={row} index={index} checked={checked} onToggle={onToggle} onFocusIndex={onFocusIndex} />
       </span>
       <span className="fa-cell">
         <Typography.Text strong={!row.resigned} type={row.resigned ? 'secondary' : undefined}>
@@ -351,16 +359,7 @@ const PhotoTile = memo(function PhotoTile({ row, index, checked, focused, onTogg
         </div>
       )}
       <span className="fa-tile-check" onClick={(e) => e.stopPropagation()}>
-        <Checkbox
-          data-testid="row-select"
-          checked={checked}
-          aria-label={t('table.select')}
-          onClick={(e) => {
-            e.stopPropagation();
-            onFocusIndex(index);
-            onToggle(index, row.userId, e.shiftKey);
-          }}
-        />
+        <SelectBox row={row} index={index} checked={checked} onToggle={onToggle} onFocusIndex={onFocusIndex} />
       </span>
       <div style={{ padding: '6px 8px' }}>
         <Typography.Text strong ellipsis style={{ display: 'block' }}>
