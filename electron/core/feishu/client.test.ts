@@ -294,6 +294,68 @@ describe('rate limits', () => {
     expect(api(fake)).toHaveLength(3);
   });
 
+  it('counts the 429s of calls already on their way when the first 429 came back as one jitter event: the endpoint goes on', async () => {
+    let clock = 5_000_000;
+    const releases: (() => void)[] = [];
+    const refused = new Set<string>();
+    let bothArrived: () => void = () => undefined;
+    const together = new Promise<void>((resolve) => (bothArrived = resolve));
+    const { fake, client } = await setup(
+      (r) => {
+        if (r.path === TOKEN_PATH) return undefined;
+        const id = r.path.split('/').pop()!;
+        if ((id === 'a' || id === 'b') && !refused.has(id)) {
+          refused.add(id);
+          if (refused.size === 2) bothArrived();
+          // Both were sent before either answer is back: one crowded window at the gateway.
+          return together.then(() => {
+            clock += 10;
+            return fail(429, 99991400, 'too many', {}, { 'x-ogw-ratelimit-reset': '1', 'x-ogw-ratelimit-limit': '50' });
+          });
+        }
+        return ok({ user: { user_id: id } });
+      },
+      { now: () => clock, sleep: (ms: number) => (ms < 500 ? Promise.resolve() : new Promise<void>((resolve) => releases.push(resolve))) },
+    );
+    await client.tenantToken();
+    const both = Promise.all([client.user('a'), client.user('b')]);
+    while (releases.length < 2) await new Promise((r) => setTimeout(r, 5));
+    // Neither refusal paused the endpoint for the whole reset: a new call goes straight through.
+    const x = client.user('x');
+    const stuck = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('x waited behind a pause of the endpoint')), 2000));
+    expect((await Promise.race([x, stuck])).user_id).toBe('x');
+    for (const release of releases.splice(0)) release();
+    expect((await both).map((u) => u.user_id)).toEqual(['a', 'b']);
+    expect(api(fake)).toHaveLength(5);
+  });
+
+  it('treats a 429 for a call sent after an earlier 429 came back as a storm: the whole endpoint waits the reset', async () => {
+    let clock = 5_000_000;
+    const releases: (() => void)[] = [];
+    const refuse = new Set(['a', 'c']);
+    const { fake, client } = await setup(
+      (r) => {
+        if (r.path === TOKEN_PATH) return undefined;
+        const id = r.path.split('/').pop()!;
+        if (refuse.delete(id)) return fail(429, 99991400, 'too many', {}, { 'x-ogw-ratelimit-reset': '1', 'x-ogw-ratelimit-limit': '50' });
+        return ok({ user: { user_id: id } });
+      },
+      { now: () => clock, sleep: (ms: number) => (ms < 500 ? Promise.resolve() : new Promise<void>((resolve) => releases.push(resolve))) },
+    );
+    await client.tenantToken();
+    const a = client.user('a');
+    while (releases.length < 1) await new Promise((r) => setTimeout(r, 5));
+    clock += 200;
+    // Sent after the first 429 was back, and refused too: something else spends the budget.
+    const c = client.user('c');
+    while (releases.length < 2) await new Promise((r) => setTimeout(r, 5));
+    const d = client.user('d');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(api(fake).map((s) => s.path.split('/').pop())).toEqual(['a', 'c']);
+    for (const release of releases.splice(0)) release();
+    expect([(await a).user_id, (await c).user_id, (await d).user_id]).toEqual(['a', 'c', 'd']);
+  });
+
   it('treats 99991400 under HTTP 400 as a rate limit and gives up after maxAttempts with rate.limited', async () => {
     const { fake, client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : fail(400, 99991400, 'limit')), { maxAttempts: 3 });
     const f = await failure(client.groups());

@@ -53,9 +53,8 @@ const MAX_PAGES = 20_000;
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 8_000;
 /**
- * Default requests per second per endpoint. The window is a strict sliding one and requests are
- * paced evenly, so 48 stays under Feishu's 50/s; retries of faults count against the same window,
- * so useful throughput tops out just under 48/s.
+ * Default requests per second per endpoint. Requests are paced evenly at 48/s, under Feishu's
+ * 50/s; retries of faults count against the same budget, so useful throughput tops out just under 48/s.
  */
 export const DEFAULT_RATE_PER_SECOND = 48;
 /** How long the rest of an endpoint holds after a lone jitter 429 (see the rate branch of exchange). */
@@ -195,7 +194,7 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
   };
 
   const tokens = new TokenCache(() => fetchToken(), now);
-  /** When each endpoint last got a 429: tells a lone jitter 429 from a storm. */
+  /** When each endpoint last got a 429 back: tells arrival jitter from a storm. */
   const lastRateLimited = new Map<string, number>();
   let closed = false;
 
@@ -215,10 +214,12 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
       if (token) headers.authorization = `Bearer ${token}`;
 
       let res: HttpResponse;
+      let sentAt = 0;
       try {
         res = await limiter.run(
           spec.key,
           () => {
+            sentAt = now();
             bump(counters.requests, spec.key);
             return sendOnce({ method: spec.method, url, headers, body, timeoutMs, dispatcher, signal, maxBytes: maxResponseBytes });
           },
@@ -268,14 +269,17 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
         const announced = Number(headerValue(res.headers, 'x-ogw-ratelimit-limit') ?? NaN);
         limiter.learnLimit(spec.key, Number.isFinite(announced) && announced > 0 ? announced : undefined, resetMs);
         bump(counters.retries, spec.key);
-        // A lone 429 under a limit we already pace below is arrival jitter (a few requests landed in
-        // the same window): this request waits the reset, the endpoint only holds briefly. A second
-        // 429 within the reset window, or a limit lower than our pace, is a real storm: the whole
-        // endpoint pauses for the reset, so the storm does not multiply.
+        // Under a limit we already pace below, a 429 is arrival jitter (a few requests landed in the same
+        // window at Feishu's gateway): this request waits the reset, the endpoint only holds briefly.
+        // Requests already on their way when the first 429 came back land in that same crowded window,
+        // so their 429s are part of the same event. A 429 for a request sent after an earlier 429 was
+        // back (within the reset window), or a limit lower than our pace, is a real storm (something
+        // else spends the app's budget too): the whole endpoint pauses for the reset, so it does not multiply.
         const t = now();
         const last = lastRateLimited.get(spec.key);
         lastRateLimited.set(spec.key, t);
-        const jitter = Number.isFinite(announced) && announced >= ratePerSecond && (last === undefined || t - last > 2 * resetMs);
+        const sentAfterEarlier429 = last !== undefined && sentAt > last && t - last <= 2 * resetMs;
+        const jitter = Number.isFinite(announced) && announced >= ratePerSecond && !sentAfterEarlier429;
         if (jitter) {
           limiter.pause(spec.key, JITTER_HOLD_MS);
           try {
