@@ -314,6 +314,37 @@ describe('exporter against the simulated tenant', () => {
     }
   });
 
+  it('never replaces a file the manifest does not list: a different one keeps its name, an identical one is kept', async () => {
+    const employees = (await someDepartment()).slice(0, 30);
+    const first = await newFolder();
+    await rig.core.exporter.run({ employees, outDir: first, options: opts() });
+    const saved = (await manifest(first)).rows.filter((r) => r.status === 'saved');
+    expect(saved.length).toBeGreaterThanOrEqual(2);
+    const [x, y] = saved as [ManifestRow, ManifestRow];
+
+    // A folder where the admin already keeps a file under X's name, and Y's photo sits unlisted (a run killed before
+    // its checkpoint would leave exactly that).
+    const outDir = await newFolder();
+    const adminsOwn = Buffer.from('the admin\'s own file, not a photo of ours');
+    await writeFile(path.join(outDir, x.file), adminsOwn);
+    await writeFile(path.join(outDir, y.file), photoOf(y.user_id));
+
+    const summary = await rig.core.exporter.run({ employees, outDir, options: opts() });
+    expect(summary).toMatchObject({ failed: 0, saved: saved.length });
+    expect(await readFile(path.join(outDir, x.file))).toEqual(adminsOwn);
+    const rows = new Map((await manifest(outDir)).rows.map((r) => [r.user_id, r]));
+    const xRow = rows.get(x.user_id)!;
+    expect(xRow.file).toBe(x.file.replace(/(\.\w+)$/, ' (2)$1'));
+    expect((await readFile(path.join(outDir, xRow.file))).equals(photoOf(x.user_id))).toBe(true);
+    expect(rows.get(y.user_id)).toMatchObject({ file: y.file, status: 'saved' });
+    expect((await walk(outDir)).filter((f) => f !== 'manifest.csv')).toHaveLength(saved.length + 1);
+
+    // The next run finds everything up to date and still leaves the admin's file alone.
+    const again = await rig.core.exporter.run({ employees, outDir, options: opts() });
+    expect(again).toMatchObject({ saved: 0, upToDate: saved.length, failed: 0 });
+    expect(await readFile(path.join(outDir, x.file))).toEqual(adminsOwn);
+  });
+
   it('survives the token expiring in the middle of an export', async () => {
     const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(120, 200);
     await rig.core.photos.clear();

@@ -130,6 +130,11 @@ async function folderInside(root: string, folder: string): Promise<string> {
  * when a run stopped before reaching them (cancelled, or not attempted on a full disk), which keeps the file it had.
  * Always verified on disk (existingFileInside) before it is trusted.
  */
+async function sameContent(file: string, bytes: Uint8Array): Promise<boolean> {
+  const there = await fs.readFile(file).catch(() => null);
+  return there !== null && Buffer.compare(there, bytes) === 0;
+}
+
 function holdsFile(row: ManifestRow | undefined): row is ManifestRow {
   return Boolean(row?.file) && row!.status !== 'no_photo';
 }
@@ -376,6 +381,9 @@ export class PhotoExporter implements Exporter {
       const carried = await this.carryOver(outDir, previous, seen, plans);
       const claimed = new Map<string, Plan>();
       for (const p of plans) if (p.face.enrolled) claimed.set(slotKey(p.folder, p.base), p);
+      // Files an earlier run of ours saved here (whoever they were for): the only ones a new photo may replace.
+      const ours = new Set<string>();
+      for (const r of previous.values()) if (holdsFile(r)) ours.add(nameKey(r.file));
 
       // Rows are produced one at a time while the manifest is written: a checkpoint never builds a second set of
       // every row (nor the whole CSV), which made each checkpoint cost memory in proportion to the export's size.
@@ -415,7 +423,7 @@ export class PhotoExporter implements Exporter {
 
       const exportPlan = async (p: Plan) => {
         try {
-          const row = await this.exportOne(p, outDir, claimed, job.signal);
+          const row = await this.exportOne(p, outDir, claimed, ours, job.signal);
           if (row) finish(p, row);
         } catch (e) {
           if (job.signal.aborted && (isCancel(e) || e === job.signal.reason)) return;
@@ -631,7 +639,7 @@ export class PhotoExporter implements Exporter {
   }
 
   /** One employee: up to date already, or download (cache first) and write. Returns null when cancelled. */
-  private async exportOne(p: Plan, outDir: string, claimed: Map<string, Plan>, signal: AbortSignal): Promise<ManifestRow | null> {
+  private async exportOne(p: Plan, outDir: string, claimed: Map<string, Plan>, ours: Set<string>, signal: AbortSignal): Promise<ManifestRow | null> {
     const faceKey = p.face.faceKey!;
     const prev = p.prev;
     const usable = holdsFile(prev) ? prev : undefined;
@@ -647,15 +655,31 @@ export class PhotoExporter implements Exporter {
 
     const photo = await this.deps.photos.get(faceKey, signal);
     if (signal.aborted) return null;
-    const name = p.base + extensionFor(photo.mime);
-    const rel = p.folder ? `${p.folder}/${name}` : name;
-    if (!relParts(rel) || name.includes('/')) throw appError('fs.path_escape', 'A file name would leave the export folder', { detail: rel });
     const dir = await folderInside(outDir, p.folder);
-    const abs = path.join(dir, name);
-    if (!isInside(outDir, abs) || path.dirname(abs) !== dir) {
-      throw appError('fs.path_escape', 'A file name would leave the export folder', { detail: rel });
+    const target = (base: string) => {
+      const name = base + extensionFor(photo.mime);
+      const rel = p.folder ? `${p.folder}/${name}` : name;
+      const abs = path.join(dir, name);
+      if (!relParts(rel) || name.includes('/') || !isInside(outDir, abs) || path.dirname(abs) !== dir) {
+        throw appError('fs.path_escape', 'A file name would leave the export folder', { detail: rel });
+      }
+      return { rel, abs };
+    };
+    let { rel, abs } = target(p.base);
+    // A file already at that name that the manifest does not list is not ours to replace (the admin's own,
+    // another tool's). If it holds exactly this photo, a run killed before its manifest checkpoint wrote it: keep
+    // it. Otherwise this photo takes the next free name and the file stays untouched.
+    let written = false;
+    if (!ours.has(nameKey(rel))) {
+      const there = await fs.lstat(abs).catch(() => null);
+      if (there && there.isFile() && there.size === photo.bytes.byteLength && (await sameContent(abs, photo.bytes))) written = true;
+      else if (there) {
+        p.base = await this.freeBase(dir, p, claimed);
+        ({ rel, abs } = target(p.base));
+        this.deps.log?.('info', 'export name taken by a file not in the manifest; saved under the next free name', { file: rel });
+      }
     }
-    await writeAtomic(abs, photo.bytes, this.deps.writeFile ?? ((f, b) => fs.writeFile(f, b, { flag: 'wx' })));
+    if (!written) await writeAtomic(abs, photo.bytes, this.deps.writeFile ?? ((f, b) => fs.writeFile(f, b, { flag: 'wx' })));
 
     // The employee's old file under another name (template, folder or type changed) goes, unless another
     // employee now owns that name, it is the file just written (same name on a case-insensitive disk), or the
@@ -674,6 +698,16 @@ export class PhotoExporter implements Exporter {
       sha256: createHash('sha256').update(photo.bytes).digest('hex'),
       status: 'saved',
     };
+  }
+
+  /** A base name in the employee's folder that neither a file on disk nor another employee of this run has. */
+  private async freeBase(dir: string, p: Plan, claimed: Map<string, Plan>): Promise<string> {
+    const taken = new Set((await fs.readdir(dir)).map((n) => nameKey(n.replace(/\.[^.]*$/, ''))));
+    const folder = nameKey(p.folder);
+    for (const other of claimed.values()) if (nameKey(other.folder) === folder) taken.add(nameKey(other.base));
+    const base = uniqueName(p.base, taken, { keepExtension: false, maxBytes: MAX_NAME_BYTES - MAX_EXTENSION_BYTES });
+    claimed.set(slotKey(p.folder, base), p);
+    return base;
   }
 
   /** Streams the saved photos and the manifest into one ZIP in the folder (temp name, then rename). */
