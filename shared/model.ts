@@ -100,6 +100,11 @@ export const FaceInfoSchema = z.object({
   faceKey: z.string().nullable(),
   /** face_key_update_time as Unix seconds, or null when not enrolled. */
   updatedAt: z.number().int().nullable(),
+  /**
+   * Feishu would not say (1220004): the employee is unknown to attendance or outside the app's attendance
+   * data range. Then enrolled is false for lack of evidence, not because there is no photo.
+   */
+  outOfRange: z.literal(true).optional(),
 });
 export type FaceInfo = z.infer<typeof FaceInfoSchema>;
 

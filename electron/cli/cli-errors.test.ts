@@ -44,6 +44,8 @@ afterEach(async () => {
   sim.switches.badSecret = false;
   sim.switches.missingScopes = [];
   sim.switches.latencyMs = 0;
+  sim.switches.unknownUserMode = 'omit';
+  sim.switches.outOfRangeUserIds.clear();
   await rm(work, { recursive: true, force: true });
 });
 
@@ -52,7 +54,6 @@ function enrolledActive() {
   return sim.tenant.users.filter((u) => !u.status.is_resigned && sim.tenant.faces.has(u.user_id));
 }
 
-// Each test spawns real processes; generous timeouts keep a busy 2-core CI machine from flaking.
 // Each test spawns real processes; generous timeouts keep a busy 2-core CI machine from flaking.
 describe('cli failures and exit codes against a simulated tenant', { timeout: 120_000 }, () => {
   it('exits 1 when some photos fail, and the manifest names each failure with its error', async () => {
@@ -99,6 +100,27 @@ describe('cli failures and exit codes against a simulated tenant', { timeout: 12
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('attendance:rule:readonly');
     expect(run.stderr).toMatch(/developer console/);
+  });
+
+  it('never calls an employee Feishu refuses (1220004) "not enrolled": check and export say why, and exit 2', async () => {
+    const [outside, inside] = enrolledActive() as [Simulator['tenant']['users'][number], Simulator['tenant']['users'][number]];
+    sim.switches.unknownUserMode = 'error';
+    sim.switches.outOfRangeUserIds.add(outside.user_id);
+
+    const check = await runCli(['check', outside.user_id, '--json'], { env: simEnv() });
+    expect(check.code).toBe(2);
+    expect(ndjson(check.stdout)).toEqual([expect.objectContaining({ type: 'employee', userId: outside.user_id, enrolled: false, outOfRange: true, error: 'range.attendance' })]);
+    const plain = await runCli(['check', outside.user_id], { env: simEnv() });
+    expect(plain.stdout).toMatch(/Face photo +unknown .*attendance data-permission range/);
+    expect(plain.stdout).not.toMatch(/not enrolled/);
+
+    const out = join(work, 'range');
+    const run = await runCli(['export', '--users', `${outside.user_id},${inside.user_id}`, '--out', out], { env: simEnv() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/attendance data-permission range/);
+    const rows = new Map((await readManifest(out)).map((r) => [r.user_id, r]));
+    expect(rows.get(outside.user_id)).toMatchObject({ status: 'failed', error: 'range.attendance', file: '' });
+    expect(rows.get(inside.user_id)).toMatchObject({ status: 'saved' });
   });
 
   it('exits 2 when --out is not a writable folder, before calling Feishu', async () => {

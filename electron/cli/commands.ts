@@ -137,11 +137,13 @@ export async function runCheck(
     `Department    ${row.departmentNames.join(', ') || '-'}`,
   ];
   if (row.groupNames.length > 0) lines.push(`Att. group    ${row.groupNames.join(', ')}`);
-  lines.push(`Face photo    ${face.enrolled ? 'enrolled' : 'not enrolled'}`);
+  lines.push(
+    `Face photo    ${face.enrolled ? 'enrolled' : face.outOfRange ? 'unknown — Feishu refused this employee (1220004): outside the attendance data-permission range, or not in attendance; ask the attendance admin to widen the range' : 'not enrolled'}`,
+  );
   if (since) lines.push(`Since         ${since.local}  ${since.iso}`);
   if (face.faceKey) lines.push(`face_key      ${face.faceKey}`);
   if (savedTo) lines.push(`Saved         ${savedTo}`);
-  else if (outDir && !face.enrolled) lines.push('Saved         nothing: no face photo enrolled');
+  else if (outDir && !face.enrolled) lines.push(`Saved         nothing: ${face.outOfRange ? 'the face settings are not visible to this app' : 'no face photo enrolled'}`);
   if (saveError) lines.push(`Not saved     ${saveError}`);
 
   reporter.result(lines.join('\n'), {
@@ -154,11 +156,14 @@ export async function runCheck(
     groups: row.groupNames,
     resigned: row.resigned,
     enrolled: face.enrolled,
+    ...(face.outOfRange ? { outOfRange: true, error: 'range.attendance' } : {}),
     faceKey: face.faceKey,
     updatedAt: since?.iso ?? null,
     updatedAtLocal: since?.local ?? null,
     savedTo,
     ...(saveError ? { saveError } : {}),
   });
+  // Out of range is the configuration's doing, like a missing scope: exit 2, as an export of only such employees does.
+  if (face.outOfRange) return EXIT.usage;
   return saveError ? EXIT.someFailed : EXIT.ok;
 }

@@ -345,6 +345,29 @@ describe('exporter against the simulated tenant', () => {
     expect(await readFile(path.join(outDir, x.file))).toEqual(adminsOwn);
   });
 
+  it('records an employee Feishu refuses (1220004, outside the data range) as failed with range.attendance, never as "no photo"', async () => {
+    const employees = (await someDepartment()).slice(0, 20);
+    const enrolled = employees.filter((e) => faceOf(e.userId));
+    const outside = enrolled[0]!;
+    rig.sim.switches.unknownUserMode = 'error';
+    rig.sim.switches.outOfRangeUserIds.add(outside.userId);
+    try {
+      const outDir = await newFolder();
+      const summary = await rig.core.exporter.run({ employees, outDir, options: opts() });
+      expect(summary).toMatchObject({ saved: enrolled.length - 1, failed: 1, noPhoto: employees.length - enrolled.length });
+      expect(summary.failures).toEqual([expect.objectContaining({ userId: outside.userId, error: expect.objectContaining({ code: 'range.attendance', feishuCode: 1220004 }) })]);
+      const row = (await manifest(outDir)).rows.find((r) => r.user_id === outside.userId);
+      expect(row).toMatchObject({ status: 'failed', error: 'range.attendance', file: '' });
+      // The table sees the same: not visible, rather than not enrolled.
+      const faces = await rig.core.faces.get([outside.userId, enrolled[1]!.userId], { fresh: true });
+      expect(faces.get(outside.userId)).toEqual({ enrolled: false, faceKey: null, updatedAt: null, outOfRange: true });
+      expect(faces.get(enrolled[1]!.userId)).toMatchObject({ enrolled: true, faceKey: faceOf(enrolled[1]!.userId)!.face_key });
+    } finally {
+      rig.sim.switches.unknownUserMode = 'omit';
+      rig.sim.switches.outOfRangeUserIds.clear();
+    }
+  });
+
   it('survives the token expiring in the middle of an export', async () => {
     const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(120, 200);
     await rig.core.photos.clear();

@@ -534,7 +534,12 @@ export class PhotoExporter implements Exporter {
         ? renderFileName(template, namingFields(employee, face), { reserveBytes: MAX_EXTENSION_BYTES })
         : '';
       const plan: Plan = { employee, face, folder, base, prev: previous.get(employee.userId), row: null };
-      if (!face.enrolled && facesKnown) plan.row = this.noPhotoRow(plan);
+      if (face.outOfRange && facesKnown) {
+        // Not "no photo": Feishu would not tell this app. The attendance admin can fix it by widening the data range.
+        const info: AppError = { code: 'range.attendance', message: "Outside the app's attendance data range, or unknown to attendance", feishuCode: 1220004 };
+        plan.error = info;
+        plan.row = { ...this.failedRow(plan, info), ...this.keptFile(plan) };
+      } else if (!face.enrolled && facesKnown) plan.row = this.noPhotoRow(plan);
       return plan;
     });
 

@@ -6,6 +6,8 @@ import type { FeishuClient, RawUserSetting } from './feishu/types';
 import type { FaceSettings } from './types';
 
 const NOT_ENROLLED: FaceInfo = Object.freeze({ enrolled: false, faceKey: null, updatedAt: null }) as FaceInfo;
+/** Feishu refused the id (1220004): not known to be without a photo, only not visible to this app. */
+const OUT_OF_RANGE: FaceInfo = Object.freeze({ enrolled: false, faceKey: null, updatedAt: null, outOfRange: true }) as FaceInfo;
 
 export function toFaceInfo(s: RawUserSetting | undefined): FaceInfo {
   if (!s || !s.face_key) return NOT_ENROLLED;
@@ -90,12 +92,14 @@ export class FaceSettingsService implements FaceSettings {
     const generation = this.generation;
     // A read with its own signal (an export that may be cancelled) is not offered to other callers.
     const shared = !signal;
-    const batch = this.client.userSettings(ids, signal).then((settings) => {
+    const refused = new Set<string>();
+    const onRejected = (userIds: string[]) => userIds.forEach((id) => refused.add(id));
+    const batch = this.client.userSettings(ids, signal, { onRejected }).then((settings) => {
       const byId = new Map(settings.map((s) => [s.user_id, s]));
       const at = this.now();
       const infos = new Map<string, FaceInfo>();
       for (const id of ids) {
-        const info = toFaceInfo(byId.get(id));
+        const info = refused.has(id) ? OUT_OF_RANGE : toFaceInfo(byId.get(id));
         infos.set(id, info);
         if (generation === this.generation) this.cache.set(id, { info, at });
       }

@@ -545,7 +545,7 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
         if (rejected.ids.length) {
           const order = new Map(ids.map((id, i) => [id, i]));
           const refused = [...rejected.ids].sort((a, b) => order.get(a)! - order.get(b)!);
-          log('warn', 'feishu refused some user_ids (1220004: unknown or outside the attendance range); treated as not enrolled', {
+          log('warn', 'feishu refused some user_ids (1220004: unknown or outside the attendance range); reported as out of range', {
             endpoint: 'user_settings.query',
             count: refused.length,
             userIds: refused.slice(0, 50),

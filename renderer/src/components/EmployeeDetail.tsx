@@ -10,6 +10,7 @@ import { usePhotoUrl } from '../lib/photos';
 import { formatUpdateTime } from '../lib/format';
 import { errorMessage } from '../i18n';
 import { ErrorState } from './ErrorState';
+import { FaceStatusTag, useFaceStatusText } from './FaceStatus';
 
 export function EmployeeDetail({ userId, onClose }: { userId: string | null; onClose: () => void }) {
   const { t } = useTranslation();
@@ -38,6 +39,7 @@ function Copyable({ value }: { value: string }) {
 
 function DetailBody({ userId }: { userId: string }) {
   const { t, i18n } = useTranslation();
+  const statusText = useFaceStatusText();
   const { message } = AntApp.useApp();
   const qc = useQueryClient();
   const employee = useQuery({
@@ -88,9 +90,7 @@ function DetailBody({ userId }: { userId: string }) {
           {row.enName && <Typography.Text type="secondary">{row.enName}</Typography.Text>}
           {row.jobTitle && <Typography.Text>{row.jobTitle}</Typography.Text>}
           <Space size={4} wrap>
-            <Tag color={row.face.enrolled ? 'success' : 'default'} data-testid="detail-status">
-              {row.face.enrolled ? t('status.enrolled') : t('status.notEnrolled')}
-            </Tag>
+            <FaceStatusTag face={row.face} testId="detail-status" />
             {row.resigned && <Tag>{t('status.resigned')}</Tag>}
           </Space>
           {row.face.updatedAt != null && (
@@ -132,7 +132,11 @@ function DetailBody({ userId }: { userId: string }) {
           {
             key: 'status',
             label: t('detail.status'),
-            children: row.face.enrolled ? `${t('status.enrolled')} · ${formatUpdateTime(row.face.updatedAt, i18n.language)}` : t('status.notEnrolled'),
+            children: row.face.enrolled
+              ? `${statusText(row.face)} · ${formatUpdateTime(row.face.updatedAt, i18n.language)}`
+              : row.face.outOfRange
+                ? `${statusText(row.face)}: ${t('status.outOfRangeHint')}`
+                : statusText(row.face),
           },
           ...(row.face.faceKey ? [{ key: 'faceKey', label: t('detail.faceKey'), children: <Copyable value={row.face.faceKey} /> }] : []),
         ]}

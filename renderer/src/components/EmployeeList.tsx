@@ -9,6 +9,7 @@ import type { EmployeeFilter, EmployeePage, EmployeeRow } from '../../../shared/
 import { useVisibleRows } from '../lib/employees';
 import { usePhotoUrl } from '../lib/photos';
 import { formatUpdateTime } from '../lib/format';
+import { FaceStatusTag } from './FaceStatus';
 
 export interface ListProps {
   filter: EmployeeFilter;
@@ -229,9 +230,7 @@ const TableRow = memo(function TableRow({ row, index, checked, focused, locale, 
         {row.departmentNames[0] ?? ''}
       </span>
       <span className="fa-cell">
-        <Tag color={row.face.enrolled ? 'success' : 'default'} bordered={false}>
-          {row.face.enrolled ? t('status.enrolled') : t('status.notEnrolled')}
-        </Tag>
+        <FaceStatusTag face={row.face} bordered={false} />
       </span>
       <span className="fa-cell" style={{ color: token.colorTextSecondary, fontVariantNumeric: 'tabular-nums' }}>
         {formatUpdateTime(row.face.updatedAt, locale)}
@@ -327,7 +326,6 @@ export function PhotoGrid(p: ListProps) {
 }
 
 const PhotoTile = memo(function PhotoTile({ row, index, checked, focused, onToggle, onOpen, onFocusIndex }: Omit<RowProps, 'locale'>) {
-  const { t } = useTranslation();
   const { token } = theme.useToken();
   const photo = usePhotoUrl(row.face.enrolled ? row.face.faceKey : null);
   return (
@@ -369,11 +367,7 @@ const PhotoTile = memo(function PhotoTile({ row, index, checked, focused, onTogg
           <Typography.Text type="secondary" ellipsis style={{ fontSize: 12 }}>
             {row.employeeNo}
           </Typography.Text>
-          {!row.face.enrolled && (
-            <Tag bordered={false} style={{ marginInlineEnd: 0, fontSize: 11 }}>
-              {t('status.notEnrolled')}
-            </Tag>
-          )}
+          <FaceStatusTag face={row.face} hideEnrolled bordered={false} style={{ marginInlineEnd: 0, fontSize: 11 }} />
         </div>
       </div>
     </div>

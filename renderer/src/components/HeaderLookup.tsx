@@ -7,6 +7,7 @@ import { SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, errorInfo, unwrap } from '../lib/api';
 import { errorMessage } from '../i18n';
+import { FaceStatusTag } from './FaceStatus';
 import { queryKeys, staleTimes } from '../lib/queryKeys';
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -55,7 +56,7 @@ export function HeaderLookup({ onOpen }: { onOpen: (userId: string) => void }) {
           {r.departmentNames[0] ?? ''}
         </Typography.Text>
         {r.resigned && <Tag>{t('status.resigned')}</Tag>}
-        <Tag color={r.face.enrolled ? 'green' : 'default'}>{r.face.enrolled ? t('status.enrolled') : t('status.notEnrolled')}</Tag>
+        <FaceStatusTag face={r.face} />
       </div>
     ),
   }));

@@ -78,7 +78,14 @@ export const enUS = {
     status: 'Enrolment',
     updated: 'Photo updated',
   },
-  status: { enrolled: 'Enrolled', notEnrolled: 'Not enrolled', resigned: 'Resigned' },
+  status: {
+    enrolled: 'Enrolled',
+    notEnrolled: 'Not enrolled',
+    resigned: 'Resigned',
+    outOfRange: 'Not visible',
+    outOfRangeHint:
+      "Feishu did not return this employee's face settings: they are outside the attendance data-permission range, or not in attendance. That does not mean there is no photo. Ask the attendance admin to widen the range.",
+  },
   selection: {
     count: '{{count}} selected',
     none: 'Nothing selected',

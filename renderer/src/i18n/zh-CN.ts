@@ -80,7 +80,13 @@ export const zhCN: Resources = {
     status: '录入状态',
     updated: '照片更新时间',
   },
-  status: { enrolled: '已录入', notEnrolled: '未录入', resigned: '已离职' },
+  status: {
+    enrolled: '已录入',
+    notEnrolled: '未录入',
+    resigned: '已离职',
+    outOfRange: '无权查看',
+    outOfRangeHint: '飞书未返回此员工的人脸设置：员工不在考勤数据权限范围内，或未加入考勤，并非没有照片。请联系考勤管理员扩大范围。',
+  },
   selection: {
     count: '已选 {{count}} 人',
     none: '未选择',
