@@ -100,3 +100,35 @@ test('photo grid loads thumbnails; keyboard selects and opens', async ({ page, e
   await expect(page.getByTestId('employee-row').first()).toBeVisible();
   await expect.poll(live).toBe(0);
 });
+
+for (const lang of ['zh-CN', 'en-US'] as const) {
+  test.describe(lang, () => {
+    test.use({ locale: lang });
+
+    test(`an employee Feishu refuses (1220004) reads as not visible, with the reason, never as not enrolled (${lang})`, async ({ page, env }) => {
+      const sim = env.harness.sim;
+      const target = sim.tenant.users.find((u) => !u.status.is_resigned && sim.tenant.faces.has(u.user_id))!;
+      sim.switches.unknownUserMode = 'error';
+      sim.switches.outOfRangeUserIds.add(target.user_id);
+      const [label, hint] = lang === 'zh-CN' ? ['无权查看', '考勤数据权限范围'] : ['Not visible', 'attendance data-permission range'];
+
+      await openDemo(page, env);
+      await page.getByTestId('employee-search').locator('input').fill(target.employee_no);
+      const row = page.locator(`[data-testid="employee-row"][data-user-id="${target.user_id}"]`);
+      await expect(row).toContainText(label);
+      await row.locator('.ant-tag', { hasText: label }).hover();
+      await expect(page.getByRole('tooltip')).toContainText(hint);
+      await page.waitForTimeout(300); // the tooltip's fade-in
+      await page.screenshot({ path: `e2e-artifacts/screenshots/${lang}-out-of-range-table.png` });
+
+      await row.click();
+      const detail = page.getByTestId('employee-detail');
+      await expect(page.getByTestId('detail-status')).toHaveText(label);
+      await expect(detail).toContainText(hint);
+      await expect(page.getByTestId('detail-save')).toBeDisabled();
+      await expect(page.getByTestId('detail-no-photo')).toHaveText(lang === 'zh-CN' ? '本应用无权查看' : 'Not visible to this app');
+      await page.waitForTimeout(400); // the drawer's opening animation
+      await page.screenshot({ path: `e2e-artifacts/screenshots/${lang}-out-of-range-detail.png` });
+    });
+  });
+}

@@ -182,7 +182,7 @@ function DetailPhoto({ row }: { row: EmployeeRow }) {
       ) : (
         <Space orientation="vertical" align="center" style={{ color: token.colorTextTertiary }} data-testid="detail-no-photo">
           <UserOutlined style={{ fontSize: 48 }} />
-          {t('detail.noPhoto')}
+          {row.face.outOfRange ? t('detail.photoNotVisible') : t('detail.noPhoto')}
         </Space>
       )}
     </div>

@@ -96,6 +96,7 @@ export const enUS = {
   detail: {
     title: 'Employee',
     noPhoto: 'No face photo enrolled',
+    photoNotVisible: 'Not visible to this app',
     photoFailed: 'The photo could not be loaded',
     zoomHint: 'Click the photo to zoom',
     status: 'Enrolment',

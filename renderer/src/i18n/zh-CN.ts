@@ -97,6 +97,7 @@ export const zhCN: Resources = {
   detail: {
     title: '员工',
     noPhoto: '未录入人脸照片',
+    photoNotVisible: '本应用无权查看',
     photoFailed: '照片加载失败',
     zoomHint: '点击照片可放大',
     status: '录入状态',
