@@ -116,8 +116,11 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
       await page.getByTestId('employee-search').locator('input').fill(target.employee_no);
       const row = page.locator(`[data-testid="employee-row"][data-user-id="${target.user_id}"]`);
       await expect(row).toContainText(label);
-      await row.locator('.ant-tag', { hasText: label }).hover();
-      await expect(page.getByRole('tooltip')).toContainText(hint);
+      // The tag's tooltip says why (hover again if the list re-rendered under the pointer).
+      await expect(async () => {
+        await row.locator('.ant-tag', { hasText: label }).hover();
+        await expect(page.getByRole('tooltip')).toContainText(hint, { timeout: 1500 });
+      }).toPass({ timeout: 15_000 });
       await page.waitForTimeout(300); // the tooltip's fade-in
       await page.screenshot({ path: `e2e-artifacts/screenshots/${lang}-out-of-range-table.png` });
 
