@@ -49,3 +49,23 @@ test('an English system gets English, a Chinese one Chinese', async ({ browser, 
   await expect(zh.getByTestId('connect-demo')).toHaveText(/试用演示租户/);
   await zh.close();
 });
+
+test.describe('en-US', () => {
+  test.use({ locale: 'en-US' });
+
+  test('the photo cache limit is saved when the admin is done typing, not on every keystroke', async ({ page, env }) => {
+    await openDemo(page, env);
+    await page.getByTestId('settings-open').click();
+    const usage = page.getByTestId('settings-cache');
+    await expect(usage).toContainText('limit 500 MB');
+    const box = page.locator('input[data-testid="settings-cache-limit"], [data-testid="settings-cache-limit"] input').first();
+    await box.selectText();
+    await page.keyboard.type('2000', { delay: 80 });
+    // Typing passed through 200; nothing may have been saved yet.
+    await page.waitForTimeout(300);
+    expect(env.harness.settings().cacheMaxMB).toBe(500);
+    await page.keyboard.press('Tab');
+    await expect(usage).toContainText('limit 2 GB');
+    expect(env.harness.settings().cacheMaxMB).toBe(2000);
+  });
+});

@@ -47,6 +47,8 @@ export interface HarnessOptions {
 export interface Harness {
   url: string;
   sim: Simulator;
+  /** The settings as the host has stored them (what the app would find after a restart). */
+  settings(): Settings;
   close(): Promise<void>;
 }
 
@@ -293,6 +295,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   return {
     url: origin,
     sim,
+    settings: () => host.settings.get(),
     close() {
       closing ??= (async () => {
         for (const res of listeners) res.end();

@@ -1,4 +1,5 @@
 // Settings: language, theme, photo cache, account.
+import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, Button, Descriptions, Divider, Drawer, InputNumber, Popconfirm, Select, Space, Typography } from 'antd';
 import { DeleteOutlined, LogoutOutlined } from '@ant-design/icons';
@@ -103,15 +104,10 @@ function SettingsBody({ status }: { status: CredentialStatus }) {
         </div>
         <Space wrap>
           <span>{t('settings.cacheLimit')}</span>
-          <InputNumber
-            min={50}
-            max={20000}
-            step={50}
+          <CacheLimit
             value={s?.cacheMaxMB ?? 500}
-            data-testid="settings-cache-limit"
-            onChange={(v) => {
-              if (typeof v === 'number' && v >= 50 && v <= 20000) patch({ cacheMaxMB: Math.round(v) });
-            }}
+            // The usage line shows the limit too (and the cache may have shrunk to it).
+            onCommit={(cacheMaxMB) => save.mutate({ cacheMaxMB }, { onError, onSuccess: () => void qc.invalidateQueries({ queryKey: queryKeys.cacheInfo }) })}
           />
           <Button icon={<DeleteOutlined />} loading={clear.isPending} onClick={() => clear.mutate()} data-testid="settings-clear-cache">
             {t('settings.clearCache')}
@@ -144,5 +140,30 @@ function SettingsBody({ status }: { status: CredentialStatus }) {
         </Typography.Text>
       )}
     </Space>
+  );
+}
+
+/**
+ * The cache bound in MB. Saved when the admin leaves the box, presses Enter or uses the arrows, not per
+ * keystroke: typing 2000 would otherwise pass through 200 and evict photos down to 200 MB on the way.
+ */
+function CacheLimit({ value, onCommit }: { value: number; onCommit: (mb: number) => void }) {
+  const [draft, setDraft] = useState<number | null>(null);
+  const commit = (v: number | null) => {
+    setDraft(null);
+    if (typeof v === 'number' && v >= 50 && v <= 20000 && Math.round(v) !== value) onCommit(Math.round(v));
+  };
+  return (
+    <InputNumber
+      min={50}
+      max={20000}
+      step={50}
+      value={draft ?? value}
+      data-testid="settings-cache-limit"
+      onChange={(v) => setDraft(typeof v === 'number' ? v : null)}
+      onBlur={() => commit(draft)}
+      onPressEnter={() => commit(draft)}
+      onStep={(v) => commit(v)}
+    />
   );
 }
