@@ -135,3 +135,16 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
     });
   });
 }
+
+test.describe('on a Mac', () => {
+  test.use({ userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36' });
+
+  test('shortcut hints say ⌘, and ⌘K opens the lookup', async ({ page, env }) => {
+    await openDemo(page, env);
+    await expect(page.getByText('⌘A 全选')).toBeVisible();
+    await expect(page.getByText('⌘K')).toBeVisible();
+    await expect(page.getByText(/Ctrl/)).toHaveCount(0);
+    await page.keyboard.press('Meta+k');
+    await expect(page.getByTestId('lookup-input')).toBeFocused();
+  });
+});

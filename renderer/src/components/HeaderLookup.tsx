@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { api, errorInfo, unwrap } from '../lib/api';
 import { errorMessage } from '../i18n';
 import { FaceStatusTag } from './FaceStatus';
+import { shortcut } from '../lib/keys';
 import { queryKeys, staleTimes } from '../lib/queryKeys';
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -91,7 +92,7 @@ export function HeaderLookup({ onOpen }: { onOpen: (userId: string) => void }) {
         maxLength={200}
         prefix={<SearchOutlined />}
         placeholder={t('header.lookupPlaceholder')}
-        suffix={<span className="fa-kbd">{navigator.platform.startsWith('Mac') ? '⌘K' : 'Ctrl K'}</span>}
+        suffix={<span className="fa-kbd">{shortcut('K')}</span>}
         allowClear
       />
     </AutoComplete>

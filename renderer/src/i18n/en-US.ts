@@ -68,7 +68,7 @@ export const enUS = {
     loadingRow: 'Loading…',
     directoryLoading: 'Reading the company directory… {{done}} of {{total}} departments',
     directoryLoadingStart: 'Reading the company directory…',
-    keyboardHint: '↑↓ move · Space select · Enter open · Ctrl+A select all',
+    keyboardHint: '↑↓ move · Space select · Enter open · {{selectAll}} select all',
   },
   table: {
     select: 'Select',

@@ -70,7 +70,7 @@ export const zhCN: Resources = {
     loadingRow: '加载中…',
     directoryLoading: '正在读取通讯录… 已读取 {{done}} / {{total}} 个部门',
     directoryLoadingStart: '正在读取通讯录…',
-    keyboardHint: '↑↓ 移动 · 空格 选择 · 回车 打开 · Ctrl+A 全选',
+    keyboardHint: '↑↓ 移动 · 空格 选择 · 回车 打开 · {{selectAll}} 全选',
   },
   table: {
     select: '选择',

@@ -22,6 +22,7 @@ import { EmployeeTable, PhotoGrid } from '../components/EmployeeList';
 import { SidePanel } from '../components/SidePanel';
 import { HeaderLookup } from '../components/HeaderLookup';
 import { ErrorState } from '../components/ErrorState';
+import { shortcut } from '../lib/keys';
 import { DirectoryProgress, EmptyList, ListLoading } from '../components/EmptyList';
 
 // Drawers and dialogs are separate chunks: not needed for the first rows, fetched once the list shows.
@@ -337,7 +338,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
             )}
             <div style={{ flex: 1 }} />
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t('browse.keyboardHint')}
+              {t('browse.keyboardHint', { selectAll: shortcut('A') })}
             </Typography.Text>
             <Button type="primary" icon={<ExportOutlined />} disabled={selected.size === 0} onClick={() => setExportOpen(true)} data-testid="export-open">
               {t('selection.export')}
