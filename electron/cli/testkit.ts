@@ -1,9 +1,14 @@
 // Test helper: runs the real CLI as a child process (node + tsx), the way a script or cron job would.
 import { parse } from 'csv-parse/sync';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { startSimulator } from '../simulator/index';
+import type { Simulator, SimulatorOptions, SimUser } from '../simulator/types';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const CLI = join(REPO_ROOT, 'electron', 'cli', 'main.ts');
@@ -93,4 +98,66 @@ export async function listFiles(dir: string): Promise<string[]> {
     .filter((e) => e.isFile())
     .map((e) => relative(dir, join(e.parentPath, e.name)).split('\\').join('/'))
     .sort();
+}
+
+export const PHOTO_RE = /\.(jpe?g|png|gif|webp|bmp)$/i;
+export const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+export interface CliTenant {
+  /** The simulated tenant, shared by the test file; its switches are put back after every test. */
+  readonly sim: Simulator;
+  /** A fresh folder per test (removed after it). */
+  readonly work: string;
+  /** The CLI's cache home inside work (XDG_CACHE_HOME). */
+  readonly cacheHome: string;
+  /** The environment that points the CLI at the simulator, plus extra. */
+  env(extra?: Record<string, string | undefined>): Record<string, string | undefined>;
+  /** Employees who have a face photo and are still employed. */
+  enrolledActive(): SimUser[];
+}
+
+/** Registers the file's hooks: one simulator for the file, a fresh work folder and clean switches for each test. */
+export function cliTenant(options: SimulatorOptions): CliTenant {
+  let sim: Simulator | undefined;
+  let initial: Simulator['switches'] | undefined;
+  let work: string | undefined;
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`${what} is only there inside a test`);
+    return v;
+  };
+  beforeAll(async () => {
+    sim = await startSimulator(options);
+    initial = structuredClone(sim.switches);
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+  beforeEach(async () => {
+    work = await mkdtemp(join(tmpdir(), 'cli-test-'));
+    sim?.resetStats();
+  });
+  afterEach(async () => {
+    if (sim && initial) Object.assign(sim.switches, structuredClone(initial));
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+  const tenant: CliTenant = {
+    get sim() {
+      return need(sim, 'The simulator');
+    },
+    get work() {
+      return need(work, 'The work folder');
+    },
+    get cacheHome() {
+      return join(tenant.work, 'cache');
+    },
+    env: (extra = {}) => ({
+      FEISHU_BASE_URL: tenant.sim.url,
+      FEISHU_APP_ID: tenant.sim.appId,
+      FEISHU_APP_SECRET: tenant.sim.appSecret,
+      XDG_CACHE_HOME: tenant.cacheHome,
+      ...extra,
+    }),
+    enrolledActive: () => tenant.sim.tenant.users.filter((u) => !u.status.is_resigned && tenant.sim.tenant.faces.has(u.user_id)),
+  };
+  return tenant;
 }
