@@ -47,15 +47,7 @@ export async function openSession(flags: ConnectionFlags, reporter: Reporter, en
     const sim: Simulator = await startSimulator(demoOptions(env));
     reporter.hide(sim.appSecret);
     const core = createCore({ baseUrl: sim.url, appId: sim.appId, appSecret: sim.appSecret, cacheDir });
-    return {
-      core,
-      demo,
-      cacheDir,
-      close: async () => {
-        await core.close().catch(() => undefined);
-        await sim.close().catch(() => undefined);
-      },
-    };
+    return sessionOf(core, demo, cacheDir, () => sim.close());
   }
 
   if (flags.appSecret)
@@ -73,12 +65,18 @@ export async function openSession(flags: ConnectionFlags, reporter: Reporter, en
 
   const dispatcher = dispatcherFromEnv(env);
   const core = createCore({ baseUrl: resolveBaseUrl(base.data), appId, appSecret, cacheDir, dispatcher });
+  return sessionOf(core, demo, cacheDir);
+}
+
+/** close() ends the core, then whatever else the session started (the demo's simulator); it never throws. */
+function sessionOf(core: Core, demo: boolean, cacheDir: string, alsoClose?: () => Promise<void>): Session {
   return {
     core,
     demo,
     cacheDir,
     close: async () => {
       await core.close().catch(() => undefined);
+      await alsoClose?.().catch(() => undefined);
     },
   };
 }
