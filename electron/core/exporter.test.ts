@@ -60,6 +60,21 @@ describe('exporter against the simulated tenant', () => {
     return best;
   }
 
+  /** An exporter over the real core, cache emptied, that cancels itself when it asks for its nth photo. */
+  async function cancellingExporter(n: number, concurrency: number): Promise<{ exporter: PhotoExporter; signal: AbortSignal }> {
+    await rig.core.photos.clear();
+    const controller = new AbortController();
+    let gets = 0;
+    const photos: PhotoStore = {
+      ...rig.core.photos,
+      get: (key, signal) => {
+        if (++gets === n) controller.abort();
+        return rig.core.photos.get(key, signal);
+      },
+    };
+    return { exporter: new PhotoExporter({ faces: rig.core.faces, photos, concurrency }), signal: controller.signal };
+  }
+
   it('exports a department: one file per enrolled employee, byte-identical, and a manifest row for everyone', async () => {
     const employees = await someDepartment();
     const outDir = await newFolder();
@@ -186,18 +201,8 @@ describe('exporter against the simulated tenant', () => {
     const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(0, 120);
     const enrolled = employees.filter((e) => faceOf(e.userId)).length;
     const outDir = await newFolder();
-    await rig.core.photos.clear();
-    const controller = new AbortController();
-    let gets = 0;
-    const photos: PhotoStore = {
-      ...rig.core.photos,
-      get: (key, signal) => {
-        if (++gets === 15) controller.abort();
-        return rig.core.photos.get(key, signal);
-      },
-    };
-    const exporter = new PhotoExporter({ faces: rig.core.faces, photos, concurrency: 4 });
-    const cancelled = await exporter.run({ employees, outDir, options: opts(), signal: controller.signal });
+    const { exporter, signal } = await cancellingExporter(15, 4);
+    const cancelled = await exporter.run({ employees, outDir, options: opts(), signal });
     expect(cancelled.cancelled).toBe(true);
     expect(cancelled.saved).toBeLessThan(enrolled);
     let files = await walk(outDir);
@@ -224,17 +229,8 @@ describe('exporter against the simulated tenant', () => {
     const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(130, 190);
     const enrolled = employees.filter((e) => faceOf(e.userId)).length;
     const outDir = await newFolder();
-    await rig.core.photos.clear();
-    const first = new AbortController();
-    let gets = 0;
-    const photos: PhotoStore = {
-      ...rig.core.photos,
-      get: (key, signal) => {
-        if (++gets === 10) first.abort();
-        return rig.core.photos.get(key, signal);
-      },
-    };
-    const partial = await new PhotoExporter({ faces: rig.core.faces, photos, concurrency: 2 }).run({ employees, outDir, options: opts(), signal: first.signal });
+    const first = await cancellingExporter(10, 2);
+    const partial = await first.exporter.run({ employees, outDir, options: opts(), signal: first.signal });
     expect(partial.saved).toBeGreaterThan(0);
 
     // Cancelled again before anything happened (even before the face settings came back).
