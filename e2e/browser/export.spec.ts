@@ -50,8 +50,9 @@ test('select 50 employees and export them with a manifest', async ({ page, env }
 test('cancel an export midway, then resume it', async ({ page, env }) => {
   await openDemo(page, env);
   await selectFirstRows(page, 50);
-  // Slow tenant: the export takes long enough to be cancelled midway.
-  await env.simPatch({ latencyMs: 1500 });
+  // Slow tenant whose answers come back spread over 0.1–5.9 s: the cancel lands midway even on a busy machine (with
+  // one fixed latency, all 50 downloads were in flight together and could all finish before the click).
+  await env.simPatch({ latencyMs: 3000, latencyJitterMs: 2900 });
   await openExportDialog(page);
   await page.getByTestId('export-start').click();
   const progress = page.getByTestId('export-progress');
@@ -63,7 +64,7 @@ test('cancel an export midway, then resume it', async ({ page, env }) => {
   const savedBefore = listFiles(env.exportDir).filter((f) => f !== 'manifest.csv' && !f.includes('.part-')).length;
   expect(savedBefore).toBeLessThan(50);
 
-  await env.simPatch({ latencyMs: 0 });
+  await env.simPatch({ latencyMs: 0, latencyJitterMs: 0 });
   await page.getByTestId('export-resume').click();
   await expect(page.getByTestId('export-summary')).not.toHaveAttribute('data-cancelled', 'true', { timeout: 30_000 });
   await expect(page.getByTestId('export-summary')).toHaveAttribute('data-failed', '0');
