@@ -339,6 +339,13 @@ describe('exporter against the simulated tenant', () => {
     const again = await rig.core.exporter.run({ employees, outDir, options: opts() });
     expect(again).toMatchObject({ saved: 0, upToDate: saved.length, failed: 0 });
     expect(await readFile(path.join(outDir, x.file))).toEqual(adminsOwn);
+
+    // With the manifest lost, X's photo is found where it was saved beside the admin's file: no third copy.
+    await rm(path.join(outDir, 'manifest.csv'));
+    await rig.core.exporter.run({ employees, outDir, options: opts() });
+    expect((await manifest(outDir)).rows.find((r) => r.user_id === x.user_id)).toMatchObject({ file: xRow.file, status: 'saved' });
+    expect((await walk(outDir)).filter((f) => f !== 'manifest.csv')).toHaveLength(saved.length + 1);
+    expect(await readFile(path.join(outDir, x.file))).toEqual(adminsOwn);
   });
 
   it('records an employee Feishu refuses (1220004, outside the data range) as failed with range.attendance, never as "no photo"', async () => {

@@ -3,7 +3,7 @@
 // written atomically, a manifest.csv checkpointed as we go, resumable, cancellable, optionally zipped.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { createWriteStream, promises as fs } from 'node:fs';
+import { createWriteStream, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import archiver from 'archiver';
 import { appError, isAppFailure, toAppError, type AppError } from '../../shared/errors';
@@ -130,7 +130,9 @@ async function folderInside(root: string, folder: string): Promise<string> {
  * when a run stopped before reaching them (cancelled, or not attempted on a full disk), which keeps the file it had.
  * Always verified on disk (existingFileInside) before it is trusted.
  */
-async function sameContent(file: string, bytes: Uint8Array): Promise<boolean> {
+/** A plain file (not a link) holding exactly these bytes. */
+async function sameFile(file: string, st: Stats, bytes: Uint8Array): Promise<boolean> {
+  if (!st.isFile() || st.size !== bytes.byteLength) return false;
   const there = await fs.readFile(file).catch(() => null);
   return there !== null && Buffer.compare(there, bytes) === 0;
 }
@@ -673,15 +675,17 @@ export class PhotoExporter implements Exporter {
     let { rel, abs } = target(p.base);
     // A file already at that name that the manifest does not list is not ours to replace (the admin's own,
     // another tool's). If it holds exactly this photo, a run killed before its manifest checkpoint wrote it: keep
-    // it. Otherwise this photo takes the next free name and the file stays untouched.
+    // it. Otherwise this photo goes beside it and the file stays untouched.
     let written = false;
     if (!ours.has(nameKey(rel))) {
       const there = await fs.lstat(abs).catch(() => null);
-      if (there && there.isFile() && there.size === photo.bytes.byteLength && (await sameContent(abs, photo.bytes))) written = true;
+      if (there && (await sameFile(abs, there, photo.bytes))) written = true;
       else if (there) {
-        p.base = await this.freeBase(dir, p, claimed);
+        const beside = await this.nameBeside(dir, p, extensionFor(photo.mime), photo.bytes, claimed, ours);
+        p.base = beside.base;
+        written = beside.existing;
         ({ rel, abs } = target(p.base));
-        this.deps.log?.('info', 'export name taken by a file not in the manifest; saved under the next free name', { file: rel });
+        this.deps.log?.('info', 'export name taken by a file not in the manifest; saved beside it', { file: rel });
       }
     }
     if (!written) await writeAtomic(abs, photo.bytes, this.deps.writeFile ?? ((f, b) => fs.writeFile(f, b, { flag: 'wx' })));
@@ -705,14 +709,39 @@ export class PhotoExporter implements Exporter {
     };
   }
 
-  /** A base name in the employee's folder that neither a file on disk nor another employee of this run has. */
-  private async freeBase(dir: string, p: Plan, claimed: Map<string, Plan>): Promise<string> {
-    const taken = new Set((await fs.readdir(dir)).map((n) => nameKey(n.replace(/\.[^.]*$/, ''))));
+  /**
+   * Where a photo goes when its planned name is held by a file the manifest does not list: a "name (n)" beside it
+   * that no manifest row or other employee of this run has and that already holds exactly this photo (an earlier
+   * export whose manifest was lost), or else the next name that neither a file on disk nor another employee has.
+   */
+  private async nameBeside(
+    dir: string,
+    p: Plan,
+    ext: string,
+    bytes: Uint8Array,
+    claimed: Map<string, Plan>,
+    ours: Set<string>,
+  ): Promise<{ base: string; existing: boolean }> {
+    const entries = await fs.readdir(dir);
     const folder = nameKey(p.folder);
-    for (const other of claimed.values()) if (nameKey(other.folder) === folder) taken.add(nameKey(other.base));
+    const others = new Set<string>();
+    for (const other of claimed.values()) if (other !== p && nameKey(other.folder) === folder) others.add(nameKey(other.base));
+    for (const name of entries) {
+      if (!name.toLowerCase().endsWith(ext)) continue;
+      const base = name.slice(0, -ext.length);
+      const rel = p.folder ? `${p.folder}/${name}` : name;
+      if (nameKey(base) === nameKey(p.base) || !isVariantOf(base, p.base) || others.has(nameKey(base)) || ours.has(nameKey(rel))) continue;
+      const abs = path.join(dir, name);
+      const st = await fs.lstat(abs).catch(() => null);
+      if (st && (await sameFile(abs, st, bytes))) {
+        claimed.set(slotKey(p.folder, base), p);
+        return { base, existing: true };
+      }
+    }
+    const taken = new Set([...entries.map((n) => nameKey(n.replace(/\.[^.]*$/, ''))), ...others]);
     const base = uniqueName(p.base, taken, { keepExtension: false, maxBytes: MAX_NAME_BYTES - MAX_EXTENSION_BYTES });
     claimed.set(slotKey(p.folder, base), p);
-    return base;
+    return { base, existing: false };
   }
 
   /** Streams the saved photos and the manifest into one ZIP in the folder (temp name, then rename). */
