@@ -705,7 +705,8 @@ export class PhotoExporter implements Exporter {
       file: rel,
       bytes: String(photo.bytes.byteLength),
       sha256: createHash('sha256').update(photo.bytes).digest('hex'),
-      status: 'saved',
+      // Found already in the folder, byte for byte: nothing was written.
+      status: written ? 'up_to_date' : 'saved',
     };
   }
 
