@@ -3,15 +3,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { readManifest } from '../../electron/core/manifest';
-import { expect, listFiles, openDemo, selectFirstRows, test, type TestEnv } from './fixtures';
+import { chooseExportFolder, expect, listFiles, openDemo, selectFirstRows, test, type TestEnv } from './fixtures';
 
 // Everyone enrolled, so 50 selected employees means 50 photo files.
 test.use({ simOptions: { seed: 21, employees: 240, enrolledShare: 1 } });
 
 async function openExportDialog(page: Page) {
   await page.getByTestId('export-open').click();
-  await page.getByTestId('export-choose-folder').click();
-  await expect(page.getByTestId('export-folder')).not.toHaveValue('');
+  await chooseExportFolder(page);
   await expect(page.getByTestId('export-preview-name').first()).toBeVisible();
 }
 

@@ -79,3 +79,14 @@ export async function selectFirstRows(page: Page, n: number): Promise<void> {
   await page.keyboard.press('Shift+Space');
   await expect(page.getByTestId('selection-count')).toHaveAttribute('data-count', String(n));
 }
+
+/**
+ * Picks the export folder in the open export dialog (the harness answers with its export folder). Clicked again
+ * if the first click was lost, which happened once on a loaded machine while the dialog was still zooming in.
+ */
+export async function chooseExportFolder(page: Page): Promise<void> {
+  await expect(async () => {
+    await page.getByTestId('export-choose-folder').click();
+    await expect(page.getByTestId('export-folder')).not.toHaveValue('', { timeout: 3000 });
+  }).toPass({ timeout: 30_000 });
+}

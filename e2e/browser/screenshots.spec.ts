@@ -1,7 +1,7 @@
 // A screenshot of every screen in both languages, for people to look at (e2e-artifacts/screenshots).
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, selectFirstRows, test } from './fixtures';
+import { chooseExportFolder, expect, selectFirstRows, test } from './fixtures';
 
 const OUT = 'e2e-artifacts/screenshots';
 mkdirSync(OUT, { recursive: true });
@@ -65,7 +65,7 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
       await page.getByTestId('selection-clear').click();
       await selectFirstRows(page, 30);
       await page.getByTestId('export-open').click();
-      await page.getByTestId('export-choose-folder').click();
+      await chooseExportFolder(page);
       await expect(page.getByTestId('export-preview-name').first()).toBeVisible();
       await settle(page);
       await shot('export-dialog');
