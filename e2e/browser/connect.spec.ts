@@ -1,15 +1,28 @@
 // Signing in: a wrong secret is explained in the admin's language, the right one opens the directory.
-import { expect, test } from './fixtures';
+import type { Page } from '@playwright/test';
+import { expect, test, type TestEnv } from './fixtures';
 
-test('a wrong secret shows what to do; the right one signs in', async ({ page, env }) => {
-  const info = (await (await fetch(`${env.harness.url}/__test/info`)).json()) as { simUrl: string; appId: string; appSecret: string };
-  await page.goto(env.harness.url);
+interface SimCredentials {
+  simUrl: string;
+  appId: string;
+  appSecret: string;
+}
 
+const simCredentials = async (env: TestEnv) => (await (await fetch(`${env.harness.url}/__test/info`)).json()) as SimCredentials;
+
+/** Fills the connect form for the simulator's custom URL with the given secret and submits it. */
+async function submitConnectForm(page: Page, info: SimCredentials, secret: string): Promise<void> {
   await page.getByTestId('connect-base-url-custom').click();
   await page.getByTestId('connect-custom-url').fill(info.simUrl);
   await page.getByTestId('connect-app-id').fill(info.appId);
-  await page.getByTestId('connect-app-secret').fill(`${info.appSecret}-wrong`);
+  await page.getByTestId('connect-app-secret').fill(secret);
   await page.getByTestId('connect-submit').click();
+}
+
+test('a wrong secret shows what to do; the right one signs in', async ({ page, env }) => {
+  const info = await simCredentials(env);
+  await page.goto(env.harness.url);
+  await submitConnectForm(page, info, `${info.appSecret}-wrong`);
 
   const error = page.getByTestId('connect-error');
   await expect(error).toContainText('App ID 或 App Secret 不正确');
@@ -31,14 +44,10 @@ test('a wrong secret shows what to do; the right one signs in', async ({ page, e
 });
 
 test('a missing scope names the scope and offers the developer console', async ({ page, env }) => {
-  const info = (await (await fetch(`${env.harness.url}/__test/info`)).json()) as { simUrl: string; appId: string; appSecret: string };
+  const info = await simCredentials(env);
   await env.simPatch({ missingScopes: ['attendance:rule:readonly'] });
   await page.goto(env.harness.url);
-  await page.getByTestId('connect-base-url-custom').click();
-  await page.getByTestId('connect-custom-url').fill(info.simUrl);
-  await page.getByTestId('connect-app-id').fill(info.appId);
-  await page.getByTestId('connect-app-secret').fill(info.appSecret);
-  await page.getByTestId('connect-submit').click();
+  await submitConnectForm(page, info, info.appSecret);
   // Either sign-in itself fails with the scope, or the directory does: both must name it.
   await expect(page.getByText('attendance:rule:readonly').first()).toBeVisible();
 });
@@ -47,13 +56,9 @@ test.describe('without a keyring', () => {
   test.use({ encryption: 'basic_text' });
 
   test('says the secret is kept for this session only, and why', async ({ page, env }) => {
-    const info = (await (await fetch(`${env.harness.url}/__test/info`)).json()) as { simUrl: string; appId: string; appSecret: string };
+    const info = await simCredentials(env);
     await page.goto(env.harness.url);
-    await page.getByTestId('connect-base-url-custom').click();
-    await page.getByTestId('connect-custom-url').fill(info.simUrl);
-    await page.getByTestId('connect-app-id').fill(info.appId);
-    await page.getByTestId('connect-app-secret').fill(info.appSecret);
-    await page.getByTestId('connect-submit').click();
+    await submitConnectForm(page, info, info.appSecret);
     const notice = page.getByTestId('session-only');
     await expect(notice).toContainText('仅在本次运行中保留');
     await expect(notice).toContainText('系统钥匙串不可用');

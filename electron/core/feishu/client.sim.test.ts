@@ -1,9 +1,9 @@
 // The client against the simulated tenant, over real loopback HTTP.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppFailure } from '../../../shared/errors';
 import { startSimulator, SCOPE_ATTENDANCE } from '../../simulator/index';
 import type { Simulator, SimulatorOptions } from '../../simulator/types';
 import { createFeishuClient } from './client';
+import { failure } from './test-server';
 import type { FeishuClient, FeishuClientOptions } from './types';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -17,15 +17,6 @@ async function setup(simOpts: SimulatorOptions = {}, clientOpts: Partial<FeishuC
   const client = createFeishuClient({ baseUrl: sim.url, appId: sim.appId, appSecret: sim.appSecret, ...clientOpts });
   cleanups.push(() => client.close());
   return { sim, client };
-}
-
-async function failure(p: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await p;
-  } catch (e) {
-    return e as AppFailure;
-  }
-  throw new Error('expected a failure');
 }
 
 const sorted = (xs: string[]) => [...xs].sort();

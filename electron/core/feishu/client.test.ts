@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, connect as netConnect } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { request as undiciRequest } from 'undici';
-import type { AppError, AppFailure } from '../../../shared/errors';
+import type { AppError } from '../../../shared/errors';
 import { createFeishuClient, dispatcherFromEnv } from './client';
-import { fail, ManualClock, ok, startFake, TOKEN_PATH, type Answer, type FakeFeishu, type SeenRequest } from './test-server';
+import { fail, failure, ManualClock, ok, startFake, TOKEN_PATH, type Answer, type FakeFeishu, type SeenRequest } from './test-server';
 import type { FeishuClient, FeishuClientOptions } from './types';
 
 const SECRET = 'very-secret-value';
@@ -27,15 +27,6 @@ async function setup(handler: (r: SeenRequest) => Answer | Promise<Answer> | und
   cleanups.push(() => fake.close());
   cleanups.push(() => client.close());
   return { fake, client, logs };
-}
-
-async function failure(p: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await p;
-  } catch (e) {
-    return e as AppFailure;
-  }
-  throw new Error('expected a failure');
 }
 
 const api = (f: FakeFeishu) => f.seen.filter((s) => s.path !== TOKEN_PATH);

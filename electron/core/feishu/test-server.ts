@@ -1,6 +1,7 @@
 // A scripted loopback HTTP server for the client's unit tests: each test decides every answer.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AppFailure } from '../../../shared/errors';
 
 export interface SeenRequest {
   method: string;
@@ -152,4 +153,14 @@ export class ManualClock {
 /** Lets pending promise chains and I/O callbacks run. */
 export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** The failure a call ends with; a call that succeeds fails the test. */
+export async function failure(p: Promise<unknown>): Promise<AppFailure> {
+  try {
+    await p;
+  } catch (e) {
+    return e as AppFailure;
+  }
+  throw new Error('expected a failure');
 }
