@@ -3,7 +3,7 @@
 // import: Electron main and the browser harness both run this file.
 import { randomUUID } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { access, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import sanitizeFilename from 'sanitize-filename';
 import { appError, isAppFailure, toAppError } from '../../shared/errors';
@@ -16,9 +16,9 @@ import {
   type ExportOptions,
   type ExportProgress,
   type ExportSummary,
-  type Photo,
 } from '../../shared/model';
-import { createCore as defaultCreateCore } from '../core/index';
+import { extensionFor } from '../../shared/naming';
+import { createCore as defaultCreateCore, writeAtomic } from '../core/index';
 import type { Core, CoreOptions } from '../core/types';
 import type { AppHost, StoredCredentials } from './host';
 
@@ -47,14 +47,6 @@ async function exists(path: string): Promise<boolean> {
     () => false,
   );
 }
-
-const EXT_BY_MIME: Record<Photo['mime'], string> = {
-  'image/jpeg': '.jpg',
-  'image/png': '.png',
-  'image/gif': '.gif',
-  'image/webp': '.webp',
-  'image/bmp': '.bmp',
-};
 
 interface Session {
   core: Core;
@@ -284,17 +276,6 @@ export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandle
     return job as Job & { summary: ExportSummary };
   }
 
-  async function atomicWrite(path: string, bytes: Uint8Array): Promise<void> {
-    const tmp = `${path}.${randomUUID().slice(0, 8)}.part`;
-    try {
-      await writeFile(tmp, bytes);
-      await rename(tmp, path);
-    } catch (e) {
-      await rm(tmp, { force: true });
-      throw e;
-    }
-  }
-
   const handlers: AppHandlers = {
     async credentialsStatus() {
       await restore();
@@ -403,7 +384,7 @@ export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandle
       if (!row.face.enrolled || !row.face.faceKey) throw appError('feishu.not_found', 'This employee has no face photo');
       const photo = await core.photos.get(row.face.faceKey);
       const base = sanitizeFilename(`${row.name || row.userId}_${row.employeeNo || row.userId}`) || row.userId;
-      const ext = EXT_BY_MIME[photo.mime];
+      const ext = extensionFor(photo.mime);
       // The extension is in the dialog's name and filter, so the dialog's own overwrite prompt
       // covered the exact path it returns: write that path. Only when the admin deleted the
       // extension do we add it back, and then never over an existing file.
@@ -413,7 +394,7 @@ export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandle
       if (!extname(path) && !(await exists(`${path}${ext}`))) target = `${path}${ext}`;
       try {
         await mkdir(dirname(target), { recursive: true });
-        await atomicWrite(target, photo.bytes);
+        await writeAtomic(target, photo.bytes);
       } catch (e) {
         throw appError(toAppError(e).code === 'fs.disk_full' ? 'fs.disk_full' : 'fs.not_writable', 'The photo could not be saved', {
           detail: target,

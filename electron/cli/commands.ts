@@ -1,11 +1,10 @@
 // The two CLI commands over the engine. Each returns the process exit code; errors are values
 // (AppFailure) mapped to one-line messages by the caller.
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appError, isAppFailure } from '../../shared/errors';
 import { DEFAULT_TEMPLATE, ExportOptionsSchema, type EmployeeRow, type ExportSummary } from '../../shared/model';
-import { TEMPLATE_TOKENS, namingFields, renderFileName, validateTemplate } from '../../shared/naming';
+import { TEMPLATE_TOKENS, extensionFor, namingFields, renderFileName, validateTemplate } from '../../shared/naming';
+import { writeAtomic } from '../core/index';
 import { EXIT, describeError, isBlockingError } from './messages';
 import { ensureWritableFolder } from './paths';
 import type { Reporter } from './report';
@@ -84,17 +83,9 @@ function formatLocal(unixSeconds: number): string {
   );
 }
 
-const EXT: Record<string, string> = {
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/gif': 'gif',
-  'image/webp': 'webp',
-  'image/bmp': 'bmp',
-};
-
 /** File name for a single checked photo: the default export template, so it matches what an export writes. */
 export function checkFileName(row: EmployeeRow, mime: string): string {
-  return renderFileName(DEFAULT_TEMPLATE, namingFields(row, row.face), { ext: `.${EXT[mime] ?? 'jpg'}` });
+  return renderFileName(DEFAULT_TEMPLATE, namingFields(row, row.face), { ext: extensionFor(mime) });
 }
 
 export async function runCheck(
@@ -116,13 +107,7 @@ export async function runCheck(
       const photo = await session.core.photos.get(face.faceKey, signal);
       const target = join(outDir, checkFileName(row, photo.mime));
       // Temp file then rename: an interrupted run never leaves half a photo behind.
-      const tmp = `${target}.${randomBytes(4).toString('hex')}.part`;
-      try {
-        await writeFile(tmp, photo.bytes);
-        await rename(tmp, target);
-      } finally {
-        await rm(tmp, { force: true }).catch(() => undefined);
-      }
+      await writeAtomic(target, photo.bytes);
       savedTo = target;
     } catch (e) {
       if (!isAppFailure(e)) throw e;

@@ -184,7 +184,12 @@ function stamp(ms: number): string {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}`;
 }
 
-async function writeAtomic(abs: string, bytes: Uint8Array, write: (file: string, bytes: Uint8Array) => Promise<void>): Promise<void> {
+/** Writes a file as a hidden temp file beside it, then renames it into place: no reader ever sees half a file. */
+export async function writeAtomic(
+  abs: string,
+  bytes: Uint8Array,
+  write: (file: string, bytes: Uint8Array) => Promise<void> = (f, b) => fs.writeFile(f, b, { flag: 'wx' }),
+): Promise<void> {
   const temp = path.join(path.dirname(abs), `.${path.basename(abs)}.part-${randomBytes(6).toString('hex')}`);
   try {
     await write(temp, bytes);
@@ -688,7 +693,7 @@ export class PhotoExporter implements Exporter {
         this.deps.log?.('info', 'export name taken by a file not in the manifest; saved beside it', { file: rel });
       }
     }
-    if (!written) await writeAtomic(abs, photo.bytes, this.deps.writeFile ?? ((f, b) => fs.writeFile(f, b, { flag: 'wx' })));
+    if (!written) await writeAtomic(abs, photo.bytes, this.deps.writeFile);
 
     // The employee's old file under another name (template, folder or type changed) goes, unless another
     // employee now owns that name, it is the file just written (same name on a case-insensitive disk), or the

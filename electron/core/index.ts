@@ -12,7 +12,7 @@ export type { Core, CoreOptions, Directory, ExportRequest, Exporter, FaceSetting
 export { DirectoryService, ROOT_DEPARTMENT_ID, ROOT_DEPARTMENT_NAME, USER_ID_SCOPE } from './directory';
 export { FaceSettingsService, toFaceInfo } from './faces';
 export { DiskPhotoStore, DEFAULT_CACHE_MAX_BYTES, sniffImageMime, isValidFaceKey } from './photo-store';
-export { PhotoExporter, EXPORT_CONCURRENCY } from './exporter';
+export { PhotoExporter, EXPORT_CONCURRENCY, writeAtomic } from './exporter';
 export { MANIFEST_FILE, readManifest, parseCsv } from './manifest';
 
 export const DEFAULT_TTL_MS = 60_000;
