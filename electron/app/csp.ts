@@ -27,6 +27,3 @@ export function buildCsp(opts: CspOptions = {}): string {
   ];
   return directives.map(([k, v]) => `${k} ${v}`).join('; ');
 }
-
-/** The production policy of the desktop app: the renderer may not reach the network at all. */
-export const PRODUCTION_CSP = buildCsp();

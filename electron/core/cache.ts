@@ -34,10 +34,6 @@ export class ReadCache<V> {
     return this.load(key, load, opts.fresh);
   }
 
-  peek(key: string): V | undefined {
-    return this.entries.get(key)?.value;
-  }
-
   private load(key: string, load: () => Promise<V>, force = false): Promise<V> {
     const running = this.inFlight.get(key);
     if (running && !force) return running;

@@ -28,6 +28,7 @@ import {
   validateTemplate,
   type SubfolderMode,
 } from '../../shared/naming';
+import { NOT_ENROLLED } from './faces';
 import { MANIFEST_FILE, readManifest, writeManifest } from './manifest';
 import type { Exporter, ExportRequest, FaceSettings, PhotoStore } from './types';
 
@@ -125,11 +126,6 @@ async function folderInside(root: string, folder: string): Promise<string> {
   return abs;
 }
 
-/**
- * Whether a manifest row records a photo file of an earlier run: saved or up to date, or a row this employee got
- * when a run stopped before reaching them (cancelled, or not attempted on a full disk), which keeps the file it had.
- * Always verified on disk (existingFileInside) before it is trusted.
- */
 /** A plain file (not a link) holding exactly these bytes. */
 async function sameFile(file: string, st: Stats, bytes: Uint8Array): Promise<boolean> {
   if (!st.isFile() || st.size !== bytes.byteLength) return false;
@@ -137,6 +133,11 @@ async function sameFile(file: string, st: Stats, bytes: Uint8Array): Promise<boo
   return there !== null && Buffer.compare(there, bytes) === 0;
 }
 
+/**
+ * Whether a manifest row records a photo file of an earlier run: saved or up to date, or a row this employee got
+ * when a run stopped before reaching them (cancelled, or not attempted on a full disk), which keeps the file it had.
+ * Always verified on disk (existingFileInside) before it is trusted.
+ */
 function holdsFile(row: ManifestRow | undefined): row is ManifestRow {
   return Boolean(row?.file) && row!.status !== 'no_photo';
 }
@@ -435,7 +436,7 @@ export class PhotoExporter implements Exporter {
         } catch (e) {
           if (job.signal.aborted && (isCancel(e) || e === job.signal.reason)) return;
           let info = toAppError(e);
-          if (errorCode(e) === 'ENOSPC' || info.code === 'fs.disk_full') {
+          if (info.code === 'fs.disk_full') {
             info = { code: 'fs.disk_full', message: 'The disk is full', detail: outDir };
             if (!diskFull) {
               diskFull = info;
@@ -528,10 +529,9 @@ export class PhotoExporter implements Exporter {
     template: string,
     mode: SubfolderMode,
   ): Plan[] {
-    const notEnrolled: FaceInfo = { enrolled: false, faceKey: null, updatedAt: null };
     const folderSpelling = new Map<string, string>();
     const plans: Plan[] = employees.map((employee) => {
-      const face = faces.get(employee.userId) ?? notEnrolled;
+      const face = faces.get(employee.userId) ?? NOT_ENROLLED;
       let folder = subfolderFor(mode, employee);
       // Windows and macOS see "Sales" and "sales" as one folder: use one spelling for both.
       const fk = nameKey(folder);

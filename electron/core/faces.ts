@@ -5,7 +5,7 @@ import { withSignal } from './cache';
 import type { FeishuClient, RawUserSetting } from './feishu/types';
 import type { FaceSettings } from './types';
 
-const NOT_ENROLLED: FaceInfo = Object.freeze({ enrolled: false, faceKey: null, updatedAt: null }) as FaceInfo;
+export const NOT_ENROLLED: FaceInfo = Object.freeze({ enrolled: false, faceKey: null, updatedAt: null }) as FaceInfo;
 /** Feishu refused the id (1220004): not known to be without a photo, only not visible to this app. */
 const OUT_OF_RANGE: FaceInfo = Object.freeze({ enrolled: false, faceKey: null, updatedAt: null, outOfRange: true }) as FaceInfo;
 

@@ -3,17 +3,12 @@ import type { EmployeeFilter, EmployeePage, EmployeeRow, FaceInfo, Employee } fr
 import { withSignal } from './cache';
 import { DirectoryService, scopeKey } from './directory';
 import { PhotoExporter } from './exporter';
-import { FaceSettingsService } from './faces';
+import { FaceSettingsService, NOT_ENROLLED } from './faces';
 import { createFeishuClient } from './feishu/client';
 import { DiskPhotoStore, DEFAULT_CACHE_MAX_BYTES } from './photo-store';
 import type { Core, CoreOptions } from './types';
 
-export type { Core, CoreOptions, Directory, ExportRequest, Exporter, FaceSettings, PhotoStore } from './types';
-export { DirectoryService, ROOT_DEPARTMENT_ID, ROOT_DEPARTMENT_NAME, USER_ID_SCOPE } from './directory';
-export { FaceSettingsService, toFaceInfo } from './faces';
-export { DiskPhotoStore, DEFAULT_CACHE_MAX_BYTES, sniffImageMime, isValidFaceKey } from './photo-store';
-export { PhotoExporter, EXPORT_CONCURRENCY, writeAtomic } from './exporter';
-export { MANIFEST_FILE, readManifest, parseCsv } from './manifest';
+export { writeAtomic } from './exporter';
 
 export const DEFAULT_TTL_MS = 60_000;
 /** How long a first page waits for a whole directory walk before it shows the employees read so far. */
@@ -37,7 +32,7 @@ export function createCore(opts: CoreOptions): Core {
   const exporter = new PhotoExporter({ faces, photos, now, log: opts.log });
 
   const join = (list: Employee[], info: Map<string, FaceInfo>): EmployeeRow[] =>
-    list.map((e) => ({ ...e, face: info.get(e.userId) ?? { enrolled: false, faceKey: null, updatedAt: null } }));
+    list.map((e) => ({ ...e, face: info.get(e.userId) ?? NOT_ENROLLED }));
 
   // The table pages through the same filtered list while the admin scrolls: keep the last few lists, valid
   // while the directory list and the face answers they were built from are unchanged.
