@@ -123,6 +123,10 @@ export class DiskPhotoStore implements PhotoStore {
         this.total += st.size;
       }),
     );
+    // From here on the index is kept in least-recently-used order (a use moves an entry to the end).
+    const oldestFirst = [...this.index].sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    this.index.clear();
+    for (const [name, entry] of oldestFirst) this.index.set(name, entry);
   }
 
   /** Strictly increasing use stamps, so two uses in one millisecond still have an order. */
@@ -160,6 +164,8 @@ export class DiskPhotoStore implements PhotoStore {
       const mime = sniffImageMime(bytes);
       if (!mime) throw new Error('corrupt cache file');
       entry.lastUsed = this.tick();
+      this.index.delete(name);
+      this.index.set(name, entry);
       const t = new Date(entry.lastUsed);
       fs.utimes(file, t, t).catch(() => {});
       return { bytes, mime };
@@ -251,13 +257,18 @@ export class DiskPhotoStore implements PhotoStore {
     return this.evicting;
   }
 
+  /** Drops the least recently used entries (the front of the index) until the cache fits; never `keep`. */
   private async evict(keep?: string): Promise<void> {
-    if (this.total <= this.maxBytes) return;
-    const oldestFirst = [...this.index].filter(([n]) => n !== keep).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
-    for (const [name] of oldestFirst) {
-      if (this.total <= this.maxBytes) break;
-      this.forget(name);
-      await fs.rm(path.join(this.dir, name), { force: true }).catch(() => {});
+    while (this.total > this.maxBytes) {
+      let oldest: string | undefined;
+      for (const name of this.index.keys()) {
+        if (name === keep) continue;
+        oldest = name;
+        break;
+      }
+      if (oldest === undefined) return;
+      this.forget(oldest);
+      await fs.rm(path.join(this.dir, oldest), { force: true }).catch(() => {});
     }
   }
 
