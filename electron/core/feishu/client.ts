@@ -199,7 +199,8 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
   let closed = false;
 
   /** One call with retries. `auth` false only for the token endpoint itself. */
-  async function exchange(spec: CallSpec, signal: AbortSignal | undefined, auth: boolean): Promise<HttpResponse> {
+  /** The answer, with its JSON envelope parsed once (undefined for a photo). */
+  async function exchange(spec: CallSpec, signal: AbortSignal | undefined, auth: boolean): Promise<{ res: HttpResponse; env: FeishuEnvelope | undefined }> {
     const url = buildUrl(baseUrl, spec.path, spec.query);
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     let attempt = 0;
@@ -236,12 +237,11 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
         continue;
       }
 
-      const failure = judge(spec, res);
+      const { failure, env } = judge(spec, res);
       if (failure === undefined) {
         log('debug', 'feishu request', { endpoint: spec.key, status: res.status, attempt });
-        return res;
+        return { res, env };
       }
-      const env = parseEnvelope(res.bytes);
       const kind = classifyAnswer(res.status, env);
       log(kind === 'final' ? 'warn' : 'info', 'feishu answer', {
         endpoint: spec.key,
@@ -303,28 +303,30 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
       throw mapped();
     }
 
-    /** undefined when the answer is a success; otherwise the failure to throw if it is final. */
-    function judge(s: CallSpec, r: HttpResponse): AppFailure | undefined | null {
+    /**
+     * failure: undefined when the answer is a success; otherwise the failure to throw if it is final (null: map
+     * it by its kind). env: the parsed JSON envelope, if the answer is one.
+     */
+    function judge(s: CallSpec, r: HttpResponse): { failure: AppFailure | undefined | null; env: FeishuEnvelope | undefined } {
       const ok2xx = r.status >= 200 && r.status < 300;
       const jsonType = isJsonType(headerValue(r.headers, 'content-type'));
       if (s.expect === 'file' && ok2xx && !jsonType) {
-        if (r.bytes.length === 0) return appError('feishu.bad_response', 'Feishu sent an empty file', { httpStatus: r.status });
-        return undefined;
+        if (r.bytes.length === 0) return { failure: appError('feishu.bad_response', 'Feishu sent an empty file', { httpStatus: r.status }), env: undefined };
+        return { failure: undefined, env: undefined };
       }
       const env = parseEnvelope(r.bytes);
       if (ok2xx && env && env.code === 0) {
-        if (s.expect === 'file') return appError('feishu.bad_response', 'Feishu sent JSON where a photo was expected', { httpStatus: r.status });
-        return undefined;
+        if (s.expect === 'file') return { failure: appError('feishu.bad_response', 'Feishu sent JSON where a photo was expected', { httpStatus: r.status }), env };
+        return { failure: undefined, env };
       }
-      if (ok2xx && !env) return appError('feishu.bad_response', `Feishu sent an answer that could not be read (${s.key})`, { httpStatus: r.status });
-      // A real failure: mapped by the caller according to its kind.
-      return null;
+      if (ok2xx && !env) return { failure: appError('feishu.bad_response', `Feishu sent an answer that could not be read (${s.key})`, { httpStatus: r.status }), env };
+      return { failure: null, env };
     }
   }
 
   async function fetchToken(): Promise<IssuedToken> {
     counters.tokenFetches++;
-    const res = await exchange(
+    const { res, env } = await exchange(
       {
         key: 'token',
         method: 'POST',
@@ -335,9 +337,8 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
       undefined,
       false,
     );
-    const env = parseEnvelope(res.bytes)!;
-    const token = env.tenant_access_token;
-    const expire = Number(env.expire);
+    const token = env!.tenant_access_token;
+    const expire = Number(env!.expire);
     if (typeof token !== 'string' || !token || !Number.isFinite(expire)) {
       throw appError('feishu.bad_response', 'The token answer has no tenant_access_token', { httpStatus: res.status });
     }
@@ -346,8 +347,8 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
   }
 
   async function callJson(spec: Omit<CallSpec, 'expect'>, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const res = await exchange({ ...spec, expect: 'json' }, signal, true);
-    return dataOf(parseEnvelope(res.bytes)!, spec.key);
+    const { env } = await exchange({ ...spec, expect: 'json' }, signal, true);
+    return dataOf(env!, spec.key);
   }
 
   async function paginate<T>(spec: Omit<CallSpec, 'expect'>, field: string, signal?: AbortSignal): Promise<T[]> {
@@ -560,7 +561,7 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
     },
 
     async downloadFile(fileId, signal) {
-      const res = await exchange(
+      const { res } = await exchange(
         { key: 'files.download', method: 'GET', path: `/open-apis/attendance/v1/files/${seg(fileId)}/download`, expect: 'file' },
         signal,
         true,
