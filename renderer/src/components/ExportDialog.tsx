@@ -63,12 +63,13 @@ function ExportForm({ userIds, onClose }: { userIds: ReadonlySet<string>; onClos
   // Re-check the remembered folder once when the dialog opens (it may have been removed since).
   const lastFolder = settings.data?.lastFolder;
   const checkedRemembered = useRef(false);
+  const chooseFolder = choose.mutate;
   useEffect(() => {
     if (lastFolder && !checkedRemembered.current) {
       checkedRemembered.current = true;
-      choose.mutate(true);
+      chooseFolder(true);
     }
-  }, [lastFolder, choose]);
+  }, [lastFolder, chooseFolder]);
 
   const start = useMutation({
     mutationFn: async (request: { selection: ExportSelection; options: ExportOptions }) => {

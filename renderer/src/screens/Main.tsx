@@ -137,12 +137,19 @@ function Workspace({ status }: { status: CredentialStatus }) {
     onError: (e) => void message.error(errorMessage(t, errorInfo(e))),
   });
 
+  // Read through a ref so onToggle keeps one identity while the selection changes: every memoised row and tile
+  // gets it, and a new function per click would redraw all of them.
+  const selectedRef = useRef(selected);
+  useEffect(() => {
+    selectedRef.current = selected;
+  }, [selected]);
+
   const onToggle = useCallback(
     (index: number, userId: string, shift: boolean) => {
       const from = anchor.current?.filter === filter ? anchor.current.index : null;
       if (shift && from != null && from !== index) {
         const [a, b] = rangeBetween(from, index);
-        const select = !selected.has(userId);
+        const select = !selectedRef.current.has(userId);
         void (async () => {
           // The range may cross pages not loaded yet: fetch them (cached) before applying it.
           const pages = await Promise.all(pagesFor(a, b, PAGE_SIZE).map((p) => qc.ensureQueryData(employeePageOptions(filter, p))));
@@ -159,20 +166,21 @@ function Workspace({ status }: { status: CredentialStatus }) {
       }
       anchor.current = { filter, index };
     },
-    [selected, qc, filter],
+    [qc, filter],
   );
 
   // Ctrl/Cmd+A selects everyone in the current filter (outside text fields).
+  const selectAllNow = selectAll.mutate;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a' && !isTyping(e.target) && !exportOpen && !detailUserId && !settingsOpen) {
         e.preventDefault();
-        selectAll.mutate();
+        selectAllNow();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [selectAll, exportOpen, detailUserId, settingsOpen]);
+  }, [selectAllNow, exportOpen, detailUserId, settingsOpen]);
 
   const total = first.data?.total ?? 0;
   const coverage = first.data?.coverage;
