@@ -1,18 +1,11 @@
 // Exporting: 50 selected employees to disk with a manifest; cancel and resume; failures and retry.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { readManifest } from '../../electron/core/manifest';
-import { chooseExportFolder, expect, listFiles, openDemo, selectFirstRows, test, type TestEnv } from './fixtures';
+import { expect, listFiles, openDemo, openExportDialog, selectFirstRows, test, type TestEnv } from './fixtures';
 
 // Everyone enrolled, so 50 selected employees means 50 photo files.
 test.use({ simOptions: { seed: 21, employees: 240, enrolledShare: 1 } });
-
-async function openExportDialog(page: Page) {
-  await page.getByTestId('export-open').click();
-  await chooseExportFolder(page);
-  await expect(page.getByTestId('export-preview-name').first()).toBeVisible();
-}
 
 /** Photo files written (not the manifest, no temp files), each byte-identical to the tenant's photo. */
 async function checkFiles(env: TestEnv, expected: number) {

@@ -81,12 +81,15 @@ export async function selectFirstRows(page: Page, n: number): Promise<void> {
 }
 
 /**
- * Picks the export folder in the open export dialog (the harness answers with its export folder). Clicked again
- * if the first click was lost, which happened once on a loaded machine while the dialog was still zooming in.
+ * Opens the export dialog for the selection and picks the folder (the harness answers with its export folder).
+ * "Choose folder…" is clicked again if the first click was lost, which happened once on a loaded machine while
+ * the dialog was still zooming in.
  */
-export async function chooseExportFolder(page: Page): Promise<void> {
+export async function openExportDialog(page: Page): Promise<void> {
+  await page.getByTestId('export-open').click();
   await expect(async () => {
     await page.getByTestId('export-choose-folder').click();
     await expect(page.getByTestId('export-folder')).not.toHaveValue('', { timeout: 3000 });
   }).toPass({ timeout: 30_000 });
+  await expect(page.getByTestId('export-preview-name').first()).toBeVisible();
 }

@@ -1,7 +1,7 @@
 // A screenshot of every screen in both languages, for people to look at (e2e-artifacts/screenshots).
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { chooseExportFolder, expect, selectFirstRows, test } from './fixtures';
+import { expect, openExportDialog, selectFirstRows, test } from './fixtures';
 
 const OUT = 'e2e-artifacts/screenshots';
 mkdirSync(OUT, { recursive: true });
@@ -64,9 +64,7 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
         .slice(0, 2);
       await page.getByTestId('selection-clear').click();
       await selectFirstRows(page, 30);
-      await page.getByTestId('export-open').click();
-      await chooseExportFolder(page);
-      await expect(page.getByTestId('export-preview-name').first()).toBeVisible();
+      await openExportDialog(page);
       await settle(page);
       await shot('export-dialog');
 
