@@ -4,6 +4,7 @@ import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { toAppError, type AppError } from '../../shared/errors';
+import { DEFAULT_TEMPLATE } from '../../shared/model';
 import { runCheck, runExport } from './commands';
 import { EXIT, exitCodeFor } from './messages';
 import { Reporter } from './report';
@@ -133,7 +134,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--department <id>', 'one department (open_department_id or exact name), with its sub-departments')
       .option('--group <name-or-id>', 'one attendance group, by id or name')
       .option('--users <ids>', 'comma-separated user ids or employee numbers')
-      .option('--template <template>', 'file name template', '{name}_{employee_no}')
+      .option('--template <template>', 'file name template', DEFAULT_TEMPLATE)
       .addOption(new Option('--subfolders <mode>', 'one folder per department or attendance group').choices(['department', 'group']))
       .option('--zip', 'also pack the export into a zip file')
       .option('--include-resigned', 'include resigned employees (named --users are always included)'),
