@@ -42,6 +42,16 @@ describe('manifest.csv', () => {
     expect(cell('file')).toBe("dept/'quoted.jpg"); // paths are for programs: verbatim
   });
 
+  it('keeps a formula behind leading control characters (NUL, tab, CR, LF) as text too', async () => {
+    const hostile = ['\u0000=cmd|\' /c calc\'!A1', '\u0001+1', '\t=1+1', '\r@SUM(A1)', '\n-2', '\u001f=x'];
+    const rows = hostile.map((name, i) => row({ user_id: `h${i}`, name }));
+    await writeManifest(dir, rows);
+    const [, ...records] = parseCsv(await readFile(path.join(dir, 'manifest.csv'), 'utf8'));
+    for (const rec of records) expect(rec[MANIFEST_COLUMNS.indexOf('name')]!.startsWith("'")).toBe(true);
+    // The guard is undone on reading: the next run sees the names as they are.
+    expect([...(await readManifest(dir)).values()].map((r) => r.name)).toEqual(hostile);
+  });
+
   it('reads back exactly what it wrote, whatever the names contain', async () => {
     const rows = [
       row({ user_id: 'a', name: 'quote " and, comma', file: 'a.jpg' }),

@@ -12,8 +12,11 @@ const BOM = '\ufeff';
 const STATUSES = new Set<ExportItemStatus>(['saved', 'up_to_date', 'no_photo', 'failed', 'cancelled']);
 
 // Cells starting with = + - @ are formulas to Excel: a name like "=HYPERLINK(...)" must stay text, so such
-// cells (and, to keep the escape reversible, cells already starting with ') get a leading apostrophe.
-const FORMULA_RE = /^[=+\-@\t\r']/;
+// cells (and, to keep the escape reversible, cells already starting with ') get a leading apostrophe. So do cells
+// starting with any control character (NUL, tab, CR, LF…): spreadsheet programs skip some of them and then see
+// the formula behind.
+// eslint-disable-next-line no-control-regex
+const FORMULA_RE = /^[=+\-@'\u0000-\u001f\u007f]/;
 
 function guard(v: string): string {
   return FORMULA_RE.test(v) ? `'${v}` : v;
