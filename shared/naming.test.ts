@@ -8,6 +8,7 @@ import {
   previewFileNames,
   renderFileName,
   sanitizeName,
+  singlePhotoFileName,
   subfolderFor,
   uniqueName,
   utf8Length,
@@ -179,6 +180,13 @@ describe('extensions and preview', () => {
     expect(subfolderFor('department', { departmentNames: [], groupNames: [] })).toBe('未分配部门');
     expect(subfolderFor('group', e('d', null))).toBe('未分组');
     expect(subfolderFor('none', e('d', 'g'))).toBe('');
+  });
+
+  it('names one saved photo like the export: default template, no hidden or reserved names', () => {
+    const face = { enrolled: true, faceKey: 'k', updatedAt: 1 };
+    expect(singlePhotoFileName({ ...employee('e28', '....李四', 'd', null), employeeNo: 'E00028' }, face, 'image/jpeg')).toBe('李四_E00028.jpg');
+    expect(singlePhotoFileName({ ...employee('u9', 'CON', 'd', null), employeeNo: '' }, face, 'image/png')).toBe('CON_.png');
+    expect(singlePhotoFileName({ ...employee('u9', '../x', 'd', null), employeeNo: '' }, face, 'image/png')).toBe('_x_.png');
   });
 
   it('previews the names an export would write, with subfolders and duplicates', () => {

@@ -80,6 +80,14 @@ export function renderFileName(template: string, fields: NamingFields, opts: Ren
   return sanitizeName(raw, fallback, limit, ext);
 }
 
+/**
+ * The file name of one photo saved outside an export (the app's "Save this photo", the CLI's `check --out`):
+ * the export's default template and rules, so it matches what an export of that employee writes.
+ */
+export function singlePhotoFileName(employee: Employee, face: FaceInfo | null | undefined, mime: string): string {
+  return renderFileName(DEFAULT_TEMPLATE, namingFields(employee, face), { ext: extensionFor(mime) });
+}
+
 // ---------------------------------------------------------------------------
 // Sanitising
 

@@ -269,6 +269,16 @@ describe('handlers over the simulated tenant', () => {
     expect(everything).not.toMatch(/Bearer\s+t-/);
   });
 
+  it('names a saved photo by the export rules: a hostile name never becomes a hidden file', async () => {
+    const u = r.sim.tenant.users.find((x) => r.sim.tenant.faces.has(x.user_id) && !x.status.is_resigned)!;
+    u.name = '....李四';
+    u.employee_no = 'E00028';
+    data(await r.call('credentialsSet', custom(r)));
+    const saved = data(await r.call<{ path: string }>('photoSave', { userId: u.user_id }));
+    expect(vi.mocked(r.host.chooseSavePath).mock.calls.at(-1)![0]).toBe('李四_E00028.jpg');
+    expect(saved.path).toBe(join(r.root, '李四_E00028.jpg'));
+  });
+
   it('runs one export at a time, retries the failed employees into the same folder', async () => {
     data(await r.call('credentialsSet', custom(r)));
     data(await r.call('exportChooseFolder', {}));

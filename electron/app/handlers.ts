@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
-import sanitizeFilename from 'sanitize-filename';
 import { appError, isAppFailure, toAppError } from '../../shared/errors';
 import type { Handlers, ResponseOf } from '../../shared/ipc';
 import {
@@ -17,7 +16,7 @@ import {
   type ExportProgress,
   type ExportSummary,
 } from '../../shared/model';
-import { extensionFor } from '../../shared/naming';
+import { extensionFor, singlePhotoFileName } from '../../shared/naming';
 import { createCore as defaultCreateCore, writeAtomic } from '../core/index';
 import type { Core, CoreOptions } from '../core/types';
 import type { AppHost, StoredCredentials } from './host';
@@ -383,12 +382,13 @@ export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandle
       const row = await core.employeeRow(userId);
       if (!row.face.enrolled || !row.face.faceKey) throw appError('feishu.not_found', 'This employee has no face photo');
       const photo = await core.photos.get(row.face.faceKey);
-      const base = sanitizeFilename(`${row.name || row.userId}_${row.employeeNo || row.userId}`) || row.userId;
+      // Named like the export would name it (no leading dots, reserved names or path characters).
+      const name = singlePhotoFileName(row, row.face, photo.mime);
       const ext = extensionFor(photo.mime);
       // The extension is in the dialog's name and filter, so the dialog's own overwrite prompt
       // covered the exact path it returns: write that path. Only when the admin deleted the
       // extension do we add it back, and then never over an existing file.
-      const path = await host.chooseSavePath(`${base}${ext}`);
+      const path = await host.chooseSavePath(name);
       if (!path) return null;
       let target = path;
       if (!extname(path) && !(await exists(`${path}${ext}`))) target = `${path}${ext}`;

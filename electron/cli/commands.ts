@@ -2,8 +2,8 @@
 // (AppFailure) mapped to one-line messages by the caller.
 import { join } from 'node:path';
 import { appError, isAppFailure } from '../../shared/errors';
-import { DEFAULT_TEMPLATE, ExportOptionsSchema, type EmployeeRow, type ExportSummary } from '../../shared/model';
-import { TEMPLATE_TOKENS, extensionFor, namingFields, renderFileName, validateTemplate } from '../../shared/naming';
+import { ExportOptionsSchema, type EmployeeRow, type ExportSummary } from '../../shared/model';
+import { TEMPLATE_TOKENS, singlePhotoFileName, validateTemplate } from '../../shared/naming';
 import { writeAtomic } from '../core/index';
 import { EXIT, describeError, isBlockingError } from './messages';
 import { ensureWritableFolder } from './paths';
@@ -83,9 +83,9 @@ function formatLocal(unixSeconds: number): string {
   );
 }
 
-/** File name for a single checked photo: the default export template, so it matches what an export writes. */
+/** File name for a single checked photo: the same function as the app's "Save this photo". */
 export function checkFileName(row: EmployeeRow, mime: string): string {
-  return renderFileName(DEFAULT_TEMPLATE, namingFields(row, row.face), { ext: extensionFor(mime) });
+  return singlePhotoFileName(row, row.face, mime);
 }
 
 export async function runCheck(

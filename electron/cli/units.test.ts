@@ -172,5 +172,7 @@ describe('selection', () => {
       groupNames: [], resigned: false, jobTitle: '', face: { enrolled: true, faceKey: 'k', updatedAt: 1 },
     };
     expect(checkFileName(row, 'image/png')).toBe('Zhang_San_E1.png');
+    // Leading dots would hide the file on macOS and Linux; the export's rules drop them.
+    expect(checkFileName({ ...row, name: '....李四', employeeNo: 'E00028' }, 'image/jpeg')).toBe('李四_E00028.jpg');
   });
 });
