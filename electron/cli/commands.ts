@@ -1,13 +1,12 @@
 // The two CLI commands over the engine. Each returns the process exit code; errors are values
 // (AppFailure) mapped to one-line messages by the caller.
-import { join } from 'node:path';
-import { appError, isAppFailure } from '../../shared/errors';
+import { appError, isAppFailure, toAppError } from '../../shared/errors';
 import { ExportOptionsSchema, type EmployeeRow, type ExportSummary } from '../../shared/model';
 import { TEMPLATE_TOKENS, singlePhotoFileName, validateTemplate } from '../../shared/naming';
-import { writeAtomic } from '../core/index';
 import { EXIT, describeError, isBlockingError } from './messages';
-import { ensureWritableFolder } from './paths';
+import { openOutFolder, type OutFolder } from './paths';
 import type { Reporter } from './report';
+import { savePhotoBeside } from './save-photo';
 import { selectEmployees, type Selection } from './select';
 import type { Session } from './session';
 
@@ -20,8 +19,9 @@ export interface ExportFlags {
   includeResigned?: boolean;
 }
 
-export function exitCodeForSummary(s: ExportSummary): number {
-  if (s.cancelled) return EXIT.interrupted;
+/** interrupted: the code a cancelled run ends with (130 for Ctrl+C, 143 for SIGTERM, 129 for SIGHUP). */
+export function exitCodeForSummary(s: ExportSummary, interrupted: number = EXIT.interrupted): number {
+  if (s.cancelled) return interrupted;
   if (s.failed === 0) return EXIT.ok;
   // Every failure blocked by the same kind of configuration problem (scope, IP, range): the admin must fix the setup.
   if (s.failures.length > 0 && s.failures.every((f) => isBlockingError(f.error.code))) return EXIT.usage;
@@ -50,13 +50,38 @@ export function parseExportOptions(flags: Pick<ExportFlags, 'template' | 'subfol
   return parsed.data;
 }
 
-export async function runExport(session: Session, flags: ExportFlags, reporter: Reporter, signal: AbortSignal): Promise<number> {
+/**
+ * A failure before anything was downloaded (no network, credentials, an unknown group…) is a setup problem: no
+ * manifest, one line, exit 2, and the folder this run created is removed again if it is still empty. A
+ * cancellation is passed on for the caller to report.
+ */
+async function failedBeforeSaving(e: unknown, folder: OutFolder | null, reporter: Reporter, signal: AbortSignal): Promise<number> {
+  await folder?.removeIfEmpty();
+  if (signal.aborted) throw e;
+  reporter.error(toAppError(e));
+  return EXIT.usage;
+}
+
+export async function runExport(
+  session: Session,
+  flags: ExportFlags,
+  reporter: Reporter,
+  signal: AbortSignal,
+  interruptedCode: () => number = () => EXIT.interrupted,
+): Promise<number> {
   const options = parseExportOptions(flags);
-  const outDir = await ensureWritableFolder(flags.out);
+  const folder = await openOutFolder(flags.out);
+  const outDir = folder.path;
   const { core } = session;
-  // Fail fast on credentials, IP allow-list and the attendance scope before walking the directory.
-  await core.client.verify(signal);
-  const { employees, label } = await selectEmployees(core, flags.selection, Boolean(flags.includeResigned), signal);
+  let selected: Awaited<ReturnType<typeof selectEmployees>>;
+  try {
+    // Fail fast on credentials, IP allow-list and the attendance scope before walking the directory.
+    await core.client.verify(signal);
+    selected = await selectEmployees(core, flags.selection, Boolean(flags.includeResigned), signal);
+  } catch (e) {
+    return failedBeforeSaving(e, folder, reporter, signal);
+  }
+  const { employees, label } = selected;
   reporter.info(`Exporting face photos of ${employees.length} employee(s) in ${label} to ${outDir}${session.demo ? ' (demo tenant)' : ''}`);
   const summary = await core.exporter.run({
     employees,
@@ -65,7 +90,7 @@ export async function runExport(session: Session, flags: ExportFlags, reporter: 
     signal,
     onProgress: (p) => reporter.progress(p),
   });
-  const code = exitCodeForSummary(summary);
+  const code = exitCodeForSummary(summary, interruptedCode());
   reporter.summary(summary, code);
   if (code === EXIT.usage && summary.failures[0]) reporter.error(summary.failures[0].error);
   return code;
@@ -95,8 +120,14 @@ export async function runCheck(
   reporter: Reporter,
   signal: AbortSignal,
 ): Promise<number> {
-  const outDir = outDirFlag ? await ensureWritableFolder(outDirFlag) : null;
-  const row = await session.core.employeeRow(who.trim(), signal);
+  const folder = outDirFlag ? await openOutFolder(outDirFlag) : null;
+  const outDir = folder?.path ?? null;
+  let row: EmployeeRow;
+  try {
+    row = await session.core.employeeRow(who.trim(), signal);
+  } catch (e) {
+    return failedBeforeSaving(e, folder, reporter, signal);
+  }
   const { face } = row;
   const since = face.updatedAt !== null ? { local: formatLocal(face.updatedAt), iso: new Date(face.updatedAt * 1000).toISOString() } : null;
 
@@ -105,15 +136,14 @@ export async function runCheck(
   if (outDir && face.enrolled && face.faceKey) {
     try {
       const photo = await session.core.photos.get(face.faceKey, signal);
-      const target = join(outDir, checkFileName(row, photo.mime));
-      // Temp file then rename: an interrupted run never leaves half a photo behind.
-      await writeAtomic(target, photo.bytes);
-      savedTo = target;
+      // Never over a file of the admin's: beside it as "name (2).jpg", like the export.
+      savedTo = (await savePhotoBeside(outDir, checkFileName(row, photo.mime), photo.bytes)).path;
     } catch (e) {
       if (!isAppFailure(e)) throw e;
       saveError = describeError(e.info);
     }
   }
+  if (!savedTo) await folder?.removeIfEmpty();
 
   const lines = [
     `Employee      ${row.name}${row.enName ? ` (${row.enName})` : ''}${row.resigned ? ' — resigned' : ''}`,

@@ -1,5 +1,6 @@
 // Headless entry point: `npm run cli -- export …` / `npm run cli -- check …`.
-// Exit codes: 0 all saved or up to date, 1 some employees failed, 2 usage/configuration, 130 interrupted.
+// Exit codes: 0 all saved or up to date, 1 some employees failed, 2 usage/configuration (or nothing could be
+// reached before anything was saved), 130 / 143 / 129 stopped by SIGINT / SIGTERM / SIGHUP.
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
@@ -10,6 +11,7 @@ import { EXIT, exitCodeFor } from './messages';
 import { Reporter } from './report';
 import { parseIdList, type Selection } from './select';
 import { openSession, type ConnectionFlags, type Session } from './session';
+import { stopMessage, watchStopSignals } from './signals';
 
 function packageVersion(): string {
   try {
@@ -35,7 +37,8 @@ Examples:
   30 2 * * * cd /opt/face-photos && set -a && . /etc/face-photos.env && set +a && npm run -s cli -- export --all --out /backup/faces >> /var/log/faces.log 2>&1
 
 Template tokens: {name} {en_name} {employee_no} {user_id} {department} {group} {updated} (photo date, YYYY-MM-DD)
-Exit codes: 0 all saved or up to date, 1 some failed (see manifest.csv), 2 usage or configuration error, 130 interrupted.
+Exit codes: 0 all saved or up to date, 1 some failed (see manifest.csv), 2 usage, configuration or connection error,
+130 / 143 / 129 stopped by Ctrl+C / SIGTERM / SIGHUP (the manifest is written; a second signal quits at once).
 `;
 
 const CHECK_EXAMPLES = `
@@ -72,37 +75,39 @@ interface RunResult {
   code: number;
 }
 
-/** Opens a session, runs the body with SIGINT wired to cancellation, closes everything, maps errors. */
-async function runWith(opts: CommonOpts, body: (s: Session, r: Reporter, signal: AbortSignal) => Promise<number>): Promise<RunResult> {
+/**
+ * Opens a session, runs the body with SIGINT, SIGTERM and SIGHUP wired to cancellation, closes everything, maps
+ * errors. The body gets the exit code an interruption ends with (128 + the signal's number).
+ */
+async function runWith(
+  opts: CommonOpts,
+  body: (s: Session, r: Reporter, signal: AbortSignal, interruptedCode: () => number) => Promise<number>,
+): Promise<RunResult> {
   const reporter = new Reporter(Boolean(opts.json));
   const controller = new AbortController();
   // One signal is shared by every concurrent request of the run; Node's default cap of 10 listeners would warn.
   setMaxListeners(0, controller.signal);
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(EXIT.interrupted);
+  const signals = watchStopSignals((sig) => {
     reporter.stopProgress();
-    reporter.warn('Interrupted — finishing the current files and writing the manifest (press Ctrl+C again to quit at once).');
+    reporter.warn(stopMessage(sig));
     controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  });
   let session: Session | null = null;
   try {
     session = await openSession(opts, reporter);
-    const code = await body(session, reporter, controller.signal);
+    const code = await body(session, reporter, controller.signal, signals.interruptedCode);
     return { code };
   } catch (e) {
     if (controller.signal.aborted) {
       reporter.cancelledEarly();
-      return { code: EXIT.interrupted };
+      return { code: signals.interruptedCode() };
     }
     const info: AppError = toAppError(e);
     reporter.error(info);
     return { code: exitCodeFor(info.code) };
   } finally {
     reporter.stopProgress();
-    process.off('SIGINT', onSigint);
+    signals.dispose();
     if (session) await session.close();
   }
 }
@@ -143,8 +148,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (o: CommonOpts & ExportCliOpts) => {
       const selection = selectionFromSafe(o);
       if (typeof selection === 'number') return setExit(selection);
-      const { code } = await runWith(o, (s, r, signal) =>
-        runExport(s, { out: o.out, selection, template: o.template, subfolders: o.subfolders, zip: o.zip, includeResigned: o.includeResigned }, r, signal),
+      const { code } = await runWith(o, (s, r, signal, interruptedCode) =>
+        runExport(
+          s,
+          { out: o.out, selection, template: o.template, subfolders: o.subfolders, zip: o.zip, includeResigned: o.includeResigned },
+          r,
+          signal,
+          interruptedCode,
+        ),
       );
       setExit(code);
     });

@@ -1,9 +1,8 @@
 // Where the CLI keeps its photo cache, and checks on the export folder.
 import { constants as fsConstants } from 'node:fs';
-import { access, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve, win32 } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { appError } from '../../shared/errors';
 
 export const APP_DIR_NAME = 'feishu-face-photos';
@@ -31,8 +30,9 @@ export function photoCacheDir(root: string, demo: boolean): string {
 /**
  * mkdir -p one level at a time: Node 20's recursive mkdir can spin forever on some pseudo file
  * systems (e.g. a path under /proc), which would hang a cron job instead of failing it.
+ * Returns the folders it created, outermost first.
  */
-async function mkdirp(dir: string): Promise<void> {
+async function mkdirp(dir: string): Promise<string[]> {
   const missing: string[] = [];
   let cur = dir;
   for (;;) {
@@ -46,22 +46,43 @@ async function mkdirp(dir: string): Promise<void> {
       cur = parent;
     }
   }
+  const created: string[] = [];
   for (const d of missing.reverse()) {
     try {
       await mkdir(d);
+      created.push(d);
     } catch (e) {
       if ((e as { code?: string }).code !== 'EEXIST') throw e;
     }
   }
+  return created;
+}
+
+/** The probe file of earlier versions (`.write-test-` + 8 hex digits), which a killed run left behind. */
+const OLD_PROBE_RE = /^\.write-test-[0-9a-f]{8}$/;
+
+/** Removes the probe files earlier versions left in the folder when they were killed. */
+async function removeOldProbes(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => OLD_PROBE_RE.test(n)).map((n) => rm(join(dir, n), { force: true }).catch(() => undefined)));
+}
+
+export interface OutFolder {
+  /** Absolute path of the folder. */
+  path: string;
+  /** Removes the folders this run created, if they are still empty: a run that saved nothing leaves nothing. */
+  removeIfEmpty(): Promise<void>;
 }
 
 /**
- * Makes sure the export folder exists (creating it, like mkdir -p) and can be written to,
- * by writing and removing a probe file: permission bits alone say nothing for root or on read-only mounts.
+ * Makes sure the export folder exists (creating it, like mkdir -p) and can be written to. The check writes no
+ * file, so a run killed at any moment leaves nothing behind; where permissions are not what they seem (ACLs),
+ * the exporter's own check, or the first write, still fails with fs.not_writable.
  */
-export async function ensureWritableFolder(dir: string): Promise<string> {
+export async function openOutFolder(dir: string): Promise<OutFolder> {
   const abs = resolve(dir);
   const notWritable = (why: string) => appError('fs.not_writable', `Cannot write to ${abs}: ${why}`, { detail: abs });
+  let created: string[] = [];
   try {
     const st = await stat(abs);
     if (!st.isDirectory()) throw notWritable('it is a file, not a folder');
@@ -71,19 +92,29 @@ export async function ensureWritableFolder(dir: string): Promise<string> {
       throw notWritable('it cannot be read');
     }
     try {
-      await mkdirp(abs);
+      created = await mkdirp(abs);
     } catch {
       throw notWritable('it cannot be created');
     }
   }
-  const probe = join(abs, `.write-test-${randomBytes(4).toString('hex')}`);
+  const folder: OutFolder = {
+    path: abs,
+    removeIfEmpty: async () => {
+      // rmdir refuses a folder that is not empty: whatever got in stays.
+      for (const d of [...created].reverse()) if (!(await rmdir(d).then(() => true, () => false))) return;
+    },
+  };
   try {
     await access(abs, fsConstants.W_OK);
-    await writeFile(probe, '');
   } catch {
+    await folder.removeIfEmpty();
     throw notWritable('no permission to write');
-  } finally {
-    await rm(probe, { force: true }).catch(() => undefined);
   }
-  return abs;
+  await removeOldProbes(abs);
+  return folder;
+}
+
+/** openOutFolder for callers that keep whatever was created. */
+export async function ensureWritableFolder(dir: string): Promise<string> {
+  return (await openOutFolder(dir)).path;
 }
