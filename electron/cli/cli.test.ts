@@ -1,7 +1,9 @@
 // The CLI as a script or cron job sees it: a child process against a simulated tenant over loopback.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_TEMPLATE } from '../../shared/model';
+import { extensionFor, renderFileName } from '../../shared/naming';
 import { cliTenant, listFiles, ndjson, PHOTO_RE, readManifest, runCli, sha256 } from './testkit';
 
 const tenant = cliTenant({ seed: 7, employees: 60, latencyMs: 0 });
@@ -79,6 +81,28 @@ describe('cli export and check against a simulated tenant', { timeout: 120_000 }
     const files = await listFiles(out);
     expect(files).toHaveLength(1);
     expect(sha256(await readFile(join(out, files[0]!)))).toBe(sha256(tenant.sim.photoBytes(face.face_key)!));
+  });
+
+  it('check --out never replaces a file of the admin\'s: the photo goes beside it, once', async () => {
+    const u = tenant.enrolledActive()[4]!;
+    const face = tenant.sim.tenant.faces.get(u.user_id)!;
+    const fields = { name: u.name, en_name: '', employee_no: u.employee_no, user_id: u.user_id, department: '', group: '', updated: null };
+    const name = renderFileName(DEFAULT_TEMPLATE, fields, { ext: extensionFor(face.mime) });
+    const out = join(tenant.work, 'mine');
+    await mkdir(out);
+    await writeFile(join(out, name), 'the admin\'s own file');
+
+    const run = await runCli(['check', u.employee_no, '--out', out], { env: tenant.env() });
+    expect(run.code).toBe(0);
+    const beside = name.replace(/(\.[a-z]+)$/, ' (2)$1');
+    expect(run.stdout).toContain(join(out, beside));
+    expect(await readFile(join(out, name), 'utf8')).toBe('the admin\'s own file');
+    expect(sha256(await readFile(join(out, beside)))).toBe(sha256(tenant.sim.photoBytes(face.face_key)!));
+
+    // Checked again: the photo is already there, so nothing new is written.
+    const again = await runCli(['check', u.employee_no, '--out', out], { env: tenant.env() });
+    expect(again.code).toBe(0);
+    expect((await listFiles(out)).sort()).toEqual([name, beside].sort());
   });
 
   it('check says when an employee has no face photo', async () => {

@@ -1,5 +1,5 @@
 // The CLI's pure parts: messages, exit codes, cache location, group/department resolution.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,8 @@ import { ERROR_CODES, isAppFailure } from '../../shared/errors';
 import type { DepartmentNode, ExportSummary } from '../../shared/model';
 import { checkFileName, exitCodeForSummary, parseExportOptions } from './commands';
 import { describeError, exitCodeFor, redact } from './messages';
-import { defaultCacheRoot, ensureWritableFolder, photoCacheDir } from './paths';
+import { defaultCacheRoot, ensureWritableFolder, openOutFolder, photoCacheDir } from './paths';
+import { exitCodeForSignal, watchStopSignals, type StopSignal } from './signals';
 import { parseIdList, resolveDepartment, resolveGroup } from './select';
 import { Reporter } from './report';
 
@@ -102,6 +103,27 @@ describe('export exit codes', () => {
   });
 });
 
+describe('stop signals', () => {
+  it('ends with 128 + the signal number, cancels on the first signal and quits at once on the second', () => {
+    expect([exitCodeForSignal('SIGINT'), exitCodeForSignal('SIGTERM'), exitCodeForSignal('SIGHUP')]).toEqual([130, 143, 129]);
+    const listeners = new Map<string, () => void>();
+    const proc = { on: (s: string, f: () => void) => listeners.set(s, f), off: (s: string) => listeners.delete(s) };
+    const cancelled: StopSignal[] = [];
+    const exits: number[] = [];
+    const watch = watchStopSignals((sig) => cancelled.push(sig), { exit: (c) => exits.push(c), proc: proc as never });
+    expect(watch.interruptedCode()).toBe(130);
+    listeners.get('SIGTERM')!();
+    expect(cancelled).toEqual(['SIGTERM']);
+    expect(exits).toEqual([]);
+    expect(watch.interruptedCode()).toBe(143);
+    listeners.get('SIGINT')!();
+    expect(exits).toEqual([130]);
+    expect(cancelled).toEqual(['SIGTERM']);
+    watch.dispose();
+    expect(listeners.size).toBe(0);
+  });
+});
+
 describe('cache folder', () => {
   it('follows each platform and keeps demo photos apart', () => {
     expect(defaultCacheRoot({ XDG_CACHE_HOME: '/x/cache' }, 'linux', '/home/a')).toBe('/x/cache/feishu-face-photos');
@@ -128,6 +150,24 @@ describe('export folder', () => {
     await writeFile(join(dir, 'f'), '');
     await expect(ensureWritableFolder(join(dir, 'f'))).rejects.toMatchObject({ info: { code: 'fs.not_writable' } });
     await expect(ensureWritableFolder(join(dir, 'f', 'x'))).rejects.toMatchObject({ info: { code: 'fs.not_writable' } });
+  });
+
+  it('writes no probe file, and removes the probes a killed earlier version left', async () => {
+    await writeFile(join(dir, '.write-test-1a2b3c4d'), '');
+    await writeFile(join(dir, '.write-test-notes.txt'), 'the admin\'s');
+    await writeFile(join(dir, 'photo.jpg'), 'x');
+    await ensureWritableFolder(dir);
+    expect((await readdir(dir)).sort()).toEqual(['.write-test-notes.txt', 'photo.jpg']);
+  });
+
+  it('removes the folders it created when the run saved nothing, and only if they are still empty', async () => {
+    const empty = await openOutFolder(join(dir, 'a', 'b'));
+    await empty.removeIfEmpty();
+    expect(await readdir(dir)).toEqual([]);
+    const used = await openOutFolder(join(dir, 'c', 'd'));
+    await writeFile(join(used.path, 'kept.jpg'), 'x');
+    await used.removeIfEmpty();
+    expect(await readdir(used.path)).toEqual(['kept.jpg']);
   });
 });
 
