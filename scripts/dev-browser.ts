@@ -58,7 +58,7 @@ console.log(`\nFace Photo Admin (browser harness): ${harness.url}`);
 console.log('  The k=… part is a key made for this run: other local users and web pages cannot use the harness without it.');
 console.log('  Opening this address once stores the key in the browser as a cookie; without it the page loads but every action is refused.');
 console.log(`Demo tenant: ${harness.sim.url}  app id ${harness.sim.appId}  app secret ${harness.sim.appSecret}`);
-console.log('  (use "Try the demo", or a custom base URL with these; the secret is a fake one that only this run\'s simulator accepts)');
+console.log('  (use "Try the demo", or a custom base URL with these; the secret is a fake one that only the simulator accepts)');
 console.log(`Exports go to: ${process.env.EXPORT_DIR ?? join(work, 'exports')}`);
 console.log('Press Ctrl+C to stop.\n');
 
