@@ -2,10 +2,10 @@
 // (real engine, simulated demo tenant) on a fixed loopback port and opens it in Chromium.
 //   npm run dev:browser            PORT=5181 npm run dev:browser            NO_OPEN=1 npm run dev:browser
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startHarness } from '../electron/app/harness';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -54,10 +54,24 @@ const harness = await startHarness({
   process.exit(1);
 });
 
-console.log(`\nFace Photo Admin (browser harness): ${harness.url}/`);
-console.log(`Demo tenant: ${harness.sim.url}  app id ${harness.sim.appId}  (use "Try the demo", or a custom base URL with these)`);
+console.log(`\nFace Photo Admin (browser harness): ${harness.url}`);
+console.log('  The k=… part is a key made for this run: other local users and web pages cannot use the harness without it.');
+console.log('  Opening this address once stores the key in the browser as a cookie; without it the page loads but every action is refused.');
+console.log(`Demo tenant: ${harness.sim.url}  app id ${harness.sim.appId}  app secret ${harness.sim.appSecret}`);
+console.log('  (use "Try the demo", or a custom base URL with these; the secret is a fake one that only the simulator accepts)');
 console.log(`Exports go to: ${process.env.EXPORT_DIR ?? join(work, 'exports')}`);
 console.log('Press Ctrl+C to stop.\n');
+
+/**
+ * A file in our private temp folder (mode 0700) that forwards to the keyed address, so the key is
+ * not on Chromium's command line, which every local user can read (ps, /proc).
+ */
+function keyedOpener(url: string): string {
+  const file = join(work, 'open.html');
+  const attr = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  writeFileSync(file, `<!doctype html><meta http-equiv="refresh" content="0;url=${attr}"><a href="${attr}">Face Photo Admin</a>\n`, { mode: 0o600 });
+  return pathToFileURL(file).href;
+}
 
 let browser: ChildProcess | null = null;
 const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
@@ -67,7 +81,7 @@ if (hasDisplay && !process.env.NO_OPEN) {
     browser = spawn(
       chromium,
       [
-        `--app=${harness.url}/`,
+        `--app=${keyedOpener(harness.url)}`,
         `--user-data-dir=${join(work, 'chromium')}`,
         '--no-first-run',
         '--disable-background-networking',

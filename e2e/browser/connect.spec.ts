@@ -8,7 +8,7 @@ interface SimCredentials {
   appSecret: string;
 }
 
-const simCredentials = async (env: TestEnv) => (await (await fetch(`${env.harness.url}/__test/info`)).json()) as SimCredentials;
+const simCredentials = async (env: TestEnv) => (await (await env.testFetch('/__test/info')).json()) as SimCredentials;
 
 /** Fills the connect form for the simulator's custom URL with the given secret and submits it. */
 async function submitConnectForm(page: Page, info: SimCredentials, secret: string): Promise<void> {

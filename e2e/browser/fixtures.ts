@@ -4,12 +4,16 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { expect, test as base, type Page } from '@playwright/test';
 import { startHarness, type Harness } from '../../electron/app/harness';
+import { HARNESS_KEY_HEADER } from '../../electron/app/harness-access';
 import type { SimulatorOptions } from '../../electron/simulator/types';
 import { createLogger } from '../../electron/app/redact';
 
 export interface TestEnv {
+  /** harness.url is the address to open (it carries the run's key); harness.origin builds request URLs. */
   harness: Harness;
   exportDir: string;
+  /** A request to the harness (e.g. '/__test/info') from the test itself, with the run's key. */
+  testFetch: (path: string, init?: RequestInit) => Promise<Response>;
   /** Flip simulator switches through the harness's test endpoint. */
   simPatch: (patch: Record<string, unknown>) => Promise<void>;
 }
@@ -30,8 +34,10 @@ export const test = base.extend<{ simOptions: SimulatorOptions; encryption: 'ava
       encryption,
       log: createLogger({ sink: (line) => process.stderr.write(`${line}\n`), level: 'error' }),
     });
+    const testFetch = (path: string, init: RequestInit = {}) =>
+      fetch(`${harness.origin}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), [HARNESS_KEY_HEADER]: harness.key } });
     const simPatch = async (patch: Record<string, unknown>) => {
-      const res = await fetch(`${harness.url}/__test/sim`, {
+      const res = await testFetch('/__test/sim', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(patch),
@@ -39,7 +45,7 @@ export const test = base.extend<{ simOptions: SimulatorOptions; encryption: 'ava
       expect(res.ok, 'simulator patch accepted').toBe(true);
     };
     try {
-      await use({ harness, exportDir, simPatch });
+      await use({ harness, exportDir, testFetch, simPatch });
     } finally {
       await harness.close();
       rmSync(dir, { recursive: true, force: true });

@@ -2,8 +2,7 @@
 // served over loopback HTTP, so the renderer runs end to end in a plain Chromium.
 // Its host keeps credentials and settings in memory (see HarnessOptions.encryption) and saves
 // into one fixed export folder instead of showing native dialogs.
-import { createReadStream } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -18,8 +17,19 @@ import { buildCsp } from './csp';
 import { createDispatch } from './dispatch';
 import { createHandlers } from './handlers';
 import type { AppHost, EncryptionState, StoredCredentials, Vault } from './host';
+import {
+  HARNESS_KEY_PARAM,
+  type Target,
+  accessCookie,
+  accessCookieName,
+  createAccessKey,
+  decodeSegment,
+  hasAccess,
+  keyMatches,
+  parseTarget,
+} from './harness-access';
 import { type Logger, createLogger } from './redact';
-import { mimeFor, resolveFileInside, resolveInside } from './static';
+import { serveStatic } from './static';
 
 export interface HarnessOptions {
   port?: number;
@@ -45,7 +55,15 @@ export interface HarnessOptions {
 }
 
 export interface Harness {
+  /**
+   * The address to open: the page with this run's access key (`/?k=…`). Loading it sets the
+   * access cookie and redirects to the clean address.
+   */
   url: string;
+  /** `http://127.0.0.1:PORT`, to build request URLs from. */
+  origin: string;
+  /** This run's access key: scripts and tests send it in the x-harness-key header. */
+  key: string;
   sim: Simulator;
   /** The settings as the host has stored them (what the app would find after a restart). */
   settings(): Settings;
@@ -106,6 +124,9 @@ function memorySettings(): AppHost['settings'] {
   };
 }
 
+/** The body did not fit MAX_BODY_BYTES (answered with 413). */
+class BodyTooLarge extends Error {}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
@@ -113,8 +134,9 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new Error('body too large'));
-        req.destroy();
+        // Keep draining (and dropping) the rest, so the 413 can still reach the client.
+        chunks.length = 0;
+        reject(new BodyTooLarge('body too large'));
         return;
       }
       chunks.push(c);
@@ -129,6 +151,19 @@ function send(res: ServerResponse, status: number, body: string, type = 'applica
   res.end(body);
 }
 
+function sendError(res: ServerResponse, status: number, code: string, message: string, detail?: string): void {
+  send(res, status, toWire({ ok: false, error: { code, message, ...(detail ? { detail } : {}) } }));
+}
+
+const forbidden = (res: ServerResponse) => sendError(res, 403, 'ipc.forbidden', 'Forbidden');
+const badRequest = (res: ServerResponse, detail: string) => sendError(res, 400, 'input.invalid', 'The request is not valid', detail);
+const notAllowed = (res: ServerResponse) => sendError(res, 405, 'input.invalid', 'Method not allowed', 'method');
+
+/** Routes that need this run's key: the API, the event stream and the test switches. */
+function isGuarded(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/') || path === '/__test' || path.startsWith('/__test/');
+}
+
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const log = opts.log ?? createLogger({ sink: (line) => process.stderr.write(`${line}\n`), level: 'warn' });
   const exportDir = resolve(opts.exportDir);
@@ -139,7 +174,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
 
   const emit = <E extends EventKey>(event: E, payload: EventPayload<E>) => {
     const frame = `event: ${event}\ndata: ${toWire(payload)}\n\n`;
-    for (const res of listeners) res.write(frame);
+    for (const res of listeners) if (!res.writableEnded && !res.destroyed) res.write(frame);
   };
 
   const host: AppHost = {
@@ -170,6 +205,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const dispatch = createDispatch(handlers, { log });
 
   let origin = '';
+  const key = createAccessKey();
+  let cookieName = '';
   /** Host headers we answer: anything else is DNS rebinding (a foreign name resolving to loopback). */
   let allowedHosts = new Set<string>();
   let allowedOrigins = new Set<string>();
@@ -185,17 +222,18 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     return from === undefined || allowedOrigins.has(from.toLowerCase());
   }
 
-  async function handleCall(req: IncomingMessage, res: ServerResponse, key: string): Promise<void> {
+  async function handleCall(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
     let request: unknown;
     try {
       const body = await readBody(req);
       const parsed = body ? fromWire(body) : {};
       request = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as { request?: unknown }).request : Symbol('bad');
-    } catch {
-      send(res, 400, toWire({ ok: false, error: { code: 'input.invalid', message: 'The request is not valid', detail: 'body' } }));
+    } catch (e) {
+      if (e instanceof BodyTooLarge) sendError(res, 413, 'input.invalid', 'The request is too large', 'body');
+      else badRequest(res, 'body');
       return;
     }
-    const result = await dispatch(key, request);
+    const result = await dispatch(channel, request);
     send(res, 200, toWire(result));
   }
 
@@ -204,33 +242,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     res.write(`: ${eventKeys.join(' ')}\n\n`);
     listeners.add(res);
     req.on('close', () => listeners.delete(res));
-  }
-
-  async function handleStatic(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (!opts.distDir) {
-      send(res, 404, 'No renderer build', 'text/plain; charset=utf-8');
-      return;
-    }
-    let file = await resolveFileInside(opts.distDir, path);
-    let s = file ? await stat(file).catch(() => null) : null;
-    // Client-side routes (no file extension) get the app shell.
-    if ((!s || !s.isFile()) && resolveInside(opts.distDir, path) && !/\.[a-z0-9]+$/i.test(path)) {
-      file = await resolveFileInside(opts.distDir, '/index.html');
-      s = file ? await stat(file).catch(() => null) : null;
-    }
-    if (!file || !s || !s.isFile()) {
-      send(res, 404, 'Not found', 'text/plain; charset=utf-8');
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': mimeFor(file),
-      'content-length': s.size,
-      'content-security-policy': csp,
-      'x-content-type-options': 'nosniff',
-      'cache-control': file.endsWith('.html') ? 'no-store' : 'max-age=300',
-    });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    res.on('error', () => listeners.delete(res));
   }
 
   async function handleTest(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -255,31 +267,65 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     send(res, 404, JSON.stringify({ ok: false }));
   }
 
+  /**
+   * The printed address (`?k=…`): the right key becomes the access cookie and the browser is sent
+   * to the same page without the key (out of the address bar and history); a wrong one is refused.
+   */
+  function handleKeyedOpen(req: IncomingMessage, res: ServerResponse, target: Target): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return notAllowed(res);
+    if (!keyMatches(target.query.get(HARNESS_KEY_PARAM) ?? undefined, key)) {
+      send(res, 403, 'This address has a stale or wrong key: open the one the harness printed.', 'text/plain; charset=utf-8');
+      return;
+    }
+    const rest = new URLSearchParams(target.query);
+    rest.delete(HARNESS_KEY_PARAM);
+    const query = rest.toString();
+    res.writeHead(303, {
+      location: `${target.path}${query ? `?${query}` : ''}`,
+      'set-cookie': accessCookie(cookieName, key),
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+    });
+    res.end();
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!isOwnRequest(req)) return forbidden(res);
+    const target = parseTarget(req.url);
+    if (!target) return badRequest(res, 'url');
+    const { path } = target;
+    if (!isGuarded(path) && target.query.has(HARNESS_KEY_PARAM)) return handleKeyedOpen(req, res, target);
+    if (isGuarded(path) && !hasAccess(req, cookieName, key)) return forbidden(res);
+    if (path.startsWith(`${WIRE.call}/`)) {
+      if (req.method !== 'POST') return notAllowed(res);
+      const channel = decodeSegment(path.slice(WIRE.call.length + 1));
+      if (channel === null) return badRequest(res, 'channel');
+      return handleCall(req, res, channel);
+    }
+    if (path === WIRE.events) {
+      if (req.method !== 'GET') return notAllowed(res);
+      return handleEvents(req, res);
+    }
+    if (opts.testEndpoints && path.startsWith('/__test/')) return handleTest(req, res, path);
+    if (isGuarded(path)) return sendError(res, 404, 'input.invalid', 'Not found', 'path');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return notAllowed(res);
+    if (!opts.distDir) {
+      send(res, 404, 'No renderer build', 'text/plain; charset=utf-8');
+      return;
+    }
+    return serveStatic(req, res, opts.distDir, path, csp);
+  }
+
+  // Whatever a request holds, the harness answers it and keeps serving: route is async, so a
+  // throw anywhere in it is a rejection, caught here (a web page the developer visits can send
+  // requests to loopback, e.g. <img src="http://127.0.0.1:5180//">).
   const server = createServer((req, res) => {
-    if (!isOwnRequest(req)) {
-      send(res, 403, toWire({ ok: false, error: { code: 'ipc.forbidden', message: 'Forbidden' } }));
-      return;
-    }
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const path = url.pathname;
-    let work: Promise<void>;
-    if (path.startsWith(`${WIRE.call}/`) && req.method === 'POST') {
-      work = handleCall(req, res, decodeURIComponent(path.slice(WIRE.call.length + 1)));
-    } else if (path === WIRE.events && req.method === 'GET') {
-      handleEvents(req, res);
-      return;
-    } else if (opts.testEndpoints && path.startsWith('/__test/')) {
-      work = handleTest(req, res, path);
-    } else if (req.method === 'GET' || req.method === 'HEAD') {
-      work = handleStatic(req, res, path);
-    } else {
-      send(res, 405, 'Method not allowed', 'text/plain; charset=utf-8');
-      return;
-    }
-    work.catch((e: unknown) => {
-      log.error('harness request failed', { path, error: e instanceof Error ? e.message : String(e) });
-      if (!res.headersSent) send(res, 500, toWire({ ok: false, error: { code: 'internal', message: 'Unexpected error' } }));
-      else res.end();
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    route(req, res).catch((e: unknown) => {
+      log.error('harness request failed', { error: e instanceof Error ? e.message : String(e) });
+      if (!res.headersSent) sendError(res, 500, 'internal', 'Unexpected error');
+      else res.destroy();
     });
   });
 
@@ -288,12 +334,15 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolvePort((server.address() as AddressInfo).port));
   });
   origin = `http://127.0.0.1:${port}`;
+  cookieName = accessCookieName(port);
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
 
   let closing: Promise<void> | null = null;
   return {
-    url: origin,
+    url: `${origin}/?${HARNESS_KEY_PARAM}=${key}`,
+    origin,
+    key,
     sim,
     settings: () => host.settings.get(),
     close() {

@@ -1,6 +1,9 @@
 // Serving the built renderer: URL path → file inside the dist folder, never outside it.
-import { realpath } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream';
 
 /**
  * Maps a URL path to a file inside root, or null when it would leave root (`..`, encoded
@@ -65,4 +68,45 @@ const MIME: Record<string, string> = {
 
 export function mimeFor(path: string): string {
   return MIME[extname(path).toLowerCase()] ?? 'application/octet-stream';
+}
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end('Not found');
+}
+
+async function fileStat(file: string | null) {
+  return file ? await stat(file).catch(() => null) : null;
+}
+
+/**
+ * Answers a GET or HEAD for the built renderer over node:http (the browser harness): the file,
+ * the app shell for a client-side route (no extension), or 404. Never rejects and never throws:
+ * a file that vanishes or fails while streaming ends the response instead of the process.
+ */
+export async function serveStatic(req: IncomingMessage, res: ServerResponse, distDir: string, urlPath: string, csp: string): Promise<void> {
+  let file = await resolveFileInside(distDir, urlPath);
+  let s = await fileStat(file);
+  // Client-side routes (no file extension) get the app shell.
+  if ((!s || !s.isFile()) && resolveInside(distDir, urlPath) && !/\.[a-z0-9]+$/i.test(urlPath)) {
+    file = await resolveFileInside(distDir, '/index.html');
+    s = await fileStat(file);
+  }
+  if (!file || !s || !s.isFile()) {
+    notFound(res);
+    return;
+  }
+  res.writeHead(200, {
+    'content-type': mimeFor(file),
+    'content-length': s.size,
+    'content-security-policy': csp,
+    'x-content-type-options': 'nosniff',
+    'cache-control': file.endsWith('.html') ? 'no-store' : 'max-age=300',
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  // pipeline destroys both streams on an error (the client sees a cut response, not a crash).
+  pipeline(createReadStream(file), res, () => undefined);
 }

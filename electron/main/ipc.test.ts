@@ -12,7 +12,7 @@ type Listener = (event: { senderFrame: unknown }, payload: unknown) => Promise<u
 function setup() {
   const registered = new Map<string, Listener>();
   const ipcMain = { handle: vi.fn((name: string, fn: Listener) => registered.set(name, fn)), removeHandler: vi.fn() };
-  const ourFrame = { url: 'app://face-admin/index.html' };
+  const ourFrame = { url: 'app://face-admin/index.html', detached: false, isDestroyed: () => false };
   const handlers: Record<string, ReturnType<typeof vi.fn>> = {};
   for (const key of channelKeys) handlers[key] = vi.fn(async () => ({ ok: true }));
   const dispatch = vi.fn(createDispatch(handlers as never));
@@ -49,6 +49,27 @@ describe('IPC registration', () => {
     // Our main frame after it navigated away from our origin.
     ourFrame.url = 'https://evil.example/';
     expect(await listener({ senderFrame: ourFrame }, undefined)).toMatchObject({ ok: false, error: { code: 'ipc.forbidden' } });
+    expect(dispatch).not.toHaveBeenCalled();
+    expect(handlers[key]).not.toHaveBeenCalled();
+  });
+
+  it.each(channelKeys)('%s refuses our main frame once it is detached, destroyed or disposed', async (key) => {
+    const { registered, ourFrame, handlers, dispatch } = setup();
+    const listener = registered.get(contract[key].name)!;
+    const forbidden = { ok: false, error: { code: 'ipc.forbidden' } };
+    // Replaced in the frame tree by a navigation, but still the object main holds and still on our URL.
+    expect(await listener({ senderFrame: Object.assign(ourFrame, { detached: true }) }, undefined)).toMatchObject(forbidden);
+    Object.assign(ourFrame, { detached: false, isDestroyed: () => true });
+    expect(await listener({ senderFrame: ourFrame }, undefined)).toMatchObject(forbidden);
+    // Electron throws "Render frame was disposed before WebFrameMain could be accessed" on a late access.
+    const disposed = () => {
+      throw new Error('Render frame was disposed before WebFrameMain could be accessed');
+    };
+    Object.defineProperty(ourFrame, 'isDestroyed', { value: () => false });
+    Object.defineProperty(ourFrame, 'url', { get: disposed });
+    expect(await listener({ senderFrame: ourFrame }, undefined)).toMatchObject(forbidden);
+    const event = Object.defineProperty({}, 'senderFrame', { get: disposed }) as { senderFrame: unknown };
+    expect(await listener(event, undefined)).toMatchObject(forbidden);
     expect(dispatch).not.toHaveBeenCalled();
     expect(handlers[key]).not.toHaveBeenCalled();
   });

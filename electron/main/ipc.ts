@@ -18,11 +18,21 @@ export interface IpcOptions {
   log: Logger;
 }
 
+/**
+ * Our window's main frame, still attached and alive, on our origin. Electron documents that
+ * senderFrame is null, detached or disposed after a navigation, and that reading a disposed
+ * frame throws ("Render frame was disposed…"): any of these is a foreign sender.
+ */
 export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame'>, opts: Pick<IpcOptions, 'mainFrame' | 'isOwnUrl'>): boolean {
-  const frame = event.senderFrame;
-  const ours = opts.mainFrame();
-  if (!frame || !ours || frame !== ours) return false;
-  return opts.isOwnUrl(frame.url);
+  try {
+    const frame = event.senderFrame;
+    const ours = opts.mainFrame();
+    if (!frame || !ours || frame !== ours) return false;
+    if (frame.detached || frame.isDestroyed()) return false;
+    return opts.isOwnUrl(frame.url);
+  } catch {
+    return false;
+  }
 }
 
 /** Registers every channel; returns a function that removes them again. */
