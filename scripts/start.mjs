@@ -7,10 +7,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** Written after a successful install: the SHA-256 of the package-lock.json that was installed. */
 export const STAMP_FILE = join('node_modules', '.face-photos-lock-hash');
 /** An Electron that exits with an error this soon after starting failed to launch (rather than crashed later). */
@@ -104,9 +104,11 @@ export function displayProblem(platform = process.platform, env = process.env) {
   return null;
 }
 
-/** Whether an Electron exit means it failed to launch: an error or a signal soon after starting. */
+/** Whether an Electron exit means it failed to launch: an error or a crash soon after starting. */
 export function launchFailure({ code, signal, elapsedMs }) {
   if (code === 0 || elapsedMs > LAUNCH_WINDOW_MS) return null;
+  // Ctrl+C or a kill: someone stopped it, it did not fail.
+  if (signal === 'SIGINT' || signal === 'SIGTERM') return null;
   return signal ? `Electron was stopped by ${signal} right after starting` : `Electron exited with code ${code} right after starting (its output is above)`;
 }
 
@@ -207,7 +209,7 @@ export async function start({ install = true, electronArgs = [] } = {}, world = 
     world.error(cannotStartMessage(failure));
     return 1;
   }
-  return ended.code ?? 1;
+  return ended.code ?? (ended.signal === 'SIGINT' ? 130 : 1);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -133,6 +133,15 @@ describe('start', () => {
     expect(crash.out.join('\n')).toMatch(/exited with code 133 right after starting/);
   });
 
+  it('Ctrl+C right after launch is not reported as a failure to start', async () => {
+    const { world, out } = fakeWorld({ launch: async () => ({ code: null, signal: 'SIGINT' }) });
+    expect(await start({}, world)).toBe(130);
+    expect(out).toEqual([]);
+    const crashed = fakeWorld({ launch: async () => ({ code: null, signal: 'SIGSEGV' }) });
+    expect(await start({}, crashed.world)).toBe(1);
+    expect(crashed.out.join('\n')).toMatch(/stopped by SIGSEGV right after starting/);
+  });
+
   it('an app that ran for an hour and then failed keeps its exit code and gets no "could not start"', async () => {
     let clock = 0;
     const { world, out } = fakeWorld({
