@@ -31,6 +31,20 @@ async function fontsUsedBy(page: Page, element: Locator): Promise<PlatformFont[]
   }
 }
 
+/** Whether this machine has a colour-emoji font at all (without one the fallthrough cannot happen). */
+async function hasEmojiFont(page: Page): Promise<boolean> {
+  await page.locator('body').evaluate((body) =>
+    body.insertAdjacentHTML(
+      'beforeend',
+      `<div id="fa-emoji-probe" style="position:absolute;left:-9999px;font-family:'Noto Color Emoji','Apple Color Emoji','Segoe UI Emoji'">1</div>`,
+    ),
+  );
+  const probe = page.locator('#fa-emoji-probe');
+  const fonts = await fontsUsedBy(page, probe);
+  await probe.evaluate((el) => el.remove());
+  return fonts.some((f) => EMOJI_FONT.test(f.familyName));
+}
+
 test.use({ locale: 'en-US', simOptions: { seed: 5, employees: 240 } });
 
 for (const scheme of ['light', 'dark'] as const) {
@@ -53,5 +67,13 @@ for (const scheme of ['light', 'dark'] as const) {
     const coverage = page.getByTestId('coverage').locator('.ant-typography');
     const coverageFonts = await fontsUsedBy(page, coverage);
     expect(coverageFonts.filter((f) => EMOJI_FONT.test(f.familyName)), `fonts used for "${await coverage.innerText()}"`).toEqual([]);
+
+    // Emoji themselves still come from the emoji font (a department of the demo tenant is named "🚀增长部").
+    if (await hasEmojiFont(page)) {
+      const rocket = page.getByTestId('department-node').filter({ hasText: '🚀' }).first();
+      expect((await fontsUsedBy(page, rocket)).map((f) => f.familyName).join(', ')).toMatch(EMOJI_FONT);
+    } else {
+      test.info().annotations.push({ type: 'note', description: 'No colour-emoji font on this machine: digits could not fall through to one here.' });
+    }
   });
 }
