@@ -13,7 +13,11 @@ import { parseIdList, type Selection } from './select';
 import { openSession, type ConnectionFlags, type Session } from './session';
 import { stopMessage, watchStopSignals } from './signals';
 
+// Set by scripts/build-cli.mjs in the standalone bundle, which has no package.json next to it.
+declare const __FACE_PHOTOS_VERSION__: string | undefined;
+
 function packageVersion(): string {
+  if (typeof __FACE_PHOTOS_VERSION__ === 'string') return __FACE_PHOTOS_VERSION__;
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
     return pkg.version ?? '0.0.0';
@@ -218,8 +222,10 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-// Run when executed directly (tsx electron/cli/main.ts), not when imported by tests.
-const invokedDirectly = process.argv[1] !== undefined && /[\\/]cli[\\/]main\.[cm]?[jt]s$/.test(process.argv[1]);
+// Run when executed directly (tsx electron/cli/main.ts), not when imported by tests. The standalone bundle
+// is always run directly, under whatever name it was copied or linked to.
+const standalone = typeof __FACE_PHOTOS_VERSION__ === 'string';
+const invokedDirectly = standalone || (process.argv[1] !== undefined && /[\\/]cli[\\/]main\.[cm]?[jt]s$/.test(process.argv[1]));
 if (invokedDirectly) {
   main(process.argv).then(
     (code) => {

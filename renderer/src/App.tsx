@@ -77,7 +77,8 @@ function Shell() {
       locale={language === 'zh-CN' ? zhCN : enUS}
       theme={{
         algorithm: dark ? antTheme.darkAlgorithm : antTheme.defaultAlgorithm,
-        token: { colorPrimary: '#3370ff', borderRadius: 6 },
+        // The font stacks live in styles.css (with the emoji-only @font-face): see the comment there.
+        token: { colorPrimary: '#3370ff', borderRadius: 6, fontFamily: 'var(--fa-font-sans)', fontFamilyCode: 'var(--fa-font-mono)' },
       }}
     >
       <AntApp style={{ height: '100%' }}>
