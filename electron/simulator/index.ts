@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { createRng, hashString, mix32 } from './rng';
 import { PhotoStore } from './photos';
+import { generateCompany } from './company';
 import { generateTenant, newFaceKey, type SimDepartmentExtra, type SimGroupExtra } from './tenant';
 import type { SimDepartment, SimFace, SimStats, SimUser, Simulator, SimulatorOptions, SimulatorSwitches } from './types';
 
@@ -169,13 +170,13 @@ function decodePageToken(scope: string, token: string): number | undefined {
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const seed = opts.seed ?? 1;
   const employees = opts.employees ?? 240;
-  const generated = generateTenant({
+  const generated = (opts.company ? generateCompany : generateTenant)({
     seed,
     employees,
     departments: opts.departments ?? Math.max(6, Math.round(employees / 15)),
     groups: opts.groups ?? 5,
     enrolledShare: opts.enrolledShare ?? 0.9,
-    hostileNames: opts.hostileNames ?? true,
+    hostile: opts.hostile ?? false,
   });
   const { tenant, departmentExtra, groupExtra } = generated;
   const appId = opts.appId ?? 'cli_demo_app';
