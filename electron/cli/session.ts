@@ -39,7 +39,8 @@ export async function openSession(flags: ConnectionFlags, reporter: Reporter, en
     // Loaded only for demo runs: a real export never carries the simulator.
     const { startDemoTenant } = await import('../simulator/demo');
     const latencyMs = demoLatency(env);
-    const sim = await startDemoTenant(latencyMs === undefined ? {} : { latencyMs });
+    // Everyone in range: an employee outside it makes `export --all` exit 2, and a first try should succeed.
+    const sim = await startDemoTenant({ outOfRange: false, ...(latencyMs === undefined ? {} : { latencyMs }) });
     reporter.hide(sim.appSecret);
     const core = createCore({ baseUrl: sim.url, appId: sim.appId, appSecret: sim.appSecret, cacheDir });
     return sessionOf(core, demo, cacheDir, () => sim.close());

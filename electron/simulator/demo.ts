@@ -17,6 +17,8 @@ export interface DemoOptions {
   latencyJitterMs?: number;
   /** Staff count (default 240). */
   employees?: number;
+  /** Put two active employees outside the attendance data range, shown as 无权查看 / Not visible (default true). */
+  outOfRange?: boolean;
 }
 
 /** Same seed every time: every demo run shows the same company. */
@@ -53,6 +55,6 @@ export function applyDemoRange(sim: Simulator): void {
 /** Starts the demo tenant on a free loopback port. */
 export async function startDemoTenant(opts: DemoOptions = {}): Promise<DemoTenant> {
   const sim = await startSimulator(demoSimulatorOptions(opts));
-  applyDemoRange(sim);
+  if (opts.outOfRange !== false) applyDemoRange(sim);
   return { url: sim.url, appId: sim.appId, appSecret: sim.appSecret, close: () => sim.close() };
 }
