@@ -1,4 +1,4 @@
-// A fake Feishu tenant served over real HTTP on 127.0.0.1, faithful to shared/feishu-api.md:
+// A fake Feishu tenant served over real HTTP on 127.0.0.1, faithful to docs/feishu-api.md:
 // envelopes, page-size limits, error codes and HTTP statuses, token reuse/renewal, GET-with-body,
 // per-endpoint rate limits, latency, faults and connection resets. Switches can be flipped at run time.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
