@@ -112,12 +112,12 @@ const COMPANY: readonly Unit[] = [
   { zh: '法务部', en: 'Legal', weight: 2, group: 'hq', titles: ['法务专员', '法务经理'] },
 ];
 
-/** Foreign colleagues: about one in twenty-five, in the departments that usually have them. */
+/** Foreign colleagues, each name once: about one in ten in the departments that usually have them (~5 % overall). */
 const FOREIGN_NAMES: readonly string[] = [
   'David Miller', 'Emily Johnson', 'Lucas Martin', 'Sophie Turner', 'Daniel Kim', 'Anna Schmidt', 'James Wilson',
   'Olivia Brown', 'Kenji Sato', 'Maria Garcia', 'Thomas Müller', 'Grace Lee',
 ];
-const FOREIGN_SHARE = 0.04;
+const FOREIGN_SHARE_IN_DEPARTMENT = 0.1;
 const FOREIGN_DEPARTMENTS = new Set(['研发中心', '产品部', '市场部', '总经办']);
 /** About one in a hundred has resigned (listed only with "include resigned"). */
 const RESIGNED_EVERY = 97;
@@ -128,6 +128,11 @@ interface Placed {
   group: GroupKey;
   titles: readonly string[];
   weight: number;
+}
+
+/** Letters only, for e-mail addresses ("Müller" → "muller"). */
+function ascii(s: string): string {
+  return s.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase();
 }
 
 function groupId(rng: Rng, used: Set<string>): string {
@@ -183,7 +188,7 @@ export function generateCompany(size: { seed: number; employees: number; enrolle
   for (let i = 0; i < employeeCount; i++) {
     const place = i === 0 ? (placed[0] as Placed) : pickPlace();
     const no = String(i + 1).padStart(5, '0');
-    const foreignName = FOREIGN_DEPARTMENTS.has(place.top) && i > 0 && rng.next() < FOREIGN_SHARE * 3 ? rng.pick(FOREIGN_NAMES) : undefined;
+    const foreignName = FOREIGN_DEPARTMENTS.has(place.top) && i > 0 && rng.next() < FOREIGN_SHARE_IN_DEPARTMENT ? rng.pick(FOREIGN_NAMES) : undefined;
     const foreign = foreignName && !usedForeign.has(foreignName) ? foreignName : undefined;
     if (foreign) usedForeign.add(foreign);
     const [sz, sp] = rng.pick(SURNAMES);
@@ -191,7 +196,6 @@ export function generateCompany(size: { seed: number; employees: number; enrolle
     const g2 = rng.next() < 0.6 ? rng.pick(GIVEN) : undefined;
     const pinyin = g1[1] + (g2 ? g2[1] : '');
     const [first, last] = foreign ? (foreign.split(' ') as [string, string]) : [`${pinyin[0]?.toUpperCase()}${pinyin.slice(1)}`, sp];
-    const ascii = (s: string): string => s.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase();
     const resigned = i > 2 && i % RESIGNED_EVERY === 50 % RESIGNED_EVERY;
     const departmentIds = [place.open];
     // The second employee also works for 研发中心, as a cross-team product lead does.
