@@ -126,6 +126,7 @@ async function benchThroughput(work: string): Promise<void> {
     faultRate: 0.02,
     resetRate: 0.002,
     rateLimitPerSecond: FEISHU_LIMIT_PER_SECOND,
+    hostile: true, // file naming under load, as in the published figures
   });
   const sim = host.ready;
   const cacheDir = join(work, 'cache-1');
@@ -234,7 +235,7 @@ async function benchThroughput(work: string): Promise<void> {
 
 async function benchReexport(work: string): Promise<void> {
   console.log('\n2. API calls to re-export an unchanged tenant into the same folder (no faults, so retries do not blur the count)');
-  const sim = await startSimulator({ seed: 77, employees: 1000, latencyMs: 5, rateLimitPerSecond: 1000 });
+  const sim = await startSimulator({ seed: 77, employees: 1000, latencyMs: 5, rateLimitPerSecond: 1000, hostile: true });
   const cacheDir = join(work, 'cache-2');
   const outDir = join(work, 'out-2');
   await mkdir(outDir, { recursive: true });
@@ -317,7 +318,7 @@ function runChild(script: string, env: Record<string, string>): Promise<Record<s
 async function benchMemory(): Promise<void> {
   console.log('\n3. Peak RSS of the exporting process (simulator in the parent, fast settings: memory is the target)');
   const sizes = [1000, 2500, 5000];
-  const sim = await startSimulator({ seed: 5, employees: 5000, enrolledShare: 1, latencyMs: 0, latencyJitterMs: 0, rateLimitPerSecond: 100_000 });
+  const sim = await startSimulator({ seed: 5, employees: 5000, enrolledShare: 1, latencyMs: 0, latencyJitterMs: 0, rateLimitPerSecond: 100_000, hostile: true });
   const peaks: Record<number, number> = {};
   const baselines: Record<number, number> = {};
   const heaps: Record<number, number> = {};

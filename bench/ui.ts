@@ -77,7 +77,7 @@ export async function runUiBench(): Promise<Record<string, number>> {
     distDir: DIST,
     exportDir: join(dir, 'export'),
     cacheDir: join(dir, 'cache'),
-    simulator: { seed: 3, employees: EMPLOYEES, enrolledShare: 0.95 },
+    simulator: { seed: 3, employees: EMPLOYEES, enrolledShare: 0.95, hostile: true },
     log: createLogger({ sink: () => undefined, level: 'error' }),
   });
   const browser = await chromium.launch({

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startHarness } from '../electron/app/harness';
+import { applyDemoRange, demoSimulatorOptions } from '../electron/simulator/demo';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -46,7 +47,7 @@ const harness = await startHarness({
   distDir: dist,
   exportDir: process.env.EXPORT_DIR ?? join(work, 'exports'),
   cacheDir: join(work, 'cache'),
-  simulator: { seed: 1, employees: Number(process.env.EMPLOYEES ?? 240), latencyMs: Number(process.env.LATENCY_MS ?? 40), latencyJitterMs: 20 },
+  simulator: demoSimulatorOptions({ employees: Number(process.env.EMPLOYEES ?? 240), latencyMs: Number(process.env.LATENCY_MS ?? 40), latencyJitterMs: 20 }),
   // /__test/* hands out the simulator's secret and switches: only when explicitly asked for.
   testEndpoints: process.env.FACE_ADMIN_TEST_ENDPOINTS === '1',
 }).catch((e: unknown) => {
@@ -54,6 +55,7 @@ const harness = await startHarness({
   process.exit(1);
 });
 
+applyDemoRange(harness.sim);
 console.log(`\nFace Photo Admin (browser harness): ${harness.url}`);
 console.log('  The k=… part is a key made for this run: other local users and web pages cannot use the harness without it.');
 console.log('  Opening this address once stores the key in the browser as a cookie; without it the page loads but every action is refused.');

@@ -5,7 +5,6 @@ import { BaseUrlSchema, resolveBaseUrl } from '../../shared/model';
 import { createCore } from '../core/index';
 import { dispatcherFromEnv } from '../core/feishu/client';
 import type { Core } from '../core/types';
-import type { Simulator } from '../simulator/types';
 import { defaultCacheRoot, photoCacheDir } from './paths';
 import type { Reporter } from './report';
 
@@ -24,15 +23,10 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** Demo tenant: seeded so every run sees the same employees, with a little latency to feel real. */
-function demoOptions(env: NodeJS.ProcessEnv) {
+/** FEISHU_DEMO_LATENCY_MS overrides the demo tenant's latency (tests set 0). */
+function demoLatency(env: NodeJS.ProcessEnv): number | undefined {
   const latency = Number(env.FEISHU_DEMO_LATENCY_MS);
-  return {
-    seed: 1,
-    employees: 240,
-    latencyMs: Number.isFinite(latency) && latency >= 0 ? latency : 15,
-    latencyJitterMs: 10,
-  };
+  return env.FEISHU_DEMO_LATENCY_MS && Number.isFinite(latency) && latency >= 0 ? latency : undefined;
 }
 
 export async function openSession(flags: ConnectionFlags, reporter: Reporter, env: NodeJS.ProcessEnv = process.env): Promise<Session> {
@@ -43,8 +37,10 @@ export async function openSession(flags: ConnectionFlags, reporter: Reporter, en
   if (demo) {
     if (flags.appId || flags.appSecret || flags.baseUrl) reporter.warn('--demo ignores --app-id, --app-secret and --base-url.');
     // Loaded only for demo runs: a real export never carries the simulator.
-    const { startSimulator } = await import('../simulator/index');
-    const sim: Simulator = await startSimulator(demoOptions(env));
+    const { startDemoTenant } = await import('../simulator/demo');
+    const latencyMs = demoLatency(env);
+    // Everyone in range: an employee outside it makes `export --all` exit 2, and a first try should succeed.
+    const sim = await startDemoTenant({ outOfRange: false, ...(latencyMs === undefined ? {} : { latencyMs }) });
     reporter.hide(sim.appSecret);
     const core = createCore({ baseUrl: sim.url, appId: sim.appId, appSecret: sim.appSecret, cacheDir });
     return sessionOf(core, demo, cacheDir, () => sim.close());

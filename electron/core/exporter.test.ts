@@ -45,7 +45,7 @@ describe('exporter against the simulated tenant', () => {
   const photoOf = (userId: string) => Buffer.from(rig.sim.photoBytes(faceOf(userId)!.face_key)!);
 
   beforeAll(async () => {
-    rig = await startRig({ seed: 21, employees: 240 });
+    rig = await startRig({ seed: 21, employees: 240, hostile: true });
     work = await mkdtemp(path.join(rig.root, 'work-'));
   });
   afterAll(() => rig.close());

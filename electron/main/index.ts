@@ -11,8 +11,7 @@ import { events } from '../../shared/ipc';
 import { createDispatch } from '../app/dispatch';
 import { createHandlers } from '../app/handlers';
 import type { AppHost } from '../app/host';
-import { startSimulator } from '../simulator/index';
-import type { Simulator } from '../simulator/types';
+import { type DemoTenant, startDemoTenant } from '../simulator/demo';
 import { registerIpc } from './ipc';
 import { createFileLogger } from './log-file';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol';
@@ -116,7 +115,7 @@ async function start(): Promise<void> {
   ipcMain.removeAllListeners(ELECTRON_STORE_CHANNEL);
   const settings = createSettings(settingsStore);
   const vault = await createVault({ safeStorage, file: join(userData, 'credentials.json'), platform: process.platform, log });
-  let sim: Simulator | null = null;
+  let sim: DemoTenant | null = null;
 
   const host: AppHost = {
     vault,
@@ -167,7 +166,7 @@ async function start(): Promise<void> {
     cacheDir: join(userData, 'photo-cache'),
     demoCacheDir: join(userData, 'demo-photo-cache'),
     async startDemo() {
-      sim ??= await startSimulator({});
+      sim ??= await startDemoTenant();
       return { url: sim.url, appId: sim.appId, appSecret: sim.appSecret };
     },
     dispatcher: (baseUrl) => dispatcherForSystemProxy((u) => session.defaultSession.resolveProxy(u), baseUrl, log),

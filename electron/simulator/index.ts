@@ -1,10 +1,11 @@
-// A fake Feishu tenant served over real HTTP on 127.0.0.1, faithful to shared/feishu-api.md:
+// A fake Feishu tenant served over real HTTP on 127.0.0.1, faithful to docs/feishu-api.md:
 // envelopes, page-size limits, error codes and HTTP statuses, token reuse/renewal, GET-with-body,
 // per-endpoint rate limits, latency, faults and connection resets. Switches can be flipped at run time.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createRng, hashString, mix32 } from './rng';
 import { PhotoStore } from './photos';
+import { generateCompany } from './company';
 import { generateTenant, newFaceKey, type SimDepartmentExtra, type SimGroupExtra } from './tenant';
 import type { SimDepartment, SimFace, SimStats, SimUser, Simulator, SimulatorOptions, SimulatorSwitches } from './types';
 
@@ -169,13 +170,13 @@ function decodePageToken(scope: string, token: string): number | undefined {
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const seed = opts.seed ?? 1;
   const employees = opts.employees ?? 240;
-  const generated = generateTenant({
+  const generated = (opts.company ? generateCompany : generateTenant)({
     seed,
     employees,
     departments: opts.departments ?? Math.max(6, Math.round(employees / 15)),
     groups: opts.groups ?? 5,
     enrolledShare: opts.enrolledShare ?? 0.9,
-    hostileNames: opts.hostileNames ?? true,
+    hostile: opts.hostile ?? false,
   });
   const { tenant, departmentExtra, groupExtra } = generated;
   const appId = opts.appId ?? 'cli_demo_app';

@@ -1,5 +1,5 @@
-// Deterministic fake tenant: departments, employees (with the awkward names an exporter must survive),
-// attendance groups and face enrolments, all derived from one seed.
+// Deterministic fake tenant: departments, employees, attendance groups and face enrolments, all derived
+// from one seed; with `hostile`, also the awkward names an exporter must survive (tests and benchmarks only).
 import { createRng, type Rng } from './rng';
 import type { SimDepartment, SimFace, SimGroup, SimTenant, SimUser } from './types';
 
@@ -9,13 +9,16 @@ export interface TenantSize {
   departments: number;
   groups: number;
   enrolledShare: number;
-  /** Add HOSTILE_DEPARTMENTS and HOSTILE_GROUPS when employees ≥ HOSTILE_MIN_EMPLOYEES (default true). */
-  hostileNames?: boolean;
+  /**
+   * Add the hostile fixtures (HOSTILE_EMPLOYEES, HOSTILE_DEPARTMENTS, HOSTILE_GROUPS) when employees ≥
+   * HOSTILE_MIN_EMPLOYEES (default false). Every other id, name, membership and face is the same either way.
+   */
+  hostile?: boolean;
 }
 
 /**
- * Employees whose names break naive file naming. Present (with these exact user_ids) in every tenant
- * of at least HOSTILE_MIN_EMPLOYEES employees, always enrolled unless enrolledShare is 0.
+ * Employees whose names break naive file naming. Present (with these exact user_ids) in every `hostile`
+ * tenant of at least HOSTILE_MIN_EMPLOYEES employees, always enrolled unless enrolledShare is 0.
  */
 export const HOSTILE_EMPLOYEES: ReadonlyArray<{ userId: string; name: string; enName: string; why: string }> = [
   { userId: 'hz000001', name: '张伟', enName: 'Wei Zhang', why: 'same name as hz000002' },
@@ -41,7 +44,7 @@ export const HOSTILE_USER_IDS: readonly string[] = HOSTILE_EMPLOYEES.map((e) => 
 export const HOSTILE_MIN_EMPLOYEES = 60;
 /**
  * Departments whose names break naive folder naming. Added after the ordinary ones (so ordinary ids do not move)
- * to every tenant of at least HOSTILE_MIN_EMPLOYEES employees with at least one department; `parent` is the index
+ * to every `hostile` tenant of at least HOSTILE_MIN_EMPLOYEES employees with at least one department; `parent` is the index
  * of another hostile department, or -1 for the root. Each gets one ordinary employee moved into it.
  */
 export const HOSTILE_DEPARTMENTS: ReadonlyArray<{ name: string; enName: string; parent: number; why: string }> = [
@@ -71,7 +74,7 @@ const HOSTILE_FIRST_INDEX = 23;
 /** Face update times are spread over the two years before this instant, so a seed gives one tenant. */
 export const TENANT_EPOCH_SECONDS = Date.UTC(2026, 9, 1) / 1000;
 
-const SURNAMES: ReadonlyArray<[string, string]> = [
+export const SURNAMES: ReadonlyArray<[string, string]> = [
   ['王', 'Wang'], ['李', 'Li'], ['张', 'Zhang'], ['刘', 'Liu'], ['陈', 'Chen'], ['杨', 'Yang'], ['黄', 'Huang'],
   ['赵', 'Zhao'], ['吴', 'Wu'], ['周', 'Zhou'], ['徐', 'Xu'], ['孙', 'Sun'], ['马', 'Ma'], ['朱', 'Zhu'],
   ['胡', 'Hu'], ['郭', 'Guo'], ['何', 'He'], ['高', 'Gao'], ['林', 'Lin'], ['罗', 'Luo'], ['郑', 'Zheng'],
@@ -79,7 +82,7 @@ const SURNAMES: ReadonlyArray<[string, string]> = [
   ['邓', 'Deng'], ['曹', 'Cao'], ['彭', 'Peng'], ['曾', 'Zeng'], ['萧', 'Xiao'], ['田', 'Tian'], ['董', 'Dong'],
   ['潘', 'Pan'], ['袁', 'Yuan'], ['蔡', 'Cai'], ['蒋', 'Jiang'], ['余', 'Yu'], ['欧阳', 'Ouyang'], ['司马', 'Sima'],
 ];
-const GIVEN: ReadonlyArray<[string, string]> = [
+export const GIVEN: ReadonlyArray<[string, string]> = [
   ['伟', 'wei'], ['芳', 'fang'], ['娜', 'na'], ['敏', 'min'], ['静', 'jing'], ['丽', 'li'], ['强', 'qiang'],
   ['磊', 'lei'], ['军', 'jun'], ['洋', 'yang'], ['勇', 'yong'], ['艳', 'yan'], ['杰', 'jie'], ['娟', 'juan'],
   ['涛', 'tao'], ['明', 'ming'], ['超', 'chao'], ['秀', 'xiu'], ['霞', 'xia'], ['平', 'ping'], ['刚', 'gang'],
@@ -130,7 +133,7 @@ export interface GeneratedTenant {
   groupExtra: Map<string, SimGroupExtra>;
 }
 
-function uniqueId(rng: Rng, used: Set<string>, make: (r: Rng) => string): string {
+export function uniqueId(rng: Rng, used: Set<string>, make: (r: Rng) => string): string {
   for (;;) {
     const id = make(rng);
     if (!used.has(id)) {
@@ -196,17 +199,21 @@ export function generateTenant(size: TenantSize): GeneratedTenant {
   // Employees.
   const users: SimUser[] = [];
   const employeeCount = Math.max(0, Math.floor(size.employees));
-  const hostile = employeeCount >= HOSTILE_MIN_EMPLOYEES;
+  const hostile = size.hostile === true && employeeCount >= HOSTILE_MIN_EMPLOYEES;
+  // Without the fixtures, their slots get ordinary employees whose ids come from a side stream, so the
+  // main stream (and with it every other employee) is the same as in the hostile tenant.
+  const slotRng = createRng(size.seed ^ 0x2f6b3c1d);
   const resignedEvery = 97; // about 1% resigned, deterministic positions
   for (let i = 0; i < employeeCount; i++) {
-    const hostileIndex = hostile ? i - HOSTILE_FIRST_INDEX : -1;
-    const h = hostileIndex >= 0 && hostileIndex < HOSTILE_EMPLOYEES.length ? HOSTILE_EMPLOYEES[hostileIndex] : undefined;
+    const slot = employeeCount >= HOSTILE_MIN_EMPLOYEES ? i - HOSTILE_FIRST_INDEX : -1;
+    const inSlot = slot >= 0 && slot < HOSTILE_EMPLOYEES.length;
+    const h = hostile && inSlot ? HOSTILE_EMPLOYEES[slot] : undefined;
     const [sz, sp] = rng.pick(SURNAMES);
     const g1 = rng.pick(GIVEN);
     const g2 = rng.next() < 0.6 ? rng.pick(GIVEN) : undefined;
     const givenPinyin = g1[1] + (g2 ? g2[1] : '');
     const no = String(i + 1).padStart(5, '0');
-    const userId = h ? h.userId : uniqueId(rng, usedIds, (r) => r.hex(8));
+    const userId = h ? h.userId : uniqueId(inSlot ? slotRng : rng, usedIds, (r) => r.hex(8));
     const openId = `ou_${rng.hex(32)}`;
     const unionId = `on_${rng.hex(32)}`;
     const mobile = `+861${rng.pick(['3', '5', '8', '9'])}${String(rng.uint32() % 1_000_000_000).padStart(9, '0')}`;
@@ -291,7 +298,7 @@ export function generateTenant(size: TenantSize): GeneratedTenant {
 
   // Hostile department and group names, from their own random stream and after everything else,
   // so every ordinary id, name, membership and face stays what it was without them.
-  if (hostile && size.hostileNames !== false) {
+  if (hostile) {
     const hostileRng = createRng(size.seed ^ 0x5bd1e995);
     // Ordinary, active employees at fixed positions (not the CEO, not the one in two departments).
     const movable = users.filter((u, i) => i >= 2 && !u.status.is_resigned && !HOSTILE_USER_IDS.includes(u.user_id));

@@ -32,9 +32,12 @@ export interface SimulatorOptions {
   truncateRate?: number;
   /** Share of requests never answered, so the client's timeout must fire (default 0). */
   hangRate?: number;
-  /** Add the hostile department and attendance-group names (see HOSTILE_DEPARTMENTS / HOSTILE_GROUPS)
-   * to tenants of at least 60 employees (default true). */
-  hostileNames?: boolean;
+  /** Add the hostile test fixtures (HOSTILE_EMPLOYEES, HOSTILE_DEPARTMENTS, HOSTILE_GROUPS: formula, path and
+   * reserved-device names) to tenants of at least 60 employees (default false): for tests and benchmarks only. */
+  hostile?: boolean;
+  /** A believable company (fixed department tree, attendance groups by site) instead of the random test
+   * layout; `departments` and `groups` are then ignored (default false). The demo tenant uses it. */
+  company?: boolean;
   /** Clock in ms (default Date.now), for token-expiry tests. */
   now?: () => number;
 }

@@ -59,7 +59,7 @@ const BACKOFF_CAP_MS = 8_000;
 export const DEFAULT_RATE_PER_SECOND = 48;
 /** How long the rest of an endpoint holds after a lone jitter 429 (see the rate branch of exchange). */
 const JITTER_HOLD_MS = 150;
-/** Contact endpoints also allow 1000/min (feishu-api.md §4, §6); kept a little under. */
+/** Contact endpoints also allow 1000/min (docs/feishu-api.md §2); kept a little under. */
 export const DEFAULT_CONTACT_PER_MINUTE = 950;
 const CONTACT_KEYS: ReadonlySet<EndpointKey> = new Set(['departments.children', 'users.find_by_department', 'users.get']);
 /** 1220004: some of the user_ids are unknown or outside the attendance range (the whole batch is refused). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyAnswer, mapFeishuError, mapTokenError, parseEnvelope, rateLimitResetMs } from './errors';
 import { fileNameFromDisposition } from './client';
 
-// feishu-api.md §7, row by row: the code an admin will see for each Feishu answer.
+// docs/feishu-api.md §5, row by row: the code an admin will see for each Feishu answer.
 const TABLE: [httpStatus: number, feishuCode: number, expected: string][] = [
   [400, 99991401, 'net.ip_denied'],
   [400, 99991672, 'scope.missing'],

@@ -1,4 +1,4 @@
-// Feishu answers → stable app error codes (feishu-api.md §7), plus the retry classification.
+// Feishu answers → stable app error codes (docs/feishu-api.md §5), plus the retry classification.
 // Both the HTTP status and the envelope `code` are checked: token errors also arrive with HTTP 200.
 import { AppFailure, appError, type AppError, type ErrorCode } from '../../../shared/errors';
 

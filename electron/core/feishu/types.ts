@@ -1,4 +1,4 @@
-// The Feishu client's surface, as the services see it. Raw shapes follow feishu-api.md.
+// The Feishu client's surface, as the services see it. Raw shapes follow docs/feishu-api.md §3.
 import type { Dispatcher } from 'undici';
 import type { AppError } from '../../../shared/errors';
 
