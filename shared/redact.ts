@@ -32,7 +32,8 @@ export function redact(text: string, secrets: Iterable<string | undefined> = [])
   }
   return out
     .replace(BEARER_RE, `$1 ${REDACTED}`)
-    .replace(SECRET_FIELD_RE, `$1${REDACTED}`)
+    // "Authorization: Bearer ***" stays readable: its token is already blanked.
+    .replace(SECRET_FIELD_RE, (_m, key: string, value: string) => `${key}${/^Bearer$/i.test(value) ? value : REDACTED}`)
     .replace(TOKEN_RE, `$1-${REDACTED}`);
 }
 
