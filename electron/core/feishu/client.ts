@@ -63,6 +63,12 @@ const JITTER_HOLD_MS = 150;
 /** Contact endpoints also allow 1000/min (feishu-api.md §4, §6); kept a little under. */
 export const DEFAULT_CONTACT_PER_MINUTE = 950;
 const CONTACT_KEYS: ReadonlySet<EndpointKey> = new Set(['departments.children', 'users.find_by_department', 'users.get']);
+/**
+ * Tokens fetched for one request and refused anyway before it ends in auth.token_invalid. Under token churn
+ * a token just fetched is refused only when the server replaces it within one round trip, so three in a row
+ * means the server refuses this app's tokens.
+ */
+const MAX_FRESH_REFUSALS = 3;
 /** 1220004: some of the user_ids are unknown or outside the attendance range (the whole batch is refused). */
 const USER_REJECTED_CODE = 1220004;
 
@@ -220,6 +226,7 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
     let attempt = 0;
     let tokenRefusals = 0;
     let freshRefusals = 0;
+    const refused = new Set<string>();
     for (;;) {
       // A closed client (app shutting down) ends work the same way a cancel does.
       if (signal?.aborted || closed) throw cancelled();
@@ -280,10 +287,12 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
         tokens.drop(token);
         tokenRefusals++;
         if (fresh) freshRefusals++;
-        // A token fetched for this very request refused twice: the credentials or the clock are wrong.
-        // Any other refusal means the server replaced its tokens (expiry, churn) while this one was in use:
-        // refresh and try again, within the usual bound.
-        if (freshRefusals >= 2 || tokenRefusals > maxAttempts) throw mapped();
+        const again = refused.has(token);
+        refused.add(token);
+        // The refresh handed back the very token just refused, or tokens fetched for this request are refused
+        // time after time: the credentials or the clock are wrong. Otherwise the server replaced its tokens
+        // (expiry, churn) while this one was on its way: refresh and try again, within the usual bound.
+        if (again || freshRefusals >= MAX_FRESH_REFUSALS || tokenRefusals > maxAttempts) throw mapped();
         // The refresh is not a transient failure: it does not use up an attempt.
         attempt--;
         bump(counters.retries, spec.key);
