@@ -13,7 +13,7 @@ const SECRET_KEYS = '(?:app_?|client_?)?secret|appSecret|tenant_access_token|use
  * again (`\"key\":\"value\"`), as a Feishu msg echoing a request body is once we serialise it.
  */
 const SECRET_FIELD_RE = new RegExp(
-  `((?:\\\\?")?(?:${SECRET_KEYS})(?:\\\\?")?\\s*[:=]\\s*)(\\\\?"(?:[^"\\\\]|\\\\[^"])*\\\\?"|'[^']*'|[^\\s,}&]+)`,
+  `((?:\\\\?")?(?:${SECRET_KEYS})(?:\\\\?")?\\s*[:=]\\s*)(\\\\?"(?:[^"\\\\]|\\\\[^"])*\\\\?"|'[^']*'|[^\\s,;}&]+)`,
   'gi',
 );
 /** Object keys whose values are blanked whole in structured data (log fields). */
