@@ -106,9 +106,5 @@ export function oneLine(s: string): string {
   return s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
-/** Removes a secret from any text before it is printed (defence in depth: core should never echo it). */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('***');
-  return out;
-}
+/** The project's one redactor: registered secrets, tokens, Bearer values and secret-like fields. */
+export { redact } from '../../shared/redact';

@@ -4,7 +4,8 @@
 import cliProgress from 'cli-progress';
 import type { AppError } from '../../shared/errors';
 import type { ExportProgress, ExportSummary } from '../../shared/model';
-import { describeError, oneLine, redact } from './messages';
+import { redact } from '../../shared/redact';
+import { describeError, oneLine } from './messages';
 
 export interface Writers {
   out: (text: string) => void;

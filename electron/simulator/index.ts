@@ -45,6 +45,7 @@ const RANGE_DENIED_MSG = 'no permission, please check the data permission range 
 
 interface IssuedToken {
   token: string;
+  issuedAt: number;
   expiresAt: number;
 }
 
@@ -207,6 +208,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     unknownUserMode: 'omit',
     outOfRangeUserIds: new Set<string>(),
     bigDeptForbidRecursion: false,
+    echoCredentialsOn: new Set<string>(),
+    tokenChurnMs: 0,
+    refuseAllTokens: false,
   };
 
   // Indexes, so 20,000 employees are served without scans.
@@ -277,6 +281,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   let stats = emptyStats();
   const tokens: IssuedToken[] = [];
+  const everIssued: string[] = [];
   const secondWindows = new Map<string, SlidingWindow>();
   const minuteWindows = new Map<string, SlidingWindow>();
   let logSeq = 0;
@@ -292,8 +297,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   };
 
   const issueToken = (): IssuedToken => {
-    const t: IssuedToken = { token: `t-g${tokenRng.hex(6)}${tokenRng.hex(32).toUpperCase()}`, expiresAt: now() + tokenTtlMs };
+    const t: IssuedToken = { token: `t-g${tokenRng.hex(6)}${tokenRng.hex(32).toUpperCase()}`, issuedAt: now(), expiresAt: now() + tokenTtlMs };
     tokens.push(t);
+    everIssued.push(t.token);
     stats.tokensIssued++;
     // Keep the list short: expired tokens can never be valid again.
     const t0 = now();
@@ -301,10 +307,25 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     return t;
   };
 
+  /** Not expired, and (under token churn) issued since the last churn tick; a churned token stays dead. */
+  const alive = (t: IssuedToken, t0: number): boolean => {
+    const every = switches.tokenChurnMs;
+    if (every > 0 && Math.floor(t.issuedAt / every) !== Math.floor(t0 / every)) t.expiresAt = Math.min(t.expiresAt, t0);
+    return t.expiresAt > t0;
+  };
+
   const validToken = (value: string): boolean => {
     const t0 = now();
-    return tokens.some((t) => t.token === value && t.expiresAt > t0);
+    return !switches.refuseAllTokens && tokens.some((t) => t.token === value && alive(t, t0));
   };
+
+  /** A validation error whose msg echoes the request's credentials, as some gateways and Feishu answers do. */
+  const echoError = (req: IncomingMessage, body: Buffer): ApiError =>
+    new ApiError(
+      400,
+      99992402,
+      `field validation failed: header Authorization=${req.headers.authorization ?? ''}; app_id=${appId}; app_secret=${appSecret}; body=${body.toString('utf8').slice(0, 300)}`,
+    );
 
   const parseJson = (body: Buffer): unknown => {
     if (body.length === 0) return undefined;
@@ -433,7 +454,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (switches.appNotInstalled) throw new ApiError(400, 99991662, 'app is not installed in this tenant or has been disabled');
     if (switches.badSecret || parsed.app_id !== appId || parsed.app_secret !== appSecret) throw new ApiError(400, 10014, 'app secret invalid');
     const t0 = now();
-    let current = tokens.filter((t) => t.expiresAt > t0).sort((a, b) => b.expiresAt - a.expiresAt)[0];
+    let current = tokens.filter((t) => alive(t, t0)).sort((a, b) => b.expiresAt - a.expiresAt)[0];
     if (!current || current.expiresAt - t0 < RENEW_BELOW_MS) current = issueToken();
     return { status: 200, json: { code: 0, msg: 'ok', tenant_access_token: current.token, expire: Math.floor((current.expiresAt - t0) / 1000) } };
   };
@@ -681,6 +702,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         });
       }
     }
+    if (switches.echoCredentialsOn.has(route.key)) throw echoError(req, body);
     if (switches.faultRate > 0 && chaos('fault') < switches.faultRate) {
       stats.faults++;
       if (route.kind === 'attendance') throw new ApiError(500, 1225000, 'system error');
@@ -815,6 +837,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     expireTokens(): void {
       const t0 = now();
       for (const t of tokens) t.expiresAt = Math.min(t.expiresAt, t0);
+    },
+    issuedTokens(): string[] {
+      return [...everIssued];
     },
     changeFace(userId: string): string {
       if (!usersById.has(userId)) throw new Error(`no employee ${userId}`);

@@ -81,6 +81,13 @@ export interface SimulatorSwitches {
   outOfRangeUserIds: Set<string>;
   /** departments/0/children?fetch_child=true answers 400 43010 "big dept forbid recursion". */
   bigDeptForbidRecursion: boolean;
+  /** Endpoint keys (e.g. 'files.download', 'user_settings.query', 'token') answered 400 99992402 with a msg that
+   * echoes the request: the Authorization header with its bearer token, the app id, the app secret, the body. */
+  echoCredentialsOn: Set<string>;
+  /** Token churn: every token issued so far is invalidated every this many ms (0 = off). */
+  tokenChurnMs: number;
+  /** Every token is refused, even one just issued (a server that never accepts the app's tokens). */
+  refuseAllTokens: boolean;
 }
 
 export interface SimStats {
@@ -150,6 +157,8 @@ export interface Simulator {
   resetStats(): void;
   /** Expire every issued token now (tests token expiry mid-export). */
   expireTokens(): void;
+  /** Every tenant token issued since the simulator started (tests search outputs for them). */
+  issuedTokens(): string[];
   /** Replace an employee's photo: new face_key, new update time. Returns the new face_key. */
   changeFace(userId: string): string;
   /** The photo bytes for a face_key (tests compare saved files with these). */

@@ -79,13 +79,35 @@ describe('tenant token', () => {
     expect(fake.count(TOKEN_PATH)).toBe(2);
   });
 
-  it('gives up with auth.token_invalid when the fresh token is rejected too', async () => {
+  it('gives up with auth.token_invalid when tokens fetched for the call are refused again and again', async () => {
     const { fake, client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : fail(400, 99991663, 'invalid token')));
     const f = await failure(client.groups());
     expect(f.info.code).toBe('auth.token_invalid');
-    expect(api(fake)).toHaveLength(2);
-    expect(fake.count(TOKEN_PATH)).toBe(2);
+    // Three fresh tokens (t-1, t-2, t-3), each refused: not churn any more.
+    expect(api(fake)).toHaveLength(3);
+    expect(fake.count(TOKEN_PATH)).toBe(3);
   });
+
+  it('gives up at once when the refresh hands back the token just refused', async () => {
+    const { fake, client } = await setup((r) =>
+      r.path === TOKEN_PATH ? { json: { code: 0, msg: 'ok', tenant_access_token: 't-same', expire: 7200 } } : fail(400, 99991663, 'invalid token'),
+    );
+    await client.tenantToken();
+    expect((await failure(client.groups())).info.code).toBe('auth.token_invalid');
+    expect(api(fake).map((s) => s.headers.authorization)).toEqual(['Bearer t-same', 'Bearer t-same']);
+  });
+
+  it('refreshes again when a token is refused right after a refresh, while new tokens keep coming (token churn)', async () => {
+    // The server replaced t-1 and then t-2 before they arrived; t-3 is accepted.
+    const { fake, client } = await setup((r) => {
+      if (r.path === TOKEN_PATH) return undefined;
+      return ['Bearer t-1', 'Bearer t-2'].includes(String(r.headers.authorization)) ? fail(400, 99991663, 'invalid token') : ok({ group_list: [], has_more: false });
+    });
+    await client.tenantToken();
+    expect(await client.groups()).toEqual([]);
+    expect(api(fake).map((s) => s.headers.authorization)).toEqual(['Bearer t-1', 'Bearer t-2', 'Bearer t-3']);
+  });
+
 
   it('many calls hitting one expired token cause one refresh, not one each', async () => {
     const { fake, client } = await setup((r) => {
@@ -113,6 +135,28 @@ describe('tenant token', () => {
     expect(api(fake)).toHaveLength(0);
     expect(JSON.stringify(f.info)).not.toContain(SECRET);
     expect(JSON.stringify(logs)).not.toContain(SECRET);
+  });
+
+  it('blanks the app secret and its own tokens, whatever they look like, in every error Feishu or a gateway echoes them into', async () => {
+    const token = 'opaque.GatewayToken.42';
+    const { client } = await setup((r) => {
+      if (r.path === TOKEN_PATH) return { json: { code: 0, msg: 'ok', tenant_access_token: token, expire: 7200 } };
+      // No "Bearer", no "t-": only the client knows this is its token.
+      return fail(400, 1234567, `bad header value ${token} for app with secret ${SECRET}`);
+    });
+    const f = await failure(client.groups());
+    expect(f.info).toMatchObject({ code: 'feishu.error', feishuCode: 1234567 });
+    expect(f.info.feishuMsg).toBe('bad header value *** for app with secret ***');
+    const everything = `${JSON.stringify(f.info)} ${f.message} ${f.stack ?? ''}`;
+    expect(everything).not.toContain(token);
+    expect(everything).not.toContain(SECRET);
+  });
+
+  it('blanks the app secret when the token endpoint echoes the request body', async () => {
+    const { client } = await setup((r) => (r.path === TOKEN_PATH ? fail(400, 10014, `app secret invalid: ${r.body}`) : ok({})));
+    const f = await failure(client.verify());
+    expect(f.info.code).toBe('auth.bad_secret');
+    expect(f.info.feishuMsg).toMatch(/^app secret invalid: \{"app_id":"cli_test","app_secret":\*\*\*\}$/);
   });
 
   it('a token answer with code 0 but no token is a bad response', async () => {

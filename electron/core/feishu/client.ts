@@ -14,6 +14,7 @@ import {
   networkFailure,
   parseEnvelope,
   rateLimitResetMs,
+  redactFailure,
   type FeishuEnvelope,
   type HeaderBag,
 } from './errors';
@@ -62,6 +63,12 @@ const JITTER_HOLD_MS = 150;
 /** Contact endpoints also allow 1000/min (docs/feishu-api.md §2); kept a little under. */
 export const DEFAULT_CONTACT_PER_MINUTE = 950;
 const CONTACT_KEYS: ReadonlySet<EndpointKey> = new Set(['departments.children', 'users.find_by_department', 'users.get']);
+/**
+ * Tokens fetched for one request and refused anyway before it ends in auth.token_invalid. Under token churn
+ * a token just fetched is refused only when the server replaces it within one round trip, so three in a row
+ * means the server refuses this app's tokens.
+ */
+const MAX_FRESH_REFUSALS = 3;
 /** 1220004: some of the user_ids are unknown or outside the attendance range (the whole batch is refused). */
 const USER_REJECTED_CODE = 1220004;
 
@@ -198,28 +205,52 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
   const lastRateLimited = new Map<string, number>();
   let closed = false;
 
-  /** One call with retries. `auth` false only for the token endpoint itself. */
-  /** The answer, with its JSON envelope parsed once (undefined for a photo). */
-  async function exchange(spec: CallSpec, signal: AbortSignal | undefined, auth: boolean): Promise<{ res: HttpResponse; env: FeishuEnvelope | undefined }> {
+  type Answer = { res: HttpResponse; env: FeishuEnvelope | undefined };
+
+  /**
+   * One call with retries. `auth` false only for the token endpoint itself. The answer, with its JSON
+   * envelope parsed once (undefined for a photo). Every failure leaves with the app secret and the
+   * tokens blanked: Feishu or a gateway may echo the request in its msg.
+   */
+  async function exchange(spec: CallSpec, signal: AbortSignal | undefined, auth: boolean): Promise<Answer> {
+    try {
+      return await attempts(spec, signal, auth);
+    } catch (e) {
+      throw isAppFailure(e) ? redactFailure(e, [opts.appSecret, ...tokens.known()]) : e;
+    }
+  }
+
+  async function attempts(spec: CallSpec, signal: AbortSignal | undefined, auth: boolean): Promise<Answer> {
     const url = buildUrl(baseUrl, spec.path, spec.query);
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     let attempt = 0;
-    let refreshed = false;
+    let tokenRefusals = 0;
+    let freshRefusals = 0;
+    const refused = new Set<string>();
     for (;;) {
       // A closed client (app shutting down) ends work the same way a cancel does.
       if (signal?.aborted || closed) throw cancelled();
       attempt++;
-      const token = auth ? await tokens.get(signal) : undefined;
+      let token: string | undefined;
+      /** The token was fetched while this request asked for it (not an older cached one). */
+      let fresh = false;
       const headers: Record<string, string> = {};
       if (body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
-      if (token) headers.authorization = `Bearer ${token}`;
 
       let res: HttpResponse;
       let sentAt = 0;
       try {
         res = await limiter.run(
           spec.key,
-          () => {
+          async () => {
+            if (auth) {
+              // The token is taken when the request leaves the queue, not before it waits there: a token
+              // the server replaced meanwhile would be refused on arrival, however often it is refreshed.
+              const before = tokens.generation();
+              token = await tokens.get(signal);
+              fresh = tokens.generationOf(token) > before;
+              headers.authorization = `Bearer ${token}`;
+            }
             sentAt = now();
             bump(counters.requests, spec.key);
             return sendOnce({ method: spec.method, url, headers, body, timeoutMs, dispatcher, signal, maxBytes: maxResponseBytes });
@@ -253,11 +284,17 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
       const mapped = () => failure ?? (auth ? mapFeishuError : mapTokenError)(res.status, env ?? res.bytes, res.headers);
 
       if (kind === 'token' && auth && token) {
-        if (refreshed) throw mapped();
-        // The refresh is not a transient failure: it does not use up an attempt.
-        refreshed = true;
-        attempt--;
         tokens.drop(token);
+        tokenRefusals++;
+        if (fresh) freshRefusals++;
+        const again = refused.has(token);
+        refused.add(token);
+        // The refresh handed back the very token just refused, or tokens fetched for this request are refused
+        // time after time: the credentials or the clock are wrong. Otherwise the server replaced its tokens
+        // (expiry, churn) while this one was on its way: refresh and try again, within the usual bound.
+        if (again || freshRefusals >= MAX_FRESH_REFUSALS || tokenRefusals > maxAttempts) throw mapped();
+        // The refresh is not a transient failure: it does not use up an attempt.
+        attempt--;
         bump(counters.retries, spec.key);
         continue;
       }

@@ -100,6 +100,13 @@ describe('mapFeishuError', () => {
     expect(f.info).toMatchObject({ code: 'feishu.error', feishuCode: 1234567, feishuMsg: 'something odd' });
     expect(f.message).toContain('1234567');
   });
+
+  it('keeps no token, Bearer value or secret that the msg echoes, in any text of the error', () => {
+    const msg = 'field validation failed: header Authorization=Bearer t-g0123456789abcdef; app_secret=Plain-S3cret; other Known-S3cret';
+    const f = mapFeishuError(400, { code: 99992402, msg }, undefined, ['Known-S3cret']);
+    expect(f.info.feishuMsg).toBe('field validation failed: header Authorization=Bearer ***; app_secret=***; other ***');
+    expect(`${JSON.stringify(f.info)} ${f.message} ${f.stack ?? ''}`).not.toMatch(/t-g0123456789abcdef|Plain-S3cret|Known-S3cret/);
+  });
 });
 
 describe('mapTokenError', () => {

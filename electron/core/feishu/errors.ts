@@ -1,6 +1,7 @@
 // Feishu answers → stable app error codes (docs/feishu-api.md §5), plus the retry classification.
 // Both the HTTP status and the envelope `code` are checked: token errors also arrive with HTTP 200.
 import { AppFailure, appError, type AppError, type ErrorCode } from '../../../shared/errors';
+import { redact } from '../../../shared/redact';
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
@@ -108,9 +109,15 @@ function scopesOf(env: FeishuEnvelope): string[] {
 
 /**
  * Maps one failed Feishu answer to an AppFailure with a stable code.
- * `body` may be the parsed JSON, its text, or its bytes.
+ * `body` may be the parsed JSON, its text, or its bytes. Feishu's msg can echo the request (the
+ * Authorization header, the app secret): every text kept is redacted, `secrets` (the app secret, the
+ * tokens in use) included, so no consumer of the error can leak them.
  */
-export function mapFeishuError(httpStatus: number, body: unknown, headers?: HeaderBag): AppFailure {
+export function mapFeishuError(httpStatus: number, body: unknown, headers?: HeaderBag, secrets: readonly string[] = []): AppFailure {
+  return redactFailure(mapAnswer(httpStatus, body, headers), secrets);
+}
+
+function mapAnswer(httpStatus: number, body: unknown, headers?: HeaderBag): AppFailure {
   const env = parseEnvelope(body);
   const logId = logIdOf(env, headers);
   const extra: Omit<AppError, 'code' | 'message'> = { httpStatus };
@@ -156,11 +163,39 @@ export function mapFeishuError(httpStatus: number, body: unknown, headers?: Head
  * The token endpoint's own mapping: any non-zero answer is a credential or configuration failure,
  * except the app-availability codes, the IP allow-list and the transient kinds (which retry first).
  */
-export function mapTokenError(httpStatus: number, body: unknown, headers?: HeaderBag): AppFailure {
-  const general = mapFeishuError(httpStatus, body, headers);
+export function mapTokenError(httpStatus: number, body: unknown, headers?: HeaderBag, secrets: readonly string[] = []): AppFailure {
+  const general = mapFeishuError(httpStatus, body, headers, secrets);
   const keep: ErrorCode[] = ['auth.app_unavailable', 'net.ip_denied', 'rate.limited', 'feishu.server', 'feishu.bad_response'];
   if (keep.includes(general.info.code)) return general;
   return new AppFailure({ ...general.info, code: 'auth.bad_secret', message: MESSAGES['auth.bad_secret']! });
+}
+
+const TEXT_FIELDS = ['message', 'feishuMsg', 'logId', 'detail'] as const;
+
+/**
+ * The same failure with tokens, Bearer values, secret-like fields and `secrets` blanked in every text
+ * it keeps (a new AppFailure, so the Error's own message and stack are clean too).
+ */
+export function redactFailure(f: AppFailure, secrets: readonly string[] = []): AppFailure {
+  const info: AppError = { ...f.info };
+  let changed = false;
+  for (const k of TEXT_FIELDS) {
+    const v = info[k];
+    if (v === undefined) continue;
+    const clean = redact(v, secrets);
+    if (clean !== v) {
+      info[k] = clean;
+      changed = true;
+    }
+  }
+  if (info.scopes) {
+    const scopes = info.scopes.map((s) => redact(s, secrets));
+    if (scopes.some((s, i) => s !== info.scopes![i])) {
+      info.scopes = scopes;
+      changed = true;
+    }
+  }
+  return changed ? new AppFailure(info) : f;
 }
 
 /** What to do with a failed answer. */

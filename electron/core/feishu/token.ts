@@ -11,12 +11,17 @@ export interface IssuedToken {
 }
 
 const EARLY_REFRESH_MS = 3 * 60 * 1000;
+/** Recently issued tokens remembered for redaction (an error can echo one that was just replaced). */
+const KNOWN_TOKENS = 8;
 /** After a failed early refresh, the old token is used this long before the next try. */
 const REFRESH_RETRY_MS = 15 * 1000;
 
 export class TokenCache {
   private current: { token: string; refreshAt: number; expiresAt: number } | undefined;
   private inflight: Promise<string> | undefined;
+  /** Counts successful fetches; each recent token remembers the count it was fetched at. */
+  private fetches = 0;
+  private readonly recent: { token: string; generation: number }[] = [];
 
   constructor(
     private readonly fetchToken: () => Promise<IssuedToken>,
@@ -40,6 +45,7 @@ export class TokenCache {
           // Short-lived tokens (tests, odd tenants) would otherwise be refreshed on every call.
           const useFor = lifeMs > 2 * EARLY_REFRESH_MS ? lifeMs - EARLY_REFRESH_MS : lifeMs / 2;
           this.current = { token, refreshAt: started + useFor, expiresAt: started + lifeMs };
+          this.remember(token);
           return token;
         })
         .catch((e: unknown) => {
@@ -56,6 +62,29 @@ export class TokenCache {
         });
     }
     return withAbort(this.inflight, signal);
+  }
+
+  /** How many tokens were fetched so far: compare with generationOf() to tell a token fetched since. */
+  generation(): number {
+    return this.fetches;
+  }
+
+  /** The generation a recent token was fetched at (0 when it is not among the recent ones). */
+  generationOf(token: string): number {
+    return this.recent.find((r) => r.token === token)?.generation ?? 0;
+  }
+
+  /** The recently issued tokens, for redaction. */
+  known(): string[] {
+    return this.recent.map((r) => r.token);
+  }
+
+  private remember(token: string): void {
+    this.fetches++;
+    const i = this.recent.findIndex((r) => r.token === token);
+    if (i >= 0) this.recent.splice(i, 1);
+    this.recent.push({ token, generation: this.fetches });
+    if (this.recent.length > KNOWN_TOKENS) this.recent.shift();
   }
 
   /** Forgets `token` if it is still the cached one; a newer token fetched meanwhile is kept. */
