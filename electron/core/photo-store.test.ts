@@ -104,6 +104,9 @@ describe('photo store', () => {
     const fresh = rig.newCore();
     await fresh.photos.get(whole);
     expect(rig.calls('files.download')).toBe(0);
+    const names = await readdir(rig.cacheDir);
+    expect(names).not.toContain(cacheFileName(whole)); // now named with its hash, so later reads check that
+    expect(names.some((n) => n.startsWith(`${cacheFileName(whole)}.`))).toBe(true);
     const photo = await fresh.photos.get(cut);
     expect(rig.calls('files.download')).toBe(1);
     expect(Buffer.from(photo.bytes).equals(Buffer.from(cutBytes))).toBe(true);    await fresh.photos.clear(); // the shared store never saw these files

@@ -193,11 +193,12 @@ export class DiskPhotoStore implements PhotoStore {
         this.opts.log?.('warn', 'cached face photo damaged on disk; downloading it again');
         throw new Error('corrupt cache file');
       }
+      const current = entry.hash === null ? await this.recordHash(name, entry, bytes) : file;
       entry.lastUsed = this.tick();
       this.index.delete(name);
       this.index.set(name, entry);
       const t = new Date(entry.lastUsed);
-      fs.utimes(file, t, t).catch(() => {});
+      fs.utimes(current, t, t).catch(() => {});
       return { bytes, mime };
     } catch {
       // Gone or damaged behind our back: forget it and download again.
@@ -205,6 +206,20 @@ export class DiskPhotoStore implements PhotoStore {
       await fs.rm(file, { force: true }).catch(() => {});
       return null;
     }
+  }
+
+  /** A file from before hashes were recorded, found whole: renamed to carry its hash, so later reads check that. */
+  private async recordHash(name: string, entry: Entry, bytes: Uint8Array): Promise<string> {
+    const hash = contentHash(bytes);
+    const target = path.join(this.dir, `${name}.${hash}`);
+    try {
+      await fs.rename(path.join(this.dir, entry.file), target);
+    } catch {
+      return path.join(this.dir, entry.file); // still good; checked as an image again next time
+    }
+    entry.file = `${name}.${hash}`;
+    entry.hash = hash;
+    return target;
   }
 
   /** The bytes are what was stored: recorded size and hash, or (a file from before hashes) a complete image. */
