@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'feishu.bad_response', // a response we cannot parse (e.g. JSON where an image was expected but no code)
   'feishu.not_found', // employee / department / group / photo does not exist
   'feishu.error', // any other non-zero Feishu code; feishuCode/feishuMsg say which
+  'photo.corrupt', // a photo download that is not a complete image (cut short or garbled) after retries
   'net.unreachable', // DNS, refused, reset after retries
   'net.timeout', // request timed out after retries
   'fs.not_writable', // output folder missing or not writable
@@ -85,5 +86,7 @@ export function toAppError(e: unknown): AppError {
 
 /** Errors worth retrying later (what "retry failed" can fix without the admin changing anything). */
 export function isTransient(code: ErrorCode): boolean {
-  return code === 'rate.limited' || code === 'feishu.server' || code === 'net.unreachable' || code === 'net.timeout';
+  return (
+    code === 'rate.limited' || code === 'feishu.server' || code === 'photo.corrupt' || code === 'net.unreachable' || code === 'net.timeout'
+  );
 }

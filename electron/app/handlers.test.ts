@@ -321,6 +321,27 @@ describe('handlers over the simulated tenant', () => {
     expect(data(await r.call<ResponseOf<'cacheInfo'>>('cacheInfo')).maxBytes).toBe(123 * 1024 * 1024);
     expect(data(await r.call('settingsGet'))).toMatchObject({ cacheMaxMB: 123 });
   });
+
+  it('previews and saves one photo through the same check: damaged once is fetched again, always damaged is photo.corrupt', async () => {
+    data(await r.call('credentialsSet', custom(r)));
+    const [once, always] = r.sim.tenant.users.filter((u) => !u.status.is_resigned && r.sim.tenant.faces.has(u.user_id)).map((u) => ({
+      userId: u.user_id,
+      faceKey: r.sim.tenant.faces.get(u.user_id)!.face_key,
+    })) as [{ userId: string; faceKey: string }, { userId: string; faceKey: string }];
+    r.sim.switches.corruptFaceKeys.set(once.faceKey, 1);
+    r.sim.switches.corruptFaceKeys.set(always.faceKey, Infinity);
+    const photo = data(await r.call<ResponseOf<'photo'>>('photo', { faceKey: once.faceKey }));
+    expect(Buffer.from(photo.bytes).equals(Buffer.from(r.sim.photoBytes(once.faceKey)!))).toBe(true);
+
+    const preview = await r.call('photo', { faceKey: always.faceKey });
+    expect(!preview.ok && preview.error.code).toBe('photo.corrupt');
+    const choose = vi.mocked(r.host.chooseSavePath);
+    const asked = choose.mock.calls.length;
+    const save = await r.call('photoSave', { userId: always.userId });
+    expect(!save.ok && save.error.code).toBe('photo.corrupt');
+    expect(choose.mock.calls.length).toBe(asked); // nothing to save, so no dialog
+    expect(data(await r.call<ResponseOf<'cacheInfo'>>('cacheInfo')).files).toBe(1);
+  });
 });
 
 describe('maskAppId', () => {

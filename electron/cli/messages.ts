@@ -76,6 +76,8 @@ const SENTENCES: { [C in ErrorCode]: (e: AppError) => string } = {
   'feishu.not_found': (e) => `Not found${e.detail ? `: ${e.detail}` : ''} — check the id, or whether it is inside the app's data range.`,
   'feishu.error': (e) =>
     `Feishu returned an error${e.feishuCode !== undefined ? ` ${e.feishuCode}` : ''}${e.feishuMsg ? ` (${e.feishuMsg})` : ''} — see the Feishu error-code documentation.`,
+  'photo.corrupt': () =>
+    'Feishu kept sending a damaged copy of this photo (cut short or garbled); nothing was saved for it — run the export again to retry.',
   'net.unreachable': () =>
     'Cannot reach the Feishu Open API — check the network, the proxy (HTTPS_PROXY) and FEISHU_BASE_URL.',
   'net.timeout': () => 'Feishu did not answer in time — check the network or proxy and run the export again.',

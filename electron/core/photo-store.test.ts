@@ -1,4 +1,4 @@
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isAppFailure } from '../../shared/errors';
@@ -71,15 +71,66 @@ describe('photo store', () => {
     expect(totalRequests(rig)).toBe(0);
   });
 
-  it('downloads again when a cached file was damaged', async () => {
+  /** The one file in the cache folder (the test cleared the cache first). */
+  async function onlyCachedFile(): Promise<string> {
+    const names = (await readdir(rig.cacheDir)).filter((n) => !n.startsWith('.'));
+    expect(names).toHaveLength(1);
+    return path.join(rig.cacheDir, names[0]!);
+  }
+
+  it('drops a cached file damaged on disk (same size, image signature intact) and downloads it anew', async () => {
     const key = keys[2]!;
+    const good = Buffer.from(rig.sim.photoBytes(key)!);
     await rig.core.photos.get(key);
+    const file = await onlyCachedFile();
+    const damaged = Buffer.from(await readFile(file));
+    damaged.fill(0x41, damaged.length >> 1, (damaged.length >> 1) + 64);
+    await writeFile(file, damaged);
+    for (const core of [rig.core, rig.newCore()]) {
+      rig.sim.resetStats();
+      const photo = await core.photos.get(key);
+      expect(rig.calls('files.download')).toBe(1);
+      expect(Buffer.from(photo.bytes).equals(good)).toBe(true);
+      expect((await readFile(await onlyCachedFile())).equals(good)).toBe(true);
+      if (core === rig.core) await writeFile(await onlyCachedFile(), damaged); // and again, for the restarted store
+    }
+  });
+
+  it('checks a file cached before hashes were recorded as an image: kept when whole, dropped when cut short', async () => {
+    const [whole, cut] = [keys[3]!, keys[4]!];
+    await writeFile(path.join(rig.cacheDir, cacheFileName(whole)), rig.sim.photoBytes(whole)!);
+    const cutBytes = rig.sim.photoBytes(cut)!;
+    await writeFile(path.join(rig.cacheDir, cacheFileName(cut)), cutBytes.subarray(0, cutBytes.length >> 1));
     const fresh = rig.newCore();
-    await writeFile(path.join(rig.cacheDir, cacheFileName(key)), 'not an image');
-    rig.sim.resetStats();
-    const photo = await fresh.photos.get(key);
+    await fresh.photos.get(whole);
+    expect(rig.calls('files.download')).toBe(0);
+    const names = await readdir(rig.cacheDir);
+    expect(names).not.toContain(cacheFileName(whole)); // now named with its hash, so later reads check that
+    expect(names.some((n) => n.startsWith(`${cacheFileName(whole)}.`))).toBe(true);
+    const photo = await fresh.photos.get(cut);
     expect(rig.calls('files.download')).toBe(1);
-    expect(Buffer.from(photo.bytes).equals(Buffer.from(rig.sim.photoBytes(key)!))).toBe(true);
+    expect(Buffer.from(photo.bytes).equals(Buffer.from(cutBytes))).toBe(true);    await fresh.photos.clear(); // the shared store never saw these files
+  });
+
+  it('never caches a damaged download: retried, then photo.corrupt, nothing on disk', async () => {
+    const [once, always] = [keys[8]!, keys[9]!];
+    rig.sim.switches.corruptFaceKeys.set(once, 1);
+    rig.sim.switches.corruptFaceKeys.set(always, Infinity);
+    try {
+      const photo = await rig.core.photos.get(once);
+      expect(Buffer.from(photo.bytes).equals(Buffer.from(rig.sim.photoBytes(once)!))).toBe(true);
+      expect(rig.calls('files.download')).toBe(2);
+      await rig.core.photos.clear();
+      rig.sim.resetStats();
+      let thrown: unknown;
+      await rig.core.photos.get(always).catch((e: unknown) => (thrown = e));
+      expect(isAppFailure(thrown) && thrown.info.code).toBe('photo.corrupt');
+      expect(rig.calls('files.download')).toBe(2); // the client's bounded retries (maxAttempts 2 in the rig)
+      expect(await rig.core.photos.has(always)).toBe(false);
+      expect((await readdir(rig.cacheDir)).filter((n) => !n.startsWith('.'))).toEqual([]);
+    } finally {
+      rig.sim.switches.corruptFaceKeys.clear();
+    }
   });
 
   it('evicts the least recently used photos to stay under the size bound', async () => {

@@ -1,18 +1,28 @@
 // Face photos on disk, keyed by face_key. Feishu gives a changed photo a new face_key, so a cached file
 // never goes stale: a hit costs no API call at all (which matters on plans with a monthly call quota).
 // Bounded by maxBytes with least-recently-used eviction; the index lives in memory, rebuilt from the folder.
-import { randomBytes } from 'node:crypto';
+// Each file is named after its key and the start of its SHA-256 (`<key>.<16 hex>`), so the index records size and
+// hash across restarts and a read checks both: a file damaged on disk is dropped and downloaded again, never served.
+// Only complete images get here: the client rejects (and retries) a damaged download (see image-check.ts).
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { appError, isAppFailure } from '../../shared/errors';
 import type { CacheInfo, Photo } from '../../shared/model';
 import { abortReason } from './cache';
+import { imageDamage } from './image-check';
 import type { FeishuClient } from './feishu/types';
 import type { PhotoStore } from './types';
 
 export const DEFAULT_CACHE_MAX_BYTES = 500 * 1024 * 1024;
 const FACE_KEY_RE = /^[A-Za-z0-9_-]{1,128}$/;
-const CACHE_FILE_RE = /^[a-z0-9_-]{1,128}(~[0-9a-f]{8})?$/;
+/** `<key>.<hash>`; a file without the hash was written before hashes were recorded and is checked as an image instead. */
+const CACHE_FILE_RE = /^([a-z0-9_-]{1,128}(?:~[0-9a-f]{8})?)(?:\.([0-9a-f]{16}))?$/;
+
+/** The first 64 bits of the SHA-256, as recorded in the file name: enough to notice damage, short enough for a name. */
+function contentHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+}
 
 export function isValidFaceKey(faceKey: string): boolean {
   return FACE_KEY_RE.test(faceKey);
@@ -56,7 +66,11 @@ function ownBytes(b: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 interface Entry {
+  /** The file's name in the folder. */
+  file: string;
   size: number;
+  /** contentHash of the bytes, or null for a file from before hashes were recorded. */
+  hash: string | null;
   lastUsed: number;
 }
 
@@ -115,10 +129,23 @@ export class DiskPhotoStore implements PhotoStore {
           await fs.rm(file, { force: true }).catch(() => {});
           return;
         }
-        if (!CACHE_FILE_RE.test(name)) return;
+        const m = CACHE_FILE_RE.exec(name);
+        if (!m) return;
         const st = await fs.lstat(file).catch(() => null); // a symlink is not one of ours: never read through it
         if (!st?.isFile()) return;
-        this.index.set(name, { size: st.size, lastUsed: st.mtimeMs });
+        const key = m[1] as string;
+        const entry: Entry = { file: name, size: st.size, hash: m[2] ?? null, lastUsed: st.mtimeMs };
+        const other = this.index.get(key);
+        if (other) {
+          // Two files for one key (one from before hashes were recorded): keep the hashed, else the newer one.
+          const sameKind = (other.hash === null) === (entry.hash === null);
+          const keepOther = sameKind ? other.lastUsed >= entry.lastUsed : other.hash !== null;
+          const drop = keepOther ? entry : other;
+          if (!keepOther) this.forget(key);
+          void fs.rm(path.join(this.dir, drop.file), { force: true }).catch(() => {});
+          if (keepOther) return;
+        }
+        this.index.set(key, entry);
         this.clock = Math.max(this.clock, st.mtimeMs);
         this.total += st.size;
       }),
@@ -158,16 +185,20 @@ export class DiskPhotoStore implements PhotoStore {
   private async readCached(name: string): Promise<Photo | null> {
     const entry = this.index.get(name);
     if (!entry) return null;
-    const file = path.join(this.dir, name);
+    const file = path.join(this.dir, entry.file);
     try {
       const bytes = ownBytes(await fs.readFile(file));
       const mime = sniffImageMime(bytes);
-      if (!mime) throw new Error('corrupt cache file');
+      if (!mime || !this.intact(entry, bytes)) {
+        this.opts.log?.('warn', 'cached face photo damaged on disk; downloading it again');
+        throw new Error('corrupt cache file');
+      }
+      const current = entry.hash === null ? await this.recordHash(name, entry, bytes) : file;
       entry.lastUsed = this.tick();
       this.index.delete(name);
       this.index.set(name, entry);
       const t = new Date(entry.lastUsed);
-      fs.utimes(file, t, t).catch(() => {});
+      fs.utimes(current, t, t).catch(() => {});
       return { bytes, mime };
     } catch {
       // Gone or damaged behind our back: forget it and download again.
@@ -175,6 +206,26 @@ export class DiskPhotoStore implements PhotoStore {
       await fs.rm(file, { force: true }).catch(() => {});
       return null;
     }
+  }
+
+  /** A file from before hashes were recorded, found whole: renamed to carry its hash, so later reads check that. */
+  private async recordHash(name: string, entry: Entry, bytes: Uint8Array): Promise<string> {
+    const hash = contentHash(bytes);
+    const target = path.join(this.dir, `${name}.${hash}`);
+    try {
+      await fs.rename(path.join(this.dir, entry.file), target);
+    } catch {
+      return path.join(this.dir, entry.file); // still good; checked as an image again next time
+    }
+    entry.file = `${name}.${hash}`;
+    entry.hash = hash;
+    return target;
+  }
+
+  /** The bytes are what was stored: recorded size and hash, or (a file from before hashes) a complete image. */
+  private intact(entry: Entry, bytes: Uint8Array): boolean {
+    if (bytes.byteLength !== entry.size) return false;
+    return entry.hash !== null ? contentHash(bytes) === entry.hash : imageDamage(bytes) === null;
   }
 
   private forget(name: string): void {
@@ -235,14 +286,17 @@ export class DiskPhotoStore implements PhotoStore {
   }
 
   private async store(name: string, bytes: Uint8Array): Promise<void> {
-    const target = path.join(this.dir, name);
+    const hash = contentHash(bytes);
+    const file = `${name}.${hash}`;
     const temp = path.join(this.dir, `.${name}.part-${randomBytes(6).toString('hex')}`);
     try {
       await fs.mkdir(this.dir, { recursive: true });
       await fs.writeFile(temp, bytes);
-      await fs.rename(temp, target);
+      await fs.rename(temp, path.join(this.dir, file));
+      const old = this.index.get(name)?.file;
+      if (old !== undefined && old !== file) await fs.rm(path.join(this.dir, old), { force: true }).catch(() => {});
       this.forget(name);
-      this.index.set(name, { size: bytes.byteLength, lastUsed: this.tick() });
+      this.index.set(name, { file, size: bytes.byteLength, hash, lastUsed: this.tick() });
       this.total += bytes.byteLength;
       this.scheduleEviction(name);
     } catch (e) {
@@ -267,8 +321,9 @@ export class DiskPhotoStore implements PhotoStore {
         break;
       }
       if (oldest === undefined) return;
+      const file = this.index.get(oldest)!.file;
       this.forget(oldest);
-      await fs.rm(path.join(this.dir, oldest), { force: true }).catch(() => {});
+      await fs.rm(path.join(this.dir, file), { force: true }).catch(() => {});
     }
   }
 
@@ -281,9 +336,9 @@ export class DiskPhotoStore implements PhotoStore {
   async clear(): Promise<CacheInfo> {
     await this.init();
     await this.evicting;
-    const names = [...this.index.keys()];
-    for (const n of names) this.forget(n);
-    await Promise.all(names.map((n) => fs.rm(path.join(this.dir, n), { force: true }).catch(() => {})));
+    const files = [...this.index.values()].map((e) => e.file);
+    for (const n of [...this.index.keys()]) this.forget(n);
+    await Promise.all(files.map((f) => fs.rm(path.join(this.dir, f), { force: true }).catch(() => {})));
     return this.info();
   }
 

@@ -202,6 +202,33 @@ describe('truncated and hung answers', () => {
     expect((await call(sim, 'GET', downloadPath(key), { token })).bytes.length).toBe(whole);
   });
 
+  it('corrupt switches serve damaged photos that still look like images, with an honest content-length', async () => {
+    const sim = await start();
+    const token = await tokenFor(sim);
+    const faces = [...sim.tenant.faces.values()];
+    const jpeg = faces.find((f) => f.mime === 'image/jpeg')!.face_key;
+    const png = faces.find((f) => f.mime === 'image/png')!.face_key;
+    const signature = (b: Uint8Array) => Buffer.from(b.subarray(0, 8)).toString('hex');
+    for (const mode of ['truncate', 'garble'] as const) {
+      sim.switches.corruptMode = mode;
+      for (const key of [jpeg, png]) {
+        const whole = Buffer.from(sim.photoBytes(key)!);
+        sim.switches.corruptFaceKeys.set(key, 1);
+        const bad = await call(sim, 'GET', downloadPath(key), { token });
+        expect(bad.status).toBe(200);
+        expect(Number(bad.headers['content-length'])).toBe(bad.bytes.length);
+        expect(signature(bad.bytes)).toBe(signature(whole));
+        expect(Buffer.from(bad.bytes).equals(whole)).toBe(false);
+        if (mode === 'garble') expect(bad.bytes.length).toBe(whole.length);
+        // Served damaged as many times as asked, then whole again.
+        expect(Buffer.from((await call(sim, 'GET', downloadPath(key), { token })).bytes).equals(whole)).toBe(true);
+      }
+    }
+    expect(sim.stats().corruptions).toBe(4);
+    sim.switches.corruptRate = 1;
+    expect(Buffer.from((await call(sim, 'GET', downloadPath(jpeg), { token })).bytes).equals(Buffer.from(sim.photoBytes(jpeg)!))).toBe(false);
+  });
+
   it('hangRate leaves requests unanswered until the client gives up', async () => {
     const sim = await start();
     const token = await tokenFor(sim);

@@ -106,7 +106,7 @@ class ApiError {
 
 function emptyStats(): SimStats {
   const zero = (): Record<string, number> => Object.fromEntries(ENDPOINT_KEYS.map((k) => [k, 0]));
-  return { requests: zero(), rateLimited: zero(), faults: 0, resets: 0, truncations: 0, hangs: 0, tokensIssued: 0 };
+  return { requests: zero(), rateLimited: zero(), faults: 0, resets: 0, truncations: 0, corruptions: 0, hangs: 0, tokensIssued: 0 };
 }
 
 /** Request times within a sliding window (one per endpoint and window length). */
@@ -204,6 +204,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     contactPerMinute: opts.contactPerMinute ?? 1000,
     truncateRate: opts.truncateRate ?? 0,
     hangRate: opts.hangRate ?? 0,
+    corruptRate: opts.corruptRate ?? 0,
+    corruptFaceKeys: new Map<string, number>(),
+    corruptMode: 'garble',
     attendanceTokenInvalidCode: 99991663,
     unknownUserMode: 'omit',
     outOfRangeUserIds: new Set<string>(),
@@ -629,6 +632,18 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     };
   };
 
+  /**
+   * A photo that still starts like one and is sent with its true length, but is cut short or has its last third
+   * overwritten (never with 0xFF, so no stray JPEG marker can end it early and look whole).
+   */
+  const damagedPhoto = (whole: Buffer, mode: 'truncate' | 'garble', faceKey: string): Buffer => {
+    if (mode === 'truncate') return Buffer.from(whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const out = Buffer.from(whole);
+    const rng = createRng(hashString(faceKey));
+    for (let i = Math.floor((out.length * 2) / 3); i < out.length; i++) out[i] = Math.floor(rng.next() * 255);
+    return out;
+  };
+
   // ---------------------------------------------------------------------------------------------
   // Gateway: rate limit, IP allow-list, token, scope, faults; then the handler.
 
@@ -730,6 +745,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         if (switches.truncateRate > 0 && chaos('truncate') < switches.truncateRate) {
           stats.truncations++;
           reply.truncate = true;
+        }
+        const key = route.params.file_id as string;
+        const times = switches.corruptFaceKeys.get(key) ?? 0;
+        if (times > 0 || (switches.corruptRate > 0 && chaos('corrupt') < switches.corruptRate)) {
+          if (times > 0) switches.corruptFaceKeys.set(key, times - 1);
+          stats.corruptions++;
+          reply.bodyParts = [damagedPhoto(Buffer.concat(reply.bodyParts ?? []), switches.corruptMode, key)];
         }
         return reply;
       }

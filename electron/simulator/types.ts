@@ -38,6 +38,8 @@ export interface SimulatorOptions {
   /** A believable company (fixed department tree, attendance groups by site) instead of the random test
    * layout; `departments` and `groups` are then ignored (default false). The demo tenant uses it. */
   company?: boolean;
+  /** Share of downloads served damaged but well-formed (see SimulatorSwitches.corruptMode) (default 0). */
+  corruptRate?: number;
   /** Clock in ms (default Date.now), for token-expiry tests. */
   now?: () => number;
 }
@@ -73,6 +75,12 @@ export interface SimulatorSwitches {
   truncateRate: number;
   /** Share of requests never answered. */
   hangRate: number;
+  /** Share of downloads served damaged: the image signature intact, an honest content-length, a bad body. */
+  corruptRate: number;
+  /** Downloads of these face_keys served damaged, as many times as the number says (Infinity: every time). */
+  corruptFaceKeys: Map<string, number>;
+  /** How a damaged download looks: 'truncate' = only the first 60 % of the file; 'garble' = its last third overwritten. */
+  corruptMode: 'truncate' | 'garble';
   /** Code for an invalid or expired token on attendance endpoints: 99991663 (default) or 1220002 ("tenant_id is empty"). */
   attendanceTokenInvalidCode: 99991663 | 1220002;
   /** user_settings/query with an unknown or out-of-range id: 'omit' = left out (default), 'error' = 400 1220004 for the whole batch. */
@@ -100,6 +108,8 @@ export interface SimStats {
   resets: number;
   /** Downloads cut short (truncateRate). */
   truncations: number;
+  /** Downloads served damaged (corruptRate, corruptFaceKeys). */
+  corruptions: number;
   /** Requests left unanswered (hangRate). */
   hangs: number;
   tokensIssued: number;

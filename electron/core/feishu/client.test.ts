@@ -553,7 +553,8 @@ describe('cancellation', () => {
 
 describe('face photo download', () => {
   it('returns the bytes, their type and the file name', async () => {
-    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
+    // The smallest whole JPEG (SOI, frame header, scan header, one byte of data, EOI): the client checks photos.
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, 0, 1, 0, 1, 1, 1, 0x11, 0, 0xff, 0xda, 0, 8, 1, 1, 0, 0, 0x3f, 0, 0x12, 0xff, 0xd9]);
     const { fake, client } = await setup((r) =>
       r.path === TOKEN_PATH
         ? undefined

@@ -18,6 +18,7 @@ import {
   type FeishuEnvelope,
   type HeaderBag,
 } from './errors';
+import { imageDamage } from '../image-check';
 import { DEFAULT_MAX_RESPONSE_BYTES, HttpCancelled, sendOnce, type HttpResponse } from './http';
 import { EndpointLimiter, LimiterClosed } from './limiter';
 import { TokenCache, type IssuedToken } from './token';
@@ -273,7 +274,8 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
         log('debug', 'feishu request', { endpoint: spec.key, status: res.status, attempt });
         return { res, env };
       }
-      const kind = classifyAnswer(res.status, env);
+      // A damaged photo (cut short or garbled in transit) is worth downloading again, like a server fault.
+      const kind = failure?.info.code === 'photo.corrupt' ? 'transient' : classifyAnswer(res.status, env);
       log(kind === 'final' ? 'warn' : 'info', 'feishu answer', {
         endpoint: spec.key,
         status: res.status,
@@ -349,6 +351,8 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
       const jsonType = isJsonType(headerValue(r.headers, 'content-type'));
       if (s.expect === 'file' && ok2xx && !jsonType) {
         if (r.bytes.length === 0) return { failure: appError('feishu.bad_response', 'Feishu sent an empty file', { httpStatus: r.status }), env: undefined };
+        const damage = imageDamage(r.bytes);
+        if (damage) return { failure: appError('photo.corrupt', `The downloaded photo is damaged (${damage})`, { httpStatus: r.status }), env: undefined };
         return { failure: undefined, env: undefined };
       }
       const env = parseEnvelope(r.bytes);

@@ -216,6 +216,7 @@ export const enUS = {
       attendance: 'These employees are outside the app’s attendance data permission. Ask an attendance admin to widen it, then try again.',
     },
     rate: { limited: 'Feishu is limiting requests. Wait a minute and try again (or retry the failed ones).' },
+    photo: { corrupt: 'Feishu kept sending a damaged copy of this photo, so it was not saved. Try again (or retry the failed ones).' },
     feishu: {
       param_invalid: 'Feishu rejected the request as invalid{{detail}}. Check the IDs and try again.',
       server: 'Feishu had a server error. Try again shortly.',

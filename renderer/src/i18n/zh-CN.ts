@@ -217,6 +217,7 @@ export const zhCN: Resources = {
       attendance: '这些员工不在应用的考勤数据权限范围内。请联系考勤管理员扩大范围后重试。',
     },
     rate: { limited: '飞书正在限制请求频率。请等待一分钟后重试（或重试失败项）。' },
+    photo: { corrupt: '飞书多次返回了损坏的照片（不完整或内容错误），因此未保存。请重试（或重试失败项）。' },
     feishu: {
       param_invalid: '飞书认为请求参数无效{{detail}}。请检查 ID 后重试。',
       server: '飞书服务器出错，请稍后重试。',
