@@ -35,6 +35,8 @@ export interface SimulatorOptions {
   /** Add the hostile department and attendance-group names (see HOSTILE_DEPARTMENTS / HOSTILE_GROUPS)
    * to tenants of at least 60 employees (default true). */
   hostileNames?: boolean;
+  /** Add TWIN_DEPARTMENTS, two departments named 一组 under different parents (test fixture; default false). */
+  twinDepartments?: boolean;
   /** Clock in ms (default Date.now), for token-expiry tests. */
   now?: () => number;
 }
