@@ -73,7 +73,7 @@ test('a department is shown by its full path in the row tooltip and the detail',
   await openDemo(page, env);
   await page.getByTestId('employee-search').locator('input').fill(target.employee_no);
   const row = page.locator(`[data-testid="employee-row"][data-user-id="${target.user_id}"]`);
-  await expect(row.getByTestId('employee-department')).toHaveAttribute('title', full);
+  await expect(row.locator('.fa-cell[title]')).toHaveAttribute('title', full);
   await row.click();
   await expect(page.getByTestId('employee-detail')).toContainText(full);
 });

@@ -227,7 +227,7 @@ const TableRow = memo(function TableRow({ row, index, checked, focused, locale, 
       <span className="fa-cell" style={{ fontVariantNumeric: 'tabular-nums' }}>
         {row.employeeNo}
       </span>
-      <span className="fa-cell" title={departmentFullPaths(row).join('\n')} data-testid="employee-department">
+      <span className="fa-cell" title={departmentFullPaths(row).join('\n')}>
         {departmentLabel(row)}
       </span>
       <span className="fa-cell">
