@@ -36,28 +36,36 @@ function segmentKey(name: string): string {
 export function departmentPaths(departments: readonly DepartmentRef[]): Map<string, DepartmentPath> {
   const byId = new Map(departments.map((d) => [d.id, d]));
   const fulls = departments.map((d) => fullPath(d.id, byId));
-  const keys = fulls.map((f) => f.map(segmentKey));
-  const tail = (k: string[], n: number) => k.slice(-n).join('\u0000');
+  // Names repeat (every level of every path): sanitise each distinct name once.
+  const keyOf = new Map<string, string>();
+  const key = (name: string) => keyOf.get(name) ?? keyOf.set(name, segmentKey(name)).get(name)!;
+  // tails[i][n - 1]: the key of the last n names of department i's path, built from the end up.
+  const tails = fulls.map((f) => {
+    const out: string[] = [];
+    for (let n = 1; n <= f.length; n++) out.push(n === 1 ? key(f[f.length - 1]!) : `${key(f[f.length - n]!)}\u0000${out[n - 2]!}`);
+    return out;
+  });
   // How many departments' paths end with each tail, and how many have each full path.
-  const tails = new Map<string, number>();
-  const wholes = new Map<string, number>();
-  for (const k of keys) {
-    for (let n = 1; n <= k.length; n++) tails.set(tail(k, n), (tails.get(tail(k, n)) ?? 0) + 1);
-    wholes.set(tail(k, k.length), (wholes.get(tail(k, k.length)) ?? 0) + 1);
+  const tailCount = new Map<string, number>();
+  const wholeCount = new Map<string, number>();
+  for (const t of tails) {
+    for (const k of t) tailCount.set(k, (tailCount.get(k) ?? 0) + 1);
+    const whole = t.at(-1) ?? '';
+    wholeCount.set(whole, (wholeCount.get(whole) ?? 0) + 1);
   }
   const out = new Map<string, DepartmentPath>();
   departments.forEach((d, i) => {
     const full = fulls[i]!;
-    const k = keys[i]!;
+    const t = tails[i]!;
     let unique = full;
     for (let n = 1; n < full.length; n++) {
-      if (tails.get(tail(k, n)) === 1) {
+      if (tailCount.get(t[n - 1]!) === 1) {
         unique = full.slice(-n);
         break;
       }
     }
     // A full path is told apart from a longer path ending like it ("B/C" and "A/B/C"), but not from its twin.
-    if (unique === full && (wholes.get(tail(k, k.length)) ?? 0) > 1) unique = [...full.slice(0, -1), `${full.at(-1) ?? ''} (${d.id})`];
+    if (unique === full && (wholeCount.get(t.at(-1) ?? '') ?? 0) > 1) unique = [...full.slice(0, -1), `${full.at(-1) ?? ''} (${d.id})`];
     out.set(d.id, { full, unique });
   });
   return out;
