@@ -57,14 +57,14 @@ interface Candidate {
  * Department by id, by a unique exact name, or by its exact path (full, or the unique tail the app shows:
  * "测试组/一组"). "0" is the whole company. An ambiguous or unknown name lists candidates with their full path and id.
  */
-export function resolveDepartment(tree: DepartmentNode[], idOrName: string): { id: string; name: string } {
+export function resolveDepartment(tree: DepartmentNode[], idOrName: string): Candidate {
   const q = idOrName.trim();
-  if (q === '0') return { id: '0', name: 'whole company' };
+  if (q === '0') return { id: '0', name: 'whole company', path: 'whole company' };
   const all = flatten(tree);
-  const byId = all.find((d) => d.id === q);
-  if (byId) return byId;
   const paths = departmentPaths(all);
   const candidates: Candidate[] = all.map((d) => ({ id: d.id, name: d.name, path: paths.get(d.id)!.full.join(PATH_SEPARATOR) }));
+  const byId = candidates.find((d) => d.id === q);
+  if (byId) return byId;
   const unique = (c: Candidate) => paths.get(c.id)!.unique.join(PATH_SEPARATOR);
   const byName = candidates.filter((c) => c.name === q);
   const byPath = byName.length === 0 ? candidates.filter((c) => c.path === q || unique(c) === q) : [];
@@ -140,7 +140,7 @@ export async function selectEmployees(
     case 'department': {
       const dept = resolveDepartment(await core.directory.departmentTree(signal), sel.id);
       const list = await core.directory.employees({ kind: 'department', id: dept.id, recursive: true }, signal);
-      return { employees: keep(list), label: `department "${dept.name}" (${dept.id})` };
+      return { employees: keep(list), label: `department "${dept.path}" (${dept.id})` };
     }
     case 'group': {
       const group = resolveGroup(await core.directory.groups(signal), sel.nameOrId);
