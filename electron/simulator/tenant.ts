@@ -158,7 +158,7 @@ export function newFaceKey(rng: Rng, used: Set<string>): string {
   return uniqueId(rng, used, (r) => r.hex(32));
 }
 
-/** TWIN_DEPARTMENTS, from their own random stream, each 一组 with the last enrolled active employee not moved yet. */
+/** TWIN_DEPARTMENTS, from their own random stream; the last two enrolled, active, ordinary employees move into the 一组s. */
 function addTwinDepartments(
   rng: Rng,
   users: SimUser[],
