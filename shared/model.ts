@@ -75,6 +75,15 @@ export const DepartmentNodeSchema: z.ZodType<DepartmentNode> = z.lazy(() =>
   DepartmentSchema.extend({ children: z.array(DepartmentNodeSchema) }),
 );
 
+/**
+ * Where a department sits, for showing and naming it (see departmentPaths in shared/departments.ts).
+ * full: names from the top-level department down to this one (the root is just its own name).
+ * unique: the shortest tail of full that no other department of the tenant shares (compared the way folder names
+ * are: sanitised, case-insensitive); when even full is shared, full with the department id added to the last name.
+ */
+export const DepartmentPathSchema = z.object({ full: z.array(z.string()), unique: z.array(z.string()) });
+export type DepartmentPath = z.infer<typeof DepartmentPathSchema>;
+
 export const AttendanceGroupSchema = z.object({ id: z.string(), name: z.string() });
 export type AttendanceGroup = z.infer<typeof AttendanceGroupSchema>;
 
@@ -88,6 +97,8 @@ export const EmployeeSchema = z.object({
   departmentIds: z.array(z.string()),
   /** Names of departmentIds, same order; the first is the primary department. */
   departmentNames: z.array(z.string()),
+  /** Paths of departmentIds, same order. Set by the directory; absent only on hand-built employees (tests). */
+  departmentPaths: z.array(DepartmentPathSchema).optional(),
   /** Attendance groups the employee is in, when known. */
   groupNames: z.array(z.string()),
   resigned: z.boolean(),
@@ -224,6 +235,8 @@ export interface ManifestRow {
   status: ExportItemStatus;
   error: string; // stable error code
   error_detail: string;
+  /** Full path of each department ('/' between levels, '; ' between departments); last, for positional readers. */
+  department_path: string;
 }
 
 export const MANIFEST_COLUMNS: (keyof ManifestRow)[] = [
@@ -241,6 +254,7 @@ export const MANIFEST_COLUMNS: (keyof ManifestRow)[] = [
   'status',
   'error',
   'error_detail',
+  'department_path',
 ];
 
 // ---------------------------------------------------------------------------

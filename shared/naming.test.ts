@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { departmentPaths } from './departments';
 import type { Employee } from './model';
 import { isAppFailure } from './errors';
 import {
   extensionFor,
   MAX_NAME_BYTES,
+  namingFields,
   nameKey,
   previewFileNames,
   renderFileName,
@@ -195,5 +197,50 @@ describe('extensions and preview', () => {
     expect(previewFileNames('{name}', 'department', list, 2)).toEqual(['销售_市场/李雷.jpg', '销售_市场/李雷 (2).jpg']);
     expect(previewFileNames('{name}', 'group', list, 3)).toEqual(['G1/李雷.jpg', '未分组/李雷.jpg', 'G1/Han.jpg']);
     expect(previewFileNames('{bogus}', 'none', list, 3)).toEqual([]);
+  });
+});
+
+describe('same-named departments', () => {
+  // 研发中心/测试组/一组 and 研发中心/品牌组/一组 (defect 10: both went into one 一组 folder), plus a department
+  // whose own name holds a slash.
+  const paths = departmentPaths([
+    { id: 'rd', name: '研发中心', parentId: null },
+    { id: 'qa', name: '测试组', parentId: 'rd' },
+    { id: 'brand', name: '品牌组', parentId: 'rd' },
+    { id: 't1', name: '一组', parentId: 'qa' },
+    { id: 't2', name: '一组', parentId: 'brand' },
+    { id: 'slash', name: '研发/测试中心', parentId: null },
+  ]);
+  const inDept = (userId: string, id: string, name: string): Employee => ({
+    userId,
+    name: '李雷',
+    enName: '',
+    employeeNo: userId.toUpperCase(),
+    email: '',
+    mobile: '',
+    departmentIds: [id],
+    departmentNames: [name],
+    departmentPaths: [paths.get(id)!],
+    groupNames: [],
+    resigned: false,
+    jobTitle: '',
+  });
+  const a = inDept('a', 't1', '一组');
+  const b = inDept('b', 't2', '一组');
+
+  it('puts them in two folders named by their unique paths', () => {
+    expect(subfolderFor('department', a)).toBe('测试组 - 一组');
+    expect(subfolderFor('department', b)).toBe('品牌组 - 一组');
+    expect(subfolderFor('department', inDept('c', 'slash', '研发/测试中心'))).toBe('研发_测试中心');
+    expect(subfolderFor('department', inDept('d', 'qa', '测试组'))).toBe('测试组');
+  });
+
+  it('renders {department} as the unique path, sanitised', () => {
+    expect(renderFileName('{department}_{name}', namingFields(a))).toBe('测试组 - 一组_李雷');
+    expect(renderFileName('{department}_{name}', namingFields(b))).toBe('品牌组 - 一组_李雷');
+  });
+
+  it('previews what the export writes: two folders, no (2)', () => {
+    expect(previewFileNames('{name}', 'department', [a, b])).toEqual(['测试组 - 一组/李雷.jpg', '品牌组 - 一组/李雷.jpg']);
   });
 });

@@ -19,6 +19,11 @@ export const MAX_EXTENSION_BYTES = 5;
 /** Folder for employees without an attendance group / department when sorting into subfolders. */
 export const NO_GROUP_FOLDER = '未分组';
 export const NO_DEPARTMENT_FOLDER = '未分配部门';
+/**
+ * Between the levels of a department's unique path in a file or folder name ("测试组 - 一组"): '/' would make a
+ * path, and the sanitiser already turns a '/' inside a department's own name into '_'.
+ */
+export const FILE_PATH_SEPARATOR = ' - ';
 
 export type SubfolderMode = 'none' | 'department' | 'group';
 
@@ -34,13 +39,23 @@ export function validateTemplate(template: string): { ok: true } | { ok: false; 
   return unknown.length ? { ok: false, unknownTokens: unknown } : { ok: true };
 }
 
+/**
+ * The primary department as file and folder names call it: its unique path (shared/departments.ts), each level
+ * sanitised, joined by FILE_PATH_SEPARATOR. Falls back to the bare name for employees built without paths.
+ */
+function primaryDepartmentForNames(employee: Pick<Employee, 'departmentNames' | 'departmentPaths'>): string {
+  const p = employee.departmentPaths?.[0];
+  if (!p) return employee.departmentNames[0] ?? '';
+  return p.unique.map((n) => sanitizeName(n, '_')).join(FILE_PATH_SEPARATOR);
+}
+
 export function namingFields(employee: Employee, face?: FaceInfo | null): NamingFields {
   return {
     name: employee.name,
     en_name: employee.enName,
     employee_no: employee.employeeNo,
     user_id: employee.userId,
-    department: employee.departmentNames[0] ?? '',
+    department: primaryDepartmentForNames(employee),
     group: employee.groupNames[0] ?? '',
     updated: face?.enrolled ? face.updatedAt : null,
   };
@@ -162,10 +177,14 @@ export function folderName(raw: string, fallback: string): string {
 }
 
 /** The subfolder an employee's photo goes into ('' for none). */
-export function subfolderFor(mode: SubfolderMode, employee: Pick<Employee, 'departmentNames' | 'groupNames'>): string {
+export function subfolderFor(
+  mode: SubfolderMode,
+  employee: Pick<Employee, 'departmentNames' | 'departmentPaths' | 'groupNames'>,
+): string {
   // No department/group at all gets a named folder; a name with nothing usable in it (say "..") gets "_".
+  // Departments go by their unique path, so two departments named 一组 get two folders ("测试组 - 一组", "品牌组 - 一组").
   if (mode === 'department') {
-    const name = employee.departmentNames[0] ?? '';
+    const name = primaryDepartmentForNames(employee);
     return name ? folderName(name, '_') : NO_DEPARTMENT_FOLDER;
   }
   if (mode === 'group') {

@@ -61,6 +61,23 @@ test('check one employee from the header lookup (Ctrl+K)', async ({ page, env })
   await expect(page.getByTestId('detail-name')).toHaveText(target.name);
 });
 
+test('a department is shown by its full path in the row tooltip and the detail', async ({ page, env }) => {
+  const { departments, users } = env.harness.sim.tenant;
+  const parentOf = new Map(departments.map((d) => [d.open_department_id, d.parent_department_id]));
+  const nameOf = new Map(departments.map((d) => [d.open_department_id, d.name]));
+  const pathOf = (id: string): string[] => (id === '0' || !nameOf.has(id) ? [] : [...pathOf(parentOf.get(id)!), nameOf.get(id)!]);
+  // Someone in a sub-department: a bare name would not say where it sits (two may be called 一组).
+  const target = users.find((u) => !u.status.is_resigned && u.department_ids.length === 1 && pathOf(u.department_ids[0]!).length >= 2)!;
+  const full = pathOf(target.department_ids[0]!).join('/');
+
+  await openDemo(page, env);
+  await page.getByTestId('employee-search').locator('input').fill(target.employee_no);
+  const row = page.locator(`[data-testid="employee-row"][data-user-id="${target.user_id}"]`);
+  await expect(row.locator('.fa-cell[title]')).toHaveAttribute('title', full);
+  await row.click();
+  await expect(page.getByTestId('employee-detail')).toContainText(full);
+});
+
 test('photo grid loads thumbnails; keyboard selects and opens', async ({ page, env }) => {
   await openDemo(page, env);
   // Keyboard in the table: move, select with space, open with Enter.

@@ -1,5 +1,6 @@
 // Turns the command line's --all / --department / --group / --users into a list of employees,
 // failing with a usage error (exit 2) that names the candidates when an id or name does not resolve.
+import { departmentPaths, PATH_SEPARATOR } from '../../shared/departments';
 import { appError, isAppFailure } from '../../shared/errors';
 import { IdSchema, type AttendanceGroup, type DepartmentNode, type Employee } from '../../shared/model';
 import type { Core } from '../core/types';
@@ -45,22 +46,38 @@ function flatten(nodes: DepartmentNode[], out: DepartmentNode[] = []): Departmen
   return out;
 }
 
-/** Department by id, or by a unique exact name. "0" is the whole company. */
-export function resolveDepartment(tree: DepartmentNode[], idOrName: string): { id: string; name: string } {
+/** A department as a candidate list shows it: full path from the top, so same-named ones can be told apart. */
+interface Candidate {
+  id: string;
+  name: string;
+  path: string;
+}
+
+/**
+ * Department by id, by a unique exact name, or by its exact path (full, or the unique tail the app shows:
+ * "测试组/一组"). "0" is the whole company. An ambiguous or unknown name lists candidates with their full path and id.
+ */
+export function resolveDepartment(tree: DepartmentNode[], idOrName: string): Candidate {
   const q = idOrName.trim();
-  if (q === '0') return { id: '0', name: 'whole company' };
+  if (q === '0') return { id: '0', name: 'whole company', path: 'whole company' };
   const all = flatten(tree);
-  const byId = all.find((d) => d.id === q);
+  const paths = departmentPaths(all);
+  const candidates: Candidate[] = all.map((d) => ({ id: d.id, name: d.name, path: paths.get(d.id)!.full.join(PATH_SEPARATOR) }));
+  const byId = candidates.find((d) => d.id === q);
   if (byId) return byId;
-  const byName = all.filter((d) => d.name === q);
-  if (byName.length === 1) return byName[0]!;
-  if (byName.length > 1)
-    throw appError('input.invalid', `Department "${q}" matches ${byName.length} departments — pass one of their ids`, {
-      detail: listCandidates(byName),
+  const unique = (c: Candidate) => paths.get(c.id)!.unique.join(PATH_SEPARATOR);
+  const byName = candidates.filter((c) => c.name === q);
+  const byPath = byName.length === 0 ? candidates.filter((c) => c.path === q || unique(c) === q) : [];
+  const found = byName.length > 0 ? byName : byPath;
+  if (found.length === 1) return found[0]!;
+  const shown = (list: Candidate[]) => listCandidates(list.map((c) => ({ id: c.id, name: c.path })));
+  if (found.length > 1)
+    throw appError('input.invalid', `Department "${q}" matches ${found.length} departments — pass one of their ids`, {
+      detail: shown(found),
     });
-  const similar = all.filter((d) => d.name.toLowerCase().includes(q.toLowerCase()));
-  throw appError('input.invalid', `No department has the id or name "${q}"`, {
-    detail: similar.length > 0 ? `similar: ${listCandidates(similar)}` : `top-level departments: ${listCandidates(tree)}`,
+  const similar = candidates.filter((c) => c.path.toLowerCase().includes(q.toLowerCase()));
+  throw appError('input.invalid', `No department has the id, name or path "${q}"`, {
+    detail: similar.length > 0 ? `similar: ${shown(similar)}` : `top-level departments: ${listCandidates(tree)}`,
   });
 }
 
@@ -123,7 +140,7 @@ export async function selectEmployees(
     case 'department': {
       const dept = resolveDepartment(await core.directory.departmentTree(signal), sel.id);
       const list = await core.directory.employees({ kind: 'department', id: dept.id, recursive: true }, signal);
-      return { employees: keep(list), label: `department "${dept.name}" (${dept.id})` };
+      return { employees: keep(list), label: `department "${dept.path}" (${dept.id})` };
     }
     case 'group': {
       const group = resolveGroup(await core.directory.groups(signal), sel.nameOrId);

@@ -201,6 +201,23 @@ describe('selection', () => {
     expect(failureOf(() => resolveDepartment(tree, 'od-9'))).toContain('Sales');
   });
 
+  it('lists same-named departments with their full paths and ids, and takes a path instead of a name', () => {
+    const team = (id: string, parentId: string): DepartmentNode => ({ id, name: '一组', parentId, children: [] });
+    const tree: DepartmentNode[] = [
+      {
+        id: 'od-rd', name: '研发中心', parentId: null, children: [
+          { id: 'od-qa', name: '测试组', parentId: 'od-rd', children: [team('od-t1', 'od-qa')] },
+          { id: 'od-br', name: '品牌组', parentId: 'od-rd', children: [team('od-t2', 'od-br')] },
+        ],
+      },
+    ];
+    const ambiguous = failureOf(() => resolveDepartment(tree, '一组'));
+    expect(ambiguous).toContain('"研发中心/测试组/一组" (od-t1)');
+    expect(ambiguous).toContain('"研发中心/品牌组/一组" (od-t2)');
+    expect(resolveDepartment(tree, '测试组/一组').id).toBe('od-t1');
+    expect(resolveDepartment(tree, '研发中心/品牌组/一组').id).toBe('od-t2');
+  });
+
   it('splits --users and rejects what is not an id', () => {
     expect(parseIdList(' a1, b2,,a1 ')).toEqual(['a1', 'b2']);
     expect(failureOf(() => parseIdList('ok,../etc'))).toContain('../etc');

@@ -229,3 +229,32 @@ describe('first page of a large directory', () => {
     for (const r of first.rows) expect(everyone).toContain(r.userId);
   });
 });
+
+describe('directory with same-named departments', () => {
+  let rig: CoreRig;
+  beforeAll(async () => {
+    rig = await startRig({ seed: 5, employees: 60, twinDepartments: true });
+  });
+  afterAll(() => rig.close());
+
+  it('gives each employee the full path of their department and a path no other department has', async () => {
+    const employees = await rig.core.directory.employees({ kind: 'all' });
+    const teams = rig.sim.tenant.departments.filter((d) => d.name === '一组').map((d) => d.open_department_id);
+    expect(teams).toHaveLength(2);
+    const [qa, brand] = teams.map((id) => employees.find((e) => e.departmentIds[0] === id)!);
+    expect(qa!.departmentNames[0]).toBe('一组');
+    expect(qa!.departmentPaths![0]).toEqual({ full: ['双子中心', '测试组', '一组'], unique: ['测试组', '一组'] });
+    expect(brand!.departmentPaths![0]).toEqual({ full: ['双子中心', '品牌组', '一组'], unique: ['品牌组', '一组'] });
+    // Everyone else: paths line up with departmentIds, and no two departments share a unique path.
+    const byDept = new Map<string, string>();
+    for (const e of employees) {
+      expect(e.departmentPaths).toHaveLength(e.departmentIds.length);
+      e.departmentIds.forEach((id, i) => {
+        const label = e.departmentPaths![i]!.unique.join('/').toLowerCase();
+        expect(e.departmentPaths![i]!.full.at(-1)).toBe(e.departmentNames[i]);
+        byDept.set(id, label);
+      });
+    }
+    expect(new Set(byDept.values()).size).toBe(byDept.size);
+  });
+});

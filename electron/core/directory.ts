@@ -1,8 +1,9 @@
 // The tenant's directory as the HR admin sees it: departments, attendance groups and employees.
 // Every list is paged through in full by the client; here we join, de-duplicate and cache.
 import PQueue from 'p-queue';
+import { departmentPaths } from '../../shared/departments';
 import { appError, isAppFailure } from '../../shared/errors';
-import type { AttendanceGroup, DepartmentNode, Employee, EmployeeFilter } from '../../shared/model';
+import type { AttendanceGroup, DepartmentNode, DepartmentPath, Employee, EmployeeFilter } from '../../shared/model';
 import { ReadCache, withSignal } from './cache';
 import type { FeishuClient, RawDepartment, RawGroupMember, RawUser } from './feishu/types';
 import type { Directory } from './types';
@@ -20,6 +21,8 @@ interface DepartmentIndex {
   children: Map<string, string[]>;
   /** Position in a depth-first walk, for sorting employees "by department". */
   order: Map<string, number>;
+  /** How each department (root included) is shown and named, worked out once per load of the tree. */
+  paths: Map<string, DepartmentPath>;
 }
 
 /** Lower-cased text an employee is found by. */
@@ -142,7 +145,15 @@ export class DirectoryService implements Directory {
       };
       walk(ROOT_DEPARTMENT_ID);
       for (const d of list) if (!order.has(d.open_department_id)) order.set(d.open_department_id, order.size);
-      return { list, byId, children, order };
+      const paths = departmentPaths([
+        { id: ROOT_DEPARTMENT_ID, name: ROOT_DEPARTMENT_NAME, parentId: null },
+        ...list.map((d) => ({
+          id: d.open_department_id,
+          name: d.name,
+          parentId: d.parent_department_id && byId.has(d.parent_department_id) ? d.parent_department_id : null,
+        })),
+      ]);
+      return { list, byId, children, order, paths };
     });
   }
 
@@ -261,6 +272,8 @@ export class DirectoryService implements Directory {
       mobile: u.mobile ?? '',
       departmentIds,
       departmentNames: departmentIds.map((d) => this.departmentName(idx, d)),
+      // A department outside the tree we can see has no name, hence no path either.
+      departmentPaths: departmentIds.map((d) => idx.paths.get(d) ?? { full: [], unique: [] }),
       groupNames: [...(groupsOf?.get(u.user_id!) ?? [])],
       resigned: Boolean(u.status?.is_resigned),
       jobTitle: u.job_title ?? '',

@@ -141,7 +141,7 @@ describe('exporter against the simulated tenant', () => {
       const folders = [...new Set(files.map((f) => f.split('/')[0]!))];
       for (const f of files) expect(f.split('/')).toHaveLength(2);
       for (const folder of folders) expect(validOnAllSystems(folder), folder).toBe(true);
-      // "Team Alpha" and "TEAM ALPHA" would be one folder on Windows and macOS: they are one folder everywhere.
+      // "Team Alpha" and "TEAM ALPHA" would be one folder on Windows and macOS: they get two folders (their ids added).
       expect(new Set(folders.map(nameKey)).size).toBe(folders.length);
       expect(new Set(files.map(nameKey)).size).toBe(files.length);
       expect((await readdir(work)).every((n) => n.startsWith('out-') || n === 'a-file.txt' || n === 'read-only')).toBe(true);

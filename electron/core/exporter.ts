@@ -6,6 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { createWriteStream, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import archiver from 'archiver';
+import { departmentFullPaths } from '../../shared/departments';
 import { appError, isAppFailure, toAppError, type AppError } from '../../shared/errors';
 import {
   DEFAULT_TEMPLATE,
@@ -612,6 +613,7 @@ export class PhotoExporter implements Exporter {
       status: 'cancelled',
       error: '',
       error_detail: '',
+      department_path: departmentFullPaths(e).filter(Boolean).join('; '),
     };
   }
 

@@ -20,6 +20,7 @@ const row = (over: Partial<ManifestRow>): ManifestRow => ({
   status: 'saved',
   error: '',
   error_detail: '',
+  department_path: '研发中心/研发部',
   ...over,
 });
 
@@ -64,6 +65,20 @@ describe('manifest.csv', () => {
     const back = await readManifest(dir);
     expect([...back.values()]).toEqual(rows);
     expect((await readdir(dir)).filter((n) => n.includes('.part-'))).toEqual([]);
+  });
+
+  it('puts department_path last, so scripts reading columns by position keep working', () => {
+    const old = ['user_id', 'name', 'en_name', 'employee_no', 'department', 'group', 'face_key', 'face_key_update_time', 'file', 'bytes', 'sha256', 'status', 'error', 'error_detail'];
+    expect(MANIFEST_COLUMNS).toEqual([...old, 'department_path']);
+  });
+
+  it('reads a manifest written before department_path existed', async () => {
+    const before = await mkdtemp(path.join(dir, 'old-'));
+    const { writeFile } = await import('node:fs/promises');
+    const header = 'user_id,name,en_name,employee_no,department,group,face_key,face_key_update_time,file,bytes,sha256,status,error,error_detail';
+    await writeFile(path.join(before, 'manifest.csv'), `\ufeff${header}\r\nu1,张三,San Zhang,E1,一组,,abc,2026-01-01T00:00:00Z,一组/张三_E1.jpg,10,ff,saved,,\r\n`);
+    const back = await readManifest(before);
+    expect(back.get('u1')).toEqual(row({ department: '一组', file: '一组/张三_E1.jpg', department_path: '' }));
   });
 
   it('treats a missing or foreign manifest as no previous run', async () => {

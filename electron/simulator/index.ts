@@ -9,7 +9,7 @@ import { generateCompany } from './company';
 import { generateTenant, newFaceKey, type SimDepartmentExtra, type SimGroupExtra } from './tenant';
 import type { SimDepartment, SimFace, SimStats, SimUser, Simulator, SimulatorOptions, SimulatorSwitches } from './types';
 
-export { HOSTILE_EMPLOYEES, HOSTILE_USER_IDS, HOSTILE_MIN_EMPLOYEES, HOSTILE_DEPARTMENTS, HOSTILE_GROUPS } from './tenant';
+export { HOSTILE_EMPLOYEES, HOSTILE_USER_IDS, HOSTILE_MIN_EMPLOYEES, HOSTILE_DEPARTMENTS, HOSTILE_GROUPS, TWIN_DEPARTMENTS } from './tenant';
 export type * from './types';
 
 export const SCOPE_ATTENDANCE = 'attendance:rule:readonly';
@@ -178,6 +178,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     groups: opts.groups ?? 5,
     enrolledShare: opts.enrolledShare ?? 0.9,
     hostile: opts.hostile ?? false,
+    twinDepartments: opts.twinDepartments ?? false,
   });
   const { tenant, departmentExtra, groupExtra } = generated;
   const appId = opts.appId ?? 'cli_demo_app';

@@ -14,6 +14,8 @@ export interface TenantSize {
    * HOSTILE_MIN_EMPLOYEES (default false). Every other id, name, membership and face is the same either way.
    */
   hostile?: boolean;
+  /** Add TWIN_DEPARTMENTS (a test fixture, never in the demo tenant; default false). */
+  twinDepartments?: boolean;
 }
 
 /**
@@ -56,6 +58,17 @@ export const HOSTILE_DEPARTMENTS: ReadonlyArray<{ name: string; enName: string; 
   { name: '客服部 ', enName: 'Support ', parent: -1, why: 'trailing space' },
   { name: 'Team Alpha', enName: 'Team Alpha', parent: 1, why: 'differs only by case from its sibling TEAM ALPHA' },
   { name: 'TEAM ALPHA', enName: 'TEAM ALPHA', parent: 1, why: 'differs only by case from its sibling Team Alpha' },
+];
+/**
+ * Test fixture: two departments named 一组 under different parents (双子中心/测试组/一组, 双子中心/品牌组/一组), added
+ * last when asked for; `parent` as in HOSTILE_DEPARTMENTS. Each 一组 gets one ordinary, active, enrolled employee.
+ */
+export const TWIN_DEPARTMENTS: ReadonlyArray<{ name: string; enName: string; parent: number }> = [
+  { name: '双子中心', enName: 'Twin Center', parent: -1 },
+  { name: '测试组', enName: 'QA', parent: 0 },
+  { name: '品牌组', enName: 'Brand', parent: 0 },
+  { name: '一组', enName: 'Team 1', parent: 1 },
+  { name: '一组', enName: 'Team 1', parent: 2 },
 ];
 /** Attendance groups with the same kind of names; added after the ordinary groups when groups ≥ 1. One member each at least. */
 export const HOSTILE_GROUPS: ReadonlyArray<{ name: string; why: string }> = [
@@ -146,6 +159,29 @@ export function uniqueId(rng: Rng, used: Set<string>, make: (r: Rng) => string):
 /** A fresh 32-hex face_key, never equal to one already used. */
 export function newFaceKey(rng: Rng, used: Set<string>): string {
   return uniqueId(rng, used, (r) => r.hex(32));
+}
+
+/** TWIN_DEPARTMENTS, from their own random stream; the last two enrolled, active, ordinary employees move into the 一组s. */
+function addTwinDepartments(
+  rng: Rng,
+  users: SimUser[],
+  faces: Map<string, SimFace>,
+  push: (idRng: Rng, parent: string, depth: number, zh: string, en: string, siblings: Set<string>) => string,
+): void {
+  const opened: string[] = [];
+  const depths: number[] = [];
+  const siblings = new Map<string, Set<string>>();
+  const movers = users.filter((u) => !u.status.is_resigned && faces.has(u.user_id) && !HOSTILE_USER_IDS.includes(u.user_id));
+  for (const t of TWIN_DEPARTMENTS) {
+    const parent = t.parent < 0 ? '0' : (opened[t.parent] as string);
+    if (!siblings.has(parent)) siblings.set(parent, new Set());
+    const depth = t.parent < 0 ? 1 : (depths[t.parent] as number) + 1;
+    const open = push(rng, parent, depth, t.name, t.enName, siblings.get(parent)!);
+    opened.push(open);
+    depths.push(depth);
+    const mover = t.name === '一组' ? movers.pop() : undefined;
+    if (mover) mover.department_ids = [open];
+  }
 }
 
 export function generateTenant(size: TenantSize): GeneratedTenant {
@@ -332,6 +368,8 @@ export function generateTenant(size: TenantSize): GeneratedTenant {
       }
     }
   }
+
+  if (size.twinDepartments) addTwinDepartments(createRng(size.seed ^ 0x7a11), users, faces, pushDepartment);
 
   return { tenant: { departments, users, groups, faces }, departmentExtra, groupExtra };
 }

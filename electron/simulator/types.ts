@@ -40,6 +40,8 @@ export interface SimulatorOptions {
   company?: boolean;
   /** Share of downloads served damaged but well-formed (see SimulatorSwitches.corruptMode) (default 0). */
   corruptRate?: number;
+  /** Add TWIN_DEPARTMENTS, two departments named 一组 under different parents (test fixture; default false). */
+  twinDepartments?: boolean;
   /** Clock in ms (default Date.now), for token-expiry tests. */
   now?: () => number;
 }

@@ -4,6 +4,7 @@ import { App as AntApp, Button, Descriptions, Drawer, Empty, Image, Skeleton, Sp
 import { DownloadOutlined, ReloadOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { EmployeePage, EmployeeRow } from '../../../shared/model';
+import { departmentFullPaths } from '../../../shared/departments';
 import { api, errorInfo, unwrap } from '../lib/api';
 import { queryKeys, staleTimes } from '../lib/queryKeys';
 import { usePhotoUrl } from '../lib/photos';
@@ -126,7 +127,8 @@ function DetailBody({ userId }: { userId: string }) {
           {
             key: 'departments',
             label: t('detail.departments'),
-            children: row.departmentNames.length ? row.departmentNames.join('、') : '—',
+            // Full paths, one a line: two departments may both be called 一组.
+            children: row.departmentNames.length ? <span style={{ whiteSpace: 'pre-line' }}>{departmentFullPaths(row).join('\n')}</span> : '—',
           },
           { key: 'groups', label: t('detail.groups'), children: row.groupNames.length ? row.groupNames.join('、') : '—' },
           {

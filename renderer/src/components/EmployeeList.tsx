@@ -6,6 +6,7 @@ import { Checkbox, Skeleton, Tag, Typography, theme } from 'antd';
 import { UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { EmployeeFilter, EmployeePage, EmployeeRow } from '../../../shared/model';
+import { departmentFullPaths, departmentLabel } from '../../../shared/departments';
 import { useVisibleRows } from '../lib/employees';
 import { usePhotoUrl } from '../lib/photos';
 import { formatUpdateTime } from '../lib/format';
@@ -226,8 +227,8 @@ const TableRow = memo(function TableRow({ row, index, checked, focused, locale, 
       <span className="fa-cell" style={{ fontVariantNumeric: 'tabular-nums' }}>
         {row.employeeNo}
       </span>
-      <span className="fa-cell" title={row.departmentNames.join(' / ')}>
-        {row.departmentNames[0] ?? ''}
+      <span className="fa-cell" title={departmentFullPaths(row).join('\n')}>
+        {departmentLabel(row)}
       </span>
       <span className="fa-cell">
         <FaceStatusTag face={row.face} bordered={false} />
