@@ -49,6 +49,13 @@ describe('error messages', () => {
     expect(exitCodeFor('export.cancelled')).toBe(130);
   });
 
+  it('refuses an export into a folder another export holds with one line and exit 2', () => {
+    expect(exitCodeFor('export.folder_locked')).toBe(2);
+    const line = describeError({ code: 'export.folder_locked', message: 'm', detail: '/data/faces' });
+    expect(line).toContain('/data/faces');
+    expect(line).not.toContain('\n');
+  });
+
   it('redacts secrets wherever they appear', () => {
     expect(redact('token for s3cr3t-value and s3cr3t-value', ['s3cr3t-value'])).toBe('token for *** and ***');
   });

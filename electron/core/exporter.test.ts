@@ -442,6 +442,31 @@ describe('exporter against the simulated tenant', () => {
     expect((await walk(outDir)).filter((f) => f !== 'manifest.csv')).toHaveLength(withFace.length);
   });
 
+  it('lets only one of two exports started together into one folder run; the other is refused, and the lock is gone after', async () => {
+    const all = await rig.core.directory.employees({ kind: 'all' });
+    const a = all.slice(0, 50);
+    const b = all.slice(50, 100);
+    const outDir = await newFolder();
+    await rig.core.photos.clear();
+    const results = await Promise.allSettled([
+      rig.core.exporter.run({ employees: a, outDir, options: opts() }),
+      rig.newCore().exporter.run({ employees: b, outDir, options: opts() }),
+    ]);
+    const ran = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(ran).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    const reason = (refused[0] as PromiseRejectedResult).reason as unknown;
+    expect(isAppFailure(reason) && reason.info.code).toBe('export.folder_locked');
+    const winner = results[0]!.status === 'fulfilled' ? a : b;
+    const { rows } = await manifest(outDir);
+    expect(rows.map((r) => r.user_id)).toEqual(winner.map((e) => e.userId));
+    // Every photo in the folder is listed, and nothing but photos and the manifest is left (no lock, no temp file).
+    const files = await walk(outDir);
+    expect(files.filter((f) => f !== 'manifest.csv').sort()).toEqual(rows.filter((r) => r.file).map((r) => r.file).sort());
+    expect(files.filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
   it('stops on a full disk, keeps what was written and records the rest as failed', async () => {
     const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(0, 80);
     const enrolled = employees.filter((e) => faceOf(e.userId)).length;

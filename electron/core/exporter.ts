@@ -29,6 +29,7 @@ import {
   type SubfolderMode,
 } from '../../shared/naming';
 import { NOT_ENROLLED } from './faces';
+import { lockFolder } from './folder-lock';
 import { MANIFEST_FILE, readManifest, writeManifest } from './manifest';
 import type { Exporter, ExportRequest, FaceSettings, PhotoStore } from './types';
 
@@ -349,6 +350,19 @@ export class PhotoExporter implements Exporter {
 
     // Every check below compares realpaths against this one (the admin may well pick a folder through a link).
     const outDir = await assertWritable(shownDir);
+    // One job per folder: two writing one manifest lose each other's rows. Held until the end, whatever happens.
+    const lock = await lockFolder(outDir, { now: this.now, log: this.deps.log });
+    try {
+      return await this.runLocked(req, { started, jobId, shownDir, outDir, template, mode });
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async runLocked(
+    req: ExportRequest,
+    { started, jobId, shownDir, outDir, template, mode }: { started: number; jobId: string; shownDir: string; outDir: string; template: string; mode: SubfolderMode },
+  ): Promise<ExportSummary> {
     const shown = (file: string) => path.join(shownDir, path.relative(outDir, file));
     await removeLeftovers(outDir);
     const previous = await readManifest(outDir);

@@ -232,6 +232,7 @@ export const enUS = {
     export: {
       cancelled: 'Cancelled before this photo was saved. Export again to finish.',
       busy: 'Another export is running. Wait for it to finish or cancel it.',
+      folder_locked: 'Another export is writing to this folder right now{{detail}}. Wait for it to finish, or choose another folder.',
       not_found: 'That export is no longer known. Start a new export.',
     },
     vault: { encryption_unavailable: 'This computer cannot encrypt the secret, so it is kept for this session only.' },

@@ -233,6 +233,7 @@ export const zhCN: Resources = {
     export: {
       cancelled: '导出在保存此照片前被取消。再次导出即可完成。',
       busy: '已有导出正在进行。请等待完成或取消。',
+      folder_locked: '另一个导出正在写入此文件夹{{detail}}。请等待其完成，或选择其他文件夹。',
       not_found: '找不到该导出任务。请重新开始导出。',
     },
     vault: { encryption_unavailable: '本机无法加密 App Secret，因此仅在本次运行中保留。' },
