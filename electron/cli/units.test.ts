@@ -96,6 +96,25 @@ describe('export exit codes', () => {
     expect(exitCodeForSummary(summary({ cancelled: true }))).toBe(130);
   });
 
+  it('prints the counts even when the disk was too full for the manifest, says so, and exits 1', () => {
+    const out: string[] = [];
+    const r = new Reporter(false, { out: (t) => out.push(t), err: (t) => out.push(t), tty: false });
+    const s = summary({ saved: 2, failed: 1, manifestPath: '', manifestError: { code: 'fs.disk_full', message: 'm', detail: '/o' } });
+    r.summary(s, exitCodeForSummary(s));
+    const text = out.join('');
+    expect(text).toMatch(/saved\s+2/);
+    expect(text).toMatch(/failed\s+1/);
+    expect(text).toContain('Manifest: NOT written — The disk is full');
+    expect(exitCodeForSummary({ ...s, failed: 0 })).toBe(1);
+  });
+
+  it('prints what the whole manifest lists when it holds more employees than this run (a retry)', () => {
+    const out: string[] = [];
+    const r = new Reporter(false, { out: (t) => out.push(t), err: (t) => out.push(t), tty: false });
+    r.summary(summary({ total: 4, saved: 4, manifestTotals: { rows: 54, photos: 50, noPhoto: 4, failed: 0, notProcessed: 0 } }), 0);
+    expect(out.join('')).toContain('manifest lists 54 employee(s): 50 with a photo, 4 no photo, 0 failed');
+  });
+
   it('rejects an unknown subfolder mode and accepts the documented ones', () => {
     expect(parseExportOptions({ subfolders: 'group', zip: true })).toMatchObject({ subfolders: 'group', zip: true });
     expect(failureOf(() => parseExportOptions({ subfolders: 'weekday' }))).toMatch(/^input.invalid/);

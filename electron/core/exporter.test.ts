@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFile, chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppFailure } from '../../shared/errors';
-import { MANIFEST_COLUMNS, type Employee, type ExportOptions, type ExportProgress, type ManifestRow } from '../../shared/model';
+import { MANIFEST_COLUMNS, type Employee, type ExportOptions, type ExportProgress, type ExportSummary, type ManifestRow } from '../../shared/model';
 import { nameKey, subfolderFor } from '../../shared/naming';
 import { HOSTILE_USER_IDS } from '../simulator/index';
 import { PhotoExporter } from './exporter';
@@ -23,6 +23,14 @@ async function walk(dir: string, prefix = ''): Promise<string[]> {
     else out.push(rel);
   }
   return out;
+}
+
+/** Bytes held by the files under dir (what a full disk would count). */
+async function dirBytes(dir: string): Promise<number> {
+  let total = 0;
+  // A file renamed or removed meanwhile (another write's temp file) holds nothing.
+  for (const f of await walk(dir)) total += (await lstat(path.join(dir, f)).catch(() => null))?.size ?? 0;
+  return total;
 }
 
 async function manifest(outDir: string): Promise<{ raw: string; rows: ManifestRow[] }> {
@@ -498,6 +506,73 @@ describe('exporter against the simulated tenant', () => {
     expect(rows.filter((r) => r.status === 'failed').every((r) => r.error === 'fs.disk_full')).toBe(true);
   });
 
+  /** Employees for a disk-full run, and the size of a complete export of them (photos; manifest) measured in a scratch folder. */
+  async function diskFullCase(count: number): Promise<{ employees: Employee[]; photoBytes: number; manifestBytes: number }> {
+    const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(0, count);
+    const scratch = await newFolder();
+    await rig.core.exporter.run({ employees, outDir: scratch, options: opts() });
+    const manifestBytes = (await stat(path.join(scratch, 'manifest.csv'))).size;
+    return { employees, photoBytes: (await dirBytes(scratch)) - manifestBytes, manifestBytes };
+  }
+
+  /** The manifest tells the truth about the folder: its saved rows are exactly the photo files on disk, and so is the summary. */
+  async function expectTruthfulManifest(outDir: string, summary: ExportSummary): Promise<void> {
+    const { rows } = await manifest(outDir);
+    const files = await walk(outDir);
+    expect(files.filter((f) => f.startsWith('.'))).toEqual([]); // no temp file, no reserved room, no lock
+    const photos = files.filter((f) => f !== 'manifest.csv').sort();
+    expect(rows.filter((r) => r.status === 'saved').map((r) => r.file).sort()).toEqual(photos);
+    expect(summary.saved).toBe(photos.length);
+    expect(summary.manifestTotals).toMatchObject({ rows: rows.length, photos: photos.length, failed: summary.failed });
+    expect(summary.manifestError).toBeUndefined();
+  }
+
+  it('writes a truthful final manifest when the photos fill the disk (injected ENOSPC), and still reports the counts', async () => {
+    const { employees, photoBytes, manifestBytes } = await diskFullCase(80);
+    const outDir = await newFolder();
+    // A disk that takes about half the photos: what the folder holds now (deletes count) plus the write must fit.
+    const capacity = Math.floor(photoBytes / 2) + 4 * manifestBytes;
+    let queue: Promise<unknown> = Promise.resolve();
+    const fits = (n: number, write: () => Promise<void>) => {
+      const run = queue.then(async () => {
+        if ((await dirBytes(outDir)) + n > capacity) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        await write();
+      });
+      queue = run.catch(() => {});
+      return run;
+    };
+    const exporter = new PhotoExporter({
+      faces: rig.core.faces,
+      photos: rig.core.photos,
+      concurrency: 4,
+      writeFile: (file, bytes) => fits(bytes.byteLength, () => writeFile(file, bytes, { flag: 'wx' })),
+      appendFile: (file, data) => fits(Buffer.byteLength(data), () => appendFile(file, data)),
+    });
+    const summary = await exporter.run({ employees, outDir, options: opts() });
+    expect(summary.saved).toBeGreaterThan(0);
+    expect(summary.failed).toBeGreaterThan(0);
+    expect(summary.failures.every((f) => f.error.code === 'fs.disk_full')).toBe(true);
+    await expectTruthfulManifest(outDir, summary);
+  });
+
+  it('writes a truthful final manifest on a real full file system (a small tmpfs)', async (ctx) => {
+    // Every employee: a manifest larger than a photo, so the room a failed photo leaves cannot take it by luck.
+    const { employees, photoBytes, manifestBytes } = await diskFullCase(240);
+    const outDir = await newFolder();
+    const size = Math.ceil((Math.floor(photoBytes / 2) + 4 * manifestBytes) / 4096) * 4096;
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', outDir], { encoding: 'utf8' });
+    if (mounted.status !== 0) ctx.skip(`cannot mount a tmpfs here (needs root): ${(mounted.stderr || mounted.error?.message || '').trim()}`);
+    try {
+      const exporter = new PhotoExporter({ faces: rig.core.faces, photos: rig.core.photos, concurrency: 4 });
+      const summary = await exporter.run({ employees, outDir, options: opts() });
+      expect(summary.failed).toBeGreaterThan(0);
+      expect(summary.failures.every((f) => f.error.code === 'fs.disk_full')).toBe(true);
+      await expectTruthfulManifest(outDir, summary);
+    } finally {
+      spawnSync('umount', [outDir]);
+    }
+  });
+
   it('refuses a folder that is missing or not writable before calling Feishu', async () => {
     const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(0, 5);
     const fresh = rig.newCore();
@@ -604,7 +679,8 @@ describe('exporter against the simulated tenant', () => {
       expect(r.file).not.toMatch(/^evil\/|\.\.|^\//);
       expect((await readFile(path.join(outDir, r.file))).equals(photoOf(e.userId))).toBe(true);
     }
-    expect(rows.find((r) => r.user_id === d!.userId)).toBeUndefined(); // its file is not in the folder any more
+    // Its file is not in the folder (a crafted path is never trusted): the employee stays listed, without a file.
+    expect(rows.find((r) => r.user_id === d!.userId)).toMatchObject({ file: '', sha256: '', status: 'cancelled' });
     const entries = readZip(await readFile(summary.zipPath!));
     expect([...entries.keys()].some((n) => n.startsWith('evil/') || n.includes('..'))).toBe(false);
     expect([...entries.values()].some((v) => v.toString().startsWith('keep me'))).toBe(false);

@@ -31,6 +31,7 @@ import {
 import { NOT_ENROLLED } from './faces';
 import { lockFolder } from './folder-lock';
 import { MANIFEST_FILE, readManifest, writeManifest } from './manifest';
+import { manifestBound, reserveManifestRoom, type ManifestReserve } from './manifest-reserve';
 import type { Exporter, ExportRequest, FaceSettings, PhotoStore } from './types';
 
 /** Downloads in flight: a little above the client's per-endpoint rate so its limiter never idles. */
@@ -50,6 +51,8 @@ export interface ExporterDeps {
   concurrency?: number;
   /** Writes a photo's temp file; tests swap it to simulate a full disk. */
   writeFile?: (file: string, bytes: Uint8Array) => Promise<void>;
+  /** Appends to manifest.csv's temp file or writes the manifest's reserved room; tests swap it to simulate a full disk. */
+  appendFile?: (file: string, data: string | Uint8Array) => Promise<void>;
 }
 
 interface Plan {
@@ -141,6 +144,19 @@ async function sameFile(file: string, st: Stats, bytes: Uint8Array): Promise<boo
  */
 function holdsFile(row: ManifestRow | undefined): row is ManifestRow {
   return Boolean(row?.file) && row!.status !== 'no_photo';
+}
+
+/** Counts over every row of the manifest as written: the whole picture, not only this run's employees. */
+function manifestTotals(rows: Iterable<ManifestRow>): NonNullable<ExportSummary['manifestTotals']> {
+  const t = { rows: 0, photos: 0, noPhoto: 0, failed: 0, notProcessed: 0 };
+  for (const r of rows) {
+    t.rows++;
+    if (r.status === 'saved' || r.status === 'up_to_date') t.photos++;
+    else if (r.status === 'no_photo') t.noPhoto++;
+    else if (r.status === 'failed') t.failed++;
+    else t.notProcessed++;
+  }
+  return t;
 }
 
 function isoTime(unixSeconds: number | null): string {
@@ -382,6 +398,7 @@ export class PhotoExporter implements Exporter {
     if (req.signal?.aborted) job.abort(req.signal.reason);
     req.signal?.addEventListener('abort', onCancel, { once: true });
     let diskFull: AppError | null = null;
+    let reserve: ManifestReserve | undefined;
 
     try {
       let faces = new Map<string, FaceInfo>();
@@ -421,11 +438,13 @@ export class PhotoExporter implements Exporter {
         checkpointing = checkpointing
           .then(() => {
             queued = false;
-            return writeManifest(outDir, rows());
+            return writeManifest(outDir, rows(), this.deps.appendFile);
           })
           .then(() => undefined)
           .catch((e: unknown) => this.deps.log?.('warn', 'manifest checkpoint failed', { code: toAppError(e).code }));
       };
+
+      reserve = await this.reserveRoom(outDir, plans, carried);
 
       for (const p of plans) if (p.row) meter.count(p.row.status, false);
       meter.phase = 'downloading';
@@ -487,17 +506,20 @@ export class PhotoExporter implements Exporter {
 
       await checkpointing;
       const cancelled = Boolean(req.signal?.aborted) && !diskFull;
-      let manifestPath: string;
+      let manifestPath = '';
+      let manifestError: AppError | undefined;
       try {
-        manifestPath = await writeManifest(outDir, rows());
+        // The room set aside for exactly this write: a disk the photos filled up still takes the final manifest.
+        await reserve?.release();
+        manifestPath = await writeManifest(outDir, rows(), this.deps.appendFile);
       } catch (e) {
-        throw appError(toAppError(e).code === 'fs.disk_full' ? 'fs.disk_full' : 'fs.not_writable', 'Could not write manifest.csv', {
-          detail: outDir,
-        });
+        // The counts are still reported (the summary says the manifest is missing, and why).
+        manifestError = { code: toAppError(e).code === 'fs.disk_full' ? 'fs.disk_full' : 'fs.not_writable', message: 'Could not write manifest.csv', detail: outDir };
+        this.deps.log?.('error', 'final manifest not written', { code: manifestError.code });
       }
 
       let zipPath: string | null = null;
-      if (req.options.zip && !cancelled && !diskFull) {
+      if (req.options.zip && !cancelled && !diskFull && manifestPath) {
         meter.phase = 'zipping';
         meter.emit(true);
         zipPath = await this.zip(outDir, rows(), manifestPath, job.signal);
@@ -524,13 +546,36 @@ export class PhotoExporter implements Exporter {
         failed: c.failed,
         cancelled: Boolean(req.signal?.aborted),
         failures,
-        manifestPath: shown(manifestPath),
+        manifestPath: manifestPath && shown(manifestPath),
         zipPath: zipPath && shown(zipPath),
         durationMs: Math.max(0, this.now() - started),
+        ...(manifestPath ? { manifestTotals: manifestTotals(rows()) } : { manifestError }),
       };
     } finally {
+      await reserve?.release();
       req.signal?.removeEventListener('abort', onCancel);
     }
+  }
+
+  /** Sets room aside for the final manifest (see manifest-reserve.ts); a disk without even that much is refused up front. */
+  private async reserveRoom(outDir: string, plans: readonly Plan[], carried: readonly ManifestRow[]): Promise<ManifestReserve> {
+    try {
+      return await reserveManifestRoom(outDir, manifestBound(this.settledRows(plans, carried)), this.deps.appendFile ?? ((f, b) => fs.writeFile(f, b, { flag: 'wx' })));
+    } catch (e) {
+      const info = toAppError(e);
+      if (info.code === 'fs.disk_full') throw appError('fs.disk_full', 'The disk is too full to hold even the manifest', { detail: outDir });
+      throw appError('fs.not_writable', 'Could not write in the export folder', { detail: outDir });
+    }
+  }
+
+  /** Each row as it may end up, for sizing: named after the planned file (an extension is at most 5 bytes, ".jpeg"). */
+  private *settledRows(plans: readonly Plan[], carried: readonly ManifestRow[]): Generator<ManifestRow> {
+    for (const p of plans) {
+      const row = p.row ?? this.pendingRow(p);
+      const planned = p.face.enrolled ? `${p.folder ? `${p.folder}/` : ''}${p.base}.jpeg` : '';
+      yield planned.length > row.file.length ? { ...row, file: planned } : row;
+    }
+    yield* carried;
   }
 
   /** Folder and a stable, unique base name for every employee with a photo. */
@@ -596,15 +641,24 @@ export class PhotoExporter implements Exporter {
     return plans;
   }
 
-  /** Rows of the previous manifest for employees not in this run whose files are still there. */
+  /**
+   * Rows of the previous manifest for employees not in this run, every one of them: a manifest never silently
+   * loses an employee it listed (a retry of the failures keeps the no-photo rows, a run over one department keeps
+   * the others). A row whose file is no longer in the folder (deleted by hand), or whose name now belongs to an
+   * employee of this run, stays without a file, as not processed: the next export of that employee saves it again.
+   */
   private async carryOver(outDir: string, previous: Map<string, ManifestRow>, selected: Set<string>, plans: Plan[]): Promise<ManifestRow[]> {
     const slots = new Set(plans.filter((p) => p.face.enrolled).map((p) => slotKey(p.folder, p.base)));
     const out: ManifestRow[] = [];
     for (const [userId, row] of previous) {
-      if (selected.has(userId) || !holdsFile(row)) continue;
+      if (selected.has(userId)) continue;
+      if (!holdsFile(row)) {
+        out.push(row);
+        continue;
+      }
       const { folder, base } = splitRel(row.file);
-      if (slots.has(slotKey(folder, base))) continue;
-      if (await existingFileInside(outDir, row.file)) out.push(row);
+      if (!slots.has(slotKey(folder, base)) && (await existingFileInside(outDir, row.file))) out.push(row);
+      else out.push({ ...row, file: '', bytes: '', sha256: '', status: 'cancelled', error: 'export.cancelled', error_detail: 'Not in this export; the file an earlier export saved is no longer in the folder' });
     }
     return out;
   }
