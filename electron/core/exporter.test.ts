@@ -450,6 +450,33 @@ describe('exporter against the simulated tenant', () => {
     expect((await walk(outDir)).filter((f) => f !== 'manifest.csv')).toHaveLength(withFace.length);
   });
 
+  it('a retry of the failures keeps every other row, the no-photo ones included, and its summary counts the whole manifest', async () => {
+    const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(60, 120);
+    const withFace = employees.filter((e) => faceOf(e.userId));
+    const noFace = employees.length - withFace.length;
+    expect(noFace).toBeGreaterThan(0);
+    const broken = withFace.slice(0, 3);
+    await rig.core.photos.clear();
+    for (const e of broken) rig.sim.switches.failingFaceKeys.add(faceOf(e.userId)!.face_key);
+    const outDir = await newFolder();
+    let first;
+    try {
+      first = await rig.core.exporter.run({ employees, outDir, options: opts() });
+    } finally {
+      rig.sim.switches.failingFaceKeys.clear();
+    }
+    expect(first).toMatchObject({ failed: 3, noPhoto: noFace });
+    const before = (await manifest(outDir)).rows;
+    const retry = await rig.core.exporter.run({ employees: broken, outDir, options: opts() });
+    expect(retry).toMatchObject({ total: 3, saved: 3, failed: 0 });
+    const after = (await manifest(outDir)).rows;
+    expect(after.map((r) => r.user_id).sort()).toEqual(before.map((r) => r.user_id).sort());
+    expect(after.filter((r) => r.status === 'no_photo').map((r) => r.user_id).sort()).toEqual(
+      before.filter((r) => r.status === 'no_photo').map((r) => r.user_id).sort(),
+    );
+    expect(retry.manifestTotals).toEqual({ rows: employees.length, photos: withFace.length, noPhoto: noFace, failed: 0, notProcessed: 0 });
+  });
+
   it('lets only one of two exports started together into one folder run; the other is refused, and the lock is gone after', async () => {
     const all = await rig.core.directory.employees({ kind: 'all' });
     const a = all.slice(0, 50);

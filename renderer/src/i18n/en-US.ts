@@ -166,6 +166,8 @@ export const enUS = {
     summaryCancelled: 'Export cancelled — {{done}} of {{total}} processed',
     summaryOk: 'All {{total}} employees processed in {{time}}.',
     summaryFailed: '{{failed}} could not be saved — see the reasons below.',
+    manifestTotals: 'manifest.csv lists {{rows}} employees: {{photos}} with a photo, {{noPhoto}} without, {{failed}} failed, {{notProcessed}} not processed.',
+    manifestNotWritten: 'manifest.csv could not be written: {{reason}} The counts above are what happened.',
     folder: 'Folder',
     failures: 'Not saved',
     employee: 'Employee',
