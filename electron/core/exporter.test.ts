@@ -205,6 +205,32 @@ describe('exporter against the simulated tenant', () => {
     for (const f of files) expect(f).toContain('/');
   });
 
+  it('removes the folders a change of subfolder layout emptied, and never the admin\'s own folders', async () => {
+    const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(0, 30);
+    const outDir = await newFolder();
+    const dirs = async () => (await readdir(outDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    await rig.core.exporter.run({ employees, outDir, options: opts({ subfolders: 'department' }) });
+    const byDepartment = await dirs();
+    expect(byDepartment.length).toBeGreaterThan(1);
+    // The admin's own things: an empty folder, and a note dropped into one of the department folders.
+    await mkdir(path.join(outDir, 'my-empty-folder'));
+    const kept = byDepartment[0]!;
+    await writeFile(path.join(outDir, kept, 'notes.txt'), 'mine');
+
+    const flat = await rig.core.exporter.run({ employees, outDir, options: opts() });
+    expect(flat.failed).toBe(0);
+    expect(await dirs()).toEqual([kept, 'my-empty-folder'].sort());
+    expect(await readdir(path.join(outDir, kept))).toEqual(['notes.txt']);
+
+    // And back: the flat files move into folders again, and the layout before that is not left behind either.
+    await rig.core.exporter.run({ employees, outDir, options: opts({ subfolders: 'group' }) });
+    const byGroup = await dirs();
+    await rig.core.exporter.run({ employees, outDir, options: opts({ subfolders: 'department' }) });
+    const again = await dirs();
+    for (const d of byGroup) if (!byDepartment.includes(d) && d !== 'my-empty-folder') expect(again).not.toContain(d);
+    expect(again).toContain('my-empty-folder');
+  });
+
   it('leaves no partial file when cancelled or killed, and the next run completes', async () => {
     const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(0, 120);
     const enrolled = employees.filter((e) => faceOf(e.userId)).length;

@@ -255,6 +255,26 @@ async function removeLeftovers(outDir: string): Promise<void> {
   await clean(outDir, 1);
 }
 
+/**
+ * Removes the folders a run emptied by moving photos out of them (a re-run with another subfolder layout), and
+ * their parents that this leaves empty, up to the export folder itself (which stays). rmdir refuses a folder that
+ * still holds anything, so a folder with the admin's own files in it is never touched, nor one this run did not empty.
+ */
+async function removeEmptiedFolders(outDir: string, vacated: Iterable<string>): Promise<void> {
+  // Deepest first, so a parent is tried after its children.
+  const dirs = [...vacated].sort((a, b) => b.split(path.sep).length - a.split(path.sep).length);
+  for (let dir of dirs) {
+    while (isInside(outDir, dir)) {
+      try {
+        await fs.rmdir(dir);
+      } catch {
+        break; // not empty (or gone already): it and its parents stay
+      }
+      dir = path.dirname(dir);
+    }
+  }
+}
+
 /** Timestamps within a sliding window, pruned from the front without shifting arrays. */
 class Window {
   private stamps: number[] = [];
@@ -422,6 +442,8 @@ export class PhotoExporter implements Exporter {
       for (const p of plans) if (p.face.enrolled) claimed.set(slotKey(p.folder, p.base), p);
       // Files an earlier run of ours saved here (whoever they were for): the only ones a new photo may replace.
       const ours = new Set<string>();
+      // Folders this run moved a photo out of (the layout changed): removed at the end if that left them empty.
+      const vacated = new Set<string>();
       for (const r of previous.values()) if (holdsFile(r)) ours.add(nameKey(r.file));
 
       // Rows are produced one at a time while the manifest is written: a checkpoint never builds a second set of
@@ -464,7 +486,7 @@ export class PhotoExporter implements Exporter {
 
       const exportPlan = async (p: Plan) => {
         try {
-          const row = await this.exportOne(p, outDir, claimed, ours, job.signal);
+          const row = await this.exportOne(p, outDir, claimed, ours, vacated, job.signal);
           if (row) finish(p, row);
         } catch (e) {
           if (job.signal.aborted && (isCancel(e) || e === job.signal.reason)) return;
@@ -494,6 +516,8 @@ export class PhotoExporter implements Exporter {
       } finally {
         clearInterval(timer);
       }
+
+      await removeEmptiedFolders(outDir, vacated);
 
       // Whatever was not reached: cancelled by the admin, or not attempted because the disk filled up.
       for (const p of plans) {
@@ -719,7 +743,14 @@ export class PhotoExporter implements Exporter {
   }
 
   /** One employee: up to date already, or download (cache first) and write. Returns null when cancelled. */
-  private async exportOne(p: Plan, outDir: string, claimed: Map<string, Plan>, ours: Set<string>, signal: AbortSignal): Promise<ManifestRow | null> {
+  private async exportOne(
+    p: Plan,
+    outDir: string,
+    claimed: Map<string, Plan>,
+    ours: Set<string>,
+    vacated: Set<string>,
+    signal: AbortSignal,
+  ): Promise<ManifestRow | null> {
     const faceKey = p.face.faceKey!;
     const prev = p.prev;
     const usable = holdsFile(prev) ? prev : undefined;
@@ -771,7 +802,10 @@ export class PhotoExporter implements Exporter {
       const owner = claimed.get(slotKey(slot.folder, slot.base));
       const old = !owner || owner === p ? await existingFileInside(outDir, usable.file) : null;
       const now = old ? await fs.lstat(abs).catch(() => null) : null;
-      if (old && now && !(old.ino === now.ino && old.dev === now.dev)) await fs.rm(old.abs, { force: true }).catch(() => {});
+      if (old && now && !(old.ino === now.ino && old.dev === now.dev)) {
+        await fs.rm(old.abs, { force: true }).catch(() => {});
+        vacated.add(path.dirname(old.abs));
+      }
     }
     return {
       ...this.baseRow(p),
