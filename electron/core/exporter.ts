@@ -387,7 +387,8 @@ export class PhotoExporter implements Exporter {
     // Every check below compares realpaths against this one (the admin may well pick a folder through a link).
     const outDir = await assertWritable(shownDir);
     // One job per folder: two writing one manifest lose each other's rows. Held until the end, whatever happens.
-    const lock = await lockFolder(outDir, { now: this.now, log: this.deps.log });
+    // Wall-clock time, not the injectable clock: other processes judge the lock's age by it.
+    const lock = await lockFolder(outDir, { log: this.deps.log });
     try {
       return await this.runLocked(req, { started, jobId, shownDir, outDir, template, mode });
     } finally {
@@ -584,7 +585,7 @@ export class PhotoExporter implements Exporter {
   /** Sets room aside for the final manifest (see manifest-reserve.ts); a disk without even that much is refused up front. */
   private async reserveRoom(outDir: string, plans: readonly Plan[], carried: readonly ManifestRow[]): Promise<ManifestReserve> {
     try {
-      return await reserveManifestRoom(outDir, manifestBound(this.settledRows(plans, carried)), this.deps.appendFile ?? ((f, b) => fs.writeFile(f, b, { flag: 'wx' })));
+      return await reserveManifestRoom(outDir, manifestBound(this.settledRows(plans, carried)), this.deps.appendFile);
     } catch (e) {
       const info = toAppError(e);
       if (info.code === 'fs.disk_full') throw appError('fs.disk_full', 'The disk is too full to hold even the manifest', { detail: outDir });

@@ -33,19 +33,33 @@ export interface ManifestReserve {
   release(): Promise<void>;
 }
 
+/** The placeholder is written a block at a time: a large export's reserve is never held in memory at once. */
+const BLOCK_BYTES = 1 << 20;
+
 /**
- * Writes the placeholder: random bytes, so that a compressing or deduplicating file system really sets the space
- * aside. Its name is a temp-file name, so a run that was killed leaves it for the next run's clean-up.
+ * Writes the placeholder: random bytes, so that a compressing file system really sets the space aside. Its name is
+ * a temp-file name, so a run that was killed leaves it for the next run's clean-up.
  * Throws the write's error (ENOSPC when there is not even room for the manifest).
  */
 export async function reserveManifestRoom(
   outDir: string,
   bytes: number,
-  write: (file: string, bytes: Uint8Array) => Promise<void>,
+  /** Appends to the placeholder instead of the default writer; tests swap it to simulate a full disk. */
+  append?: (file: string, data: Uint8Array) => Promise<void>,
 ): Promise<ManifestReserve> {
   const file = path.join(outDir, `.${MANIFEST_FILE}.reserve.part-${randomBytes(6).toString('hex')}`);
+  const block = randomBytes(Math.min(bytes, BLOCK_BYTES));
   try {
-    await write(file, randomBytes(bytes));
+    const handle = await fs.open(file, 'wx');
+    try {
+      for (let left = bytes; left > 0; left -= block.byteLength) {
+        const part = left >= block.byteLength ? block : block.subarray(0, left);
+        if (append) await append(file, part);
+        else await handle.write(part);
+      }
+    } finally {
+      await handle.close();
+    }
   } catch (e) {
     await fs.rm(file, { force: true }).catch(() => {});
     throw e;
