@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'input.invalid', // a request that failed schema validation or an id that does not parse
   'export.cancelled',
   'export.busy', // another export is already running
+  'export.folder_locked', // another export (this or another process) is writing to the same folder
   'export.not_found', // unknown job id
   'vault.encryption_unavailable', // the OS cannot encrypt the secret; kept for this run only
   'ipc.forbidden', // a message from a sender that is not our window

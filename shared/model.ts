@@ -216,6 +216,23 @@ export const ExportSummarySchema = z.object({
   manifestPath: z.string(),
   zipPath: z.string().nullable(),
   durationMs: z.number().nonnegative(),
+  /**
+   * Counts over every row of manifest.csv after this run: this run's employees plus the ones earlier exports into the
+   * folder listed (a retry of the failures, or a run over part of them, keeps those rows). Absent when no manifest.
+   */
+  manifestTotals: z
+    .object({
+      rows: z.number().int().nonnegative(),
+      /** Saved or up to date: a photo file in the folder. */
+      photos: z.number().int().nonnegative(),
+      noPhoto: z.number().int().nonnegative(),
+      failed: z.number().int().nonnegative(),
+      /** Listed but not processed (cancelled, or its file was removed by hand). */
+      notProcessed: z.number().int().nonnegative(),
+    })
+    .optional(),
+  /** Set when the final manifest.csv could not be written (e.g. the disk filled up): the counts above are still true. */
+  manifestError: AppErrorSchema.optional(),
 });
 export type ExportSummary = z.infer<typeof ExportSummarySchema>;
 

@@ -304,6 +304,29 @@ describe('handlers over the simulated tenant', () => {
     expect(await r.call('exportRetryFailed', { jobId: 'no-such-job' })).toMatchObject({ ok: false, error: { code: 'export.not_found' } });
   });
 
+  it('a retry of the failures keeps the no-photo rows in manifest.csv, and its summary counts the whole manifest', async () => {
+    data(await r.call('credentialsSet', custom(r)));
+    data(await r.call('exportChooseFolder', {}));
+    const withPhoto = data(await r.call<ResponseOf<'employees'>>('employees', { filter: { ...ALL, photo: 'with' }, limit: 5 })).rows;
+    const without = data(await r.call<ResponseOf<'employees'>>('employees', { filter: { ...ALL, photo: 'without' }, limit: 3 })).rows;
+    expect(without.length).toBeGreaterThan(0);
+    const broken = withPhoto[0]!;
+    r.sim.switches.failingFaceKeys = new Set([broken.face.faceKey!]);
+    const userIds = [...withPhoto, ...without].map((e) => e.userId);
+    const { jobId } = data(await r.call<{ jobId: string }>('exportStart', { selection: { kind: 'ids', userIds }, options: {} }));
+    const first = await waitForDone(r, jobId);
+    expect(first).toMatchObject({ failed: 1, noPhoto: without.length });
+
+    r.sim.switches.failingFaceKeys = new Set();
+    const retry = data(await r.call<{ jobId: string }>('exportRetryFailed', { jobId }));
+    const second = await waitForDone(r, retry.jobId);
+    expect(second).toMatchObject({ total: 1, saved: 1, failed: 0 });
+    const csv = readFileSync(second.manifestPath, 'utf8').trim().split(/\r\n/).slice(1);
+    expect(csv).toHaveLength(userIds.length);
+    for (const e of without) expect(csv.find((line) => line.startsWith(`${e.userId},`))).toContain(',no_photo,');
+    expect(second.manifestTotals).toEqual({ rows: userIds.length, photos: withPhoto.length, noPhoto: without.length, failed: 0, notProcessed: 0 });
+  });
+
   it('cancels a running export', async () => {
     data(await r.call('credentialsSet', custom(r)));
     data(await r.call('exportChooseFolder', {}));

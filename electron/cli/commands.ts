@@ -22,6 +22,7 @@ export interface ExportFlags {
 /** interrupted: the code a cancelled run ends with (130 for Ctrl+C, 143 for SIGTERM, 129 for SIGHUP). */
 export function exitCodeForSummary(s: ExportSummary, interrupted: number = EXIT.interrupted): number {
   if (s.cancelled) return interrupted;
+  if (s.manifestError) return EXIT.someFailed;
   if (s.failed === 0) return EXIT.ok;
   // Every failure blocked by the same kind of configuration problem (scope, IP, range): the admin must fix the setup.
   if (s.failures.length > 0 && s.failures.every((f) => isBlockingError(f.error.code))) return EXIT.usage;

@@ -20,6 +20,7 @@ const CONFIG_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'input.invalid',
   'feishu.not_found',
   'feishu.param_invalid',
+  'export.folder_locked',
 ]);
 
 export function isConfigError(code: ErrorCode): boolean {
@@ -88,6 +89,8 @@ const SENTENCES: { [C in ErrorCode]: (e: AppError) => string } = {
   'input.invalid': (e) => `${e.message}${e.detail ? ` (${e.detail})` : ''} — see --help.`,
   'export.cancelled': () => 'The export was cancelled; the manifest lists what was saved so far — run it again to continue.',
   'export.busy': () => 'Another export is already running — wait for it to finish.',
+  'export.folder_locked': (e) =>
+    `Another export is writing to ${e.detail ?? 'this folder'} right now — wait for it to finish or pass another --out (a lock left by a crashed run is taken over automatically).`,
   'export.not_found': () => 'That export job does not exist any more — start a new export.',
   'vault.encryption_unavailable': () => 'The system cannot encrypt the secret — it is kept for this run only.',
   'ipc.forbidden': () => 'Request refused.',

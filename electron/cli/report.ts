@@ -147,7 +147,13 @@ export class Reporter {
       lines.push(`    - ${who}: ${f.error.code} — ${describeError(f.error)}`);
     }
     if (s.failures.length > FAILURES_SHOWN) lines.push(`    … and ${s.failures.length - FAILURES_SHOWN} more (see the manifest)`);
-    lines.push(`Manifest: ${s.manifestPath}`);
+    const m = s.manifestTotals;
+    // A retry or a partial re-run keeps the rows of earlier runs: say what the folder holds as a whole too.
+    if (m && m.rows !== s.total) {
+      lines.push(`  manifest lists ${m.rows} employee(s): ${m.photos} with a photo, ${m.noPhoto} no photo, ${m.failed} failed, ${m.notProcessed} not processed`);
+    }
+    if (s.manifestError) lines.push(`Manifest: NOT written — ${describeError(s.manifestError)}`);
+    else lines.push(`Manifest: ${s.manifestPath}`);
     if (s.zipPath) lines.push(`Zip: ${s.zipPath}`);
     this.w.out(this.clean(lines.join('\n') + '\n'));
   }

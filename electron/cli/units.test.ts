@@ -50,6 +50,13 @@ describe('error messages', () => {
     expect(exitCodeFor('export.cancelled')).toBe(130);
   });
 
+  it('refuses an export into a folder another export holds with one line and exit 2', () => {
+    expect(exitCodeFor('export.folder_locked')).toBe(2);
+    const line = describeError({ code: 'export.folder_locked', message: 'm', detail: '/data/faces' });
+    expect(line).toContain('/data/faces');
+    expect(line).not.toContain('\n');
+  });
+
   it('redacts secrets wherever they appear', () => {
     expect(redact('token for s3cr3t-value and s3cr3t-value', ['s3cr3t-value'])).toBe('token for *** and ***');
   });
@@ -88,6 +95,25 @@ describe('export exit codes', () => {
     expect(exitCodeForSummary(summary({ failed: 2, failures: [f('range.attendance'), f('feishu.server')] }))).toBe(1);
     expect(exitCodeForSummary(summary({ failed: 1, failures: [f('range.attendance')] }))).toBe(2);
     expect(exitCodeForSummary(summary({ cancelled: true }))).toBe(130);
+  });
+
+  it('prints the counts even when the disk was too full for the manifest, says so, and exits 1', () => {
+    const out: string[] = [];
+    const r = new Reporter(false, { out: (t) => out.push(t), err: (t) => out.push(t), tty: false });
+    const s = summary({ saved: 2, failed: 1, manifestPath: '', manifestError: { code: 'fs.disk_full', message: 'm', detail: '/o' } });
+    r.summary(s, exitCodeForSummary(s));
+    const text = out.join('');
+    expect(text).toMatch(/saved\s+2/);
+    expect(text).toMatch(/failed\s+1/);
+    expect(text).toContain('Manifest: NOT written — The disk is full');
+    expect(exitCodeForSummary({ ...s, failed: 0 })).toBe(1);
+  });
+
+  it('prints what the whole manifest lists when it holds more employees than this run (a retry)', () => {
+    const out: string[] = [];
+    const r = new Reporter(false, { out: (t) => out.push(t), err: (t) => out.push(t), tty: false });
+    r.summary(summary({ total: 4, saved: 4, manifestTotals: { rows: 54, photos: 50, noPhoto: 4, failed: 0, notProcessed: 0 } }), 0);
+    expect(out.join('')).toContain('manifest lists 54 employee(s): 50 with a photo, 4 no photo, 0 failed');
   });
 
   it('rejects an unknown subfolder mode and accepts the documented ones', () => {

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFile, chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppFailure } from '../../shared/errors';
-import { MANIFEST_COLUMNS, type Employee, type ExportOptions, type ExportProgress, type ManifestRow } from '../../shared/model';
+import { MANIFEST_COLUMNS, type Employee, type ExportOptions, type ExportProgress, type ExportSummary, type ManifestRow } from '../../shared/model';
 import { nameKey, subfolderFor } from '../../shared/naming';
 import { HOSTILE_USER_IDS } from '../simulator/index';
 import { PhotoExporter } from './exporter';
@@ -23,6 +23,14 @@ async function walk(dir: string, prefix = ''): Promise<string[]> {
     else out.push(rel);
   }
   return out;
+}
+
+/** Bytes held by the files under dir (what a full disk would count). */
+async function dirBytes(dir: string): Promise<number> {
+  let total = 0;
+  // A file renamed or removed meanwhile (another write's temp file) holds nothing.
+  for (const f of await walk(dir)) total += (await lstat(path.join(dir, f)).catch(() => null))?.size ?? 0;
+  return total;
 }
 
 async function manifest(outDir: string): Promise<{ raw: string; rows: ManifestRow[] }> {
@@ -195,6 +203,32 @@ describe('exporter against the simulated tenant', () => {
     const files = (await walk(outDir)).filter((f) => f !== 'manifest.csv');
     expect(files.sort()).toEqual([...moved.values()].sort());
     for (const f of files) expect(f).toContain('/');
+  });
+
+  it('removes the folders a change of subfolder layout emptied, and never the admin\'s own folders', async () => {
+    const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(0, 30);
+    const outDir = await newFolder();
+    const dirs = async () => (await readdir(outDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    await rig.core.exporter.run({ employees, outDir, options: opts({ subfolders: 'department' }) });
+    const byDepartment = await dirs();
+    expect(byDepartment.length).toBeGreaterThan(1);
+    // The admin's own things: an empty folder, and a note dropped into one of the department folders.
+    await mkdir(path.join(outDir, 'my-empty-folder'));
+    const kept = byDepartment[0]!;
+    await writeFile(path.join(outDir, kept, 'notes.txt'), 'mine');
+
+    const flat = await rig.core.exporter.run({ employees, outDir, options: opts() });
+    expect(flat.failed).toBe(0);
+    expect(await dirs()).toEqual([kept, 'my-empty-folder'].sort());
+    expect(await readdir(path.join(outDir, kept))).toEqual(['notes.txt']);
+
+    // And back: the flat files move into folders again, and the layout before that is not left behind either.
+    await rig.core.exporter.run({ employees, outDir, options: opts({ subfolders: 'group' }) });
+    const byGroup = await dirs();
+    await rig.core.exporter.run({ employees, outDir, options: opts({ subfolders: 'department' }) });
+    const again = await dirs();
+    for (const d of byGroup) if (!byDepartment.includes(d) && d !== 'my-empty-folder') expect(again).not.toContain(d);
+    expect(again).toContain('my-empty-folder');
   });
 
   it('leaves no partial file when cancelled or killed, and the next run completes', async () => {
@@ -442,6 +476,58 @@ describe('exporter against the simulated tenant', () => {
     expect((await walk(outDir)).filter((f) => f !== 'manifest.csv')).toHaveLength(withFace.length);
   });
 
+  it('a retry of the failures keeps every other row, the no-photo ones included, and its summary counts the whole manifest', async () => {
+    const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(60, 120);
+    const withFace = employees.filter((e) => faceOf(e.userId));
+    const noFace = employees.length - withFace.length;
+    expect(noFace).toBeGreaterThan(0);
+    const broken = withFace.slice(0, 3);
+    await rig.core.photos.clear();
+    for (const e of broken) rig.sim.switches.failingFaceKeys.add(faceOf(e.userId)!.face_key);
+    const outDir = await newFolder();
+    let first;
+    try {
+      first = await rig.core.exporter.run({ employees, outDir, options: opts() });
+    } finally {
+      rig.sim.switches.failingFaceKeys.clear();
+    }
+    expect(first).toMatchObject({ failed: 3, noPhoto: noFace });
+    const before = (await manifest(outDir)).rows;
+    const retry = await rig.core.exporter.run({ employees: broken, outDir, options: opts() });
+    expect(retry).toMatchObject({ total: 3, saved: 3, failed: 0 });
+    const after = (await manifest(outDir)).rows;
+    expect(after.map((r) => r.user_id).sort()).toEqual(before.map((r) => r.user_id).sort());
+    expect(after.filter((r) => r.status === 'no_photo').map((r) => r.user_id).sort()).toEqual(
+      before.filter((r) => r.status === 'no_photo').map((r) => r.user_id).sort(),
+    );
+    expect(retry.manifestTotals).toEqual({ rows: employees.length, photos: withFace.length, noPhoto: noFace, failed: 0, notProcessed: 0 });
+  });
+
+  it('lets only one of two exports started together into one folder run; the other is refused, and the lock is gone after', async () => {
+    const all = await rig.core.directory.employees({ kind: 'all' });
+    const a = all.slice(0, 50);
+    const b = all.slice(50, 100);
+    const outDir = await newFolder();
+    await rig.core.photos.clear();
+    const results = await Promise.allSettled([
+      rig.core.exporter.run({ employees: a, outDir, options: opts() }),
+      rig.newCore().exporter.run({ employees: b, outDir, options: opts() }),
+    ]);
+    const ran = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(ran).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    const reason = (refused[0] as PromiseRejectedResult).reason as unknown;
+    expect(isAppFailure(reason) && reason.info.code).toBe('export.folder_locked');
+    const winner = results[0]!.status === 'fulfilled' ? a : b;
+    const { rows } = await manifest(outDir);
+    expect(rows.map((r) => r.user_id)).toEqual(winner.map((e) => e.userId));
+    // Every photo in the folder is listed, and nothing but photos and the manifest is left (no lock, no temp file).
+    const files = await walk(outDir);
+    expect(files.filter((f) => f !== 'manifest.csv').sort()).toEqual(rows.filter((r) => r.file).map((r) => r.file).sort());
+    expect(files.filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
   it('stops on a full disk, keeps what was written and records the rest as failed', async () => {
     const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(0, 80);
     const enrolled = employees.filter((e) => faceOf(e.userId)).length;
@@ -471,6 +557,73 @@ describe('exporter against the simulated tenant', () => {
     expect(rows).toHaveLength(employees.length);
     for (const r of rows.filter((x) => x.status === 'saved')) expect((await readFile(path.join(outDir, r.file))).equals(photoOf(r.user_id))).toBe(true);
     expect(rows.filter((r) => r.status === 'failed').every((r) => r.error === 'fs.disk_full')).toBe(true);
+  });
+
+  /** Employees for a disk-full run, and the size of a complete export of them (photos; manifest) measured in a scratch folder. */
+  async function diskFullCase(count: number): Promise<{ employees: Employee[]; photoBytes: number; manifestBytes: number }> {
+    const employees = (await rig.core.directory.employees({ kind: 'all' })).slice(0, count);
+    const scratch = await newFolder();
+    await rig.core.exporter.run({ employees, outDir: scratch, options: opts() });
+    const manifestBytes = (await stat(path.join(scratch, 'manifest.csv'))).size;
+    return { employees, photoBytes: (await dirBytes(scratch)) - manifestBytes, manifestBytes };
+  }
+
+  /** The manifest tells the truth about the folder: its saved rows are exactly the photo files on disk, and so is the summary. */
+  async function expectTruthfulManifest(outDir: string, summary: ExportSummary): Promise<void> {
+    const { rows } = await manifest(outDir);
+    const files = await walk(outDir);
+    expect(files.filter((f) => f.startsWith('.'))).toEqual([]); // no temp file, no reserved room, no lock
+    const photos = files.filter((f) => f !== 'manifest.csv').sort();
+    expect(rows.filter((r) => r.status === 'saved').map((r) => r.file).sort()).toEqual(photos);
+    expect(summary.saved).toBe(photos.length);
+    expect(summary.manifestTotals).toMatchObject({ rows: rows.length, photos: photos.length, failed: summary.failed });
+    expect(summary.manifestError).toBeUndefined();
+  }
+
+  it('writes a truthful final manifest when the photos fill the disk (injected ENOSPC), and still reports the counts', async () => {
+    const { employees, photoBytes, manifestBytes } = await diskFullCase(80);
+    const outDir = await newFolder();
+    // A disk that takes about half the photos: what the folder holds now (deletes count) plus the write must fit.
+    const capacity = Math.floor(photoBytes / 2) + 4 * manifestBytes;
+    let queue: Promise<unknown> = Promise.resolve();
+    const fits = (n: number, write: () => Promise<void>) => {
+      const run = queue.then(async () => {
+        if ((await dirBytes(outDir)) + n > capacity) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        await write();
+      });
+      queue = run.catch(() => {});
+      return run;
+    };
+    const exporter = new PhotoExporter({
+      faces: rig.core.faces,
+      photos: rig.core.photos,
+      concurrency: 4,
+      writeFile: (file, bytes) => fits(bytes.byteLength, () => writeFile(file, bytes, { flag: 'wx' })),
+      appendFile: (file, data) => fits(Buffer.byteLength(data), () => appendFile(file, data)),
+    });
+    const summary = await exporter.run({ employees, outDir, options: opts() });
+    expect(summary.saved).toBeGreaterThan(0);
+    expect(summary.failed).toBeGreaterThan(0);
+    expect(summary.failures.every((f) => f.error.code === 'fs.disk_full')).toBe(true);
+    await expectTruthfulManifest(outDir, summary);
+  });
+
+  it('writes a truthful final manifest on a real full file system (a small tmpfs)', async (ctx) => {
+    // Every employee: a manifest larger than a photo, so the room a failed photo leaves cannot take it by luck.
+    const { employees, photoBytes, manifestBytes } = await diskFullCase(240);
+    const outDir = await newFolder();
+    const size = Math.ceil((Math.floor(photoBytes / 2) + 4 * manifestBytes) / 4096) * 4096;
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', outDir], { encoding: 'utf8' });
+    if (mounted.status !== 0) ctx.skip(`cannot mount a tmpfs here (needs root): ${(mounted.stderr || mounted.error?.message || '').trim()}`);
+    try {
+      const exporter = new PhotoExporter({ faces: rig.core.faces, photos: rig.core.photos, concurrency: 4 });
+      const summary = await exporter.run({ employees, outDir, options: opts() });
+      expect(summary.failed).toBeGreaterThan(0);
+      expect(summary.failures.every((f) => f.error.code === 'fs.disk_full')).toBe(true);
+      await expectTruthfulManifest(outDir, summary);
+    } finally {
+      spawnSync('umount', [outDir]);
+    }
   });
 
   it('refuses a folder that is missing or not writable before calling Feishu', async () => {
@@ -579,7 +732,8 @@ describe('exporter against the simulated tenant', () => {
       expect(r.file).not.toMatch(/^evil\/|\.\.|^\//);
       expect((await readFile(path.join(outDir, r.file))).equals(photoOf(e.userId))).toBe(true);
     }
-    expect(rows.find((r) => r.user_id === d!.userId)).toBeUndefined(); // its file is not in the folder any more
+    // Its file is not in the folder (a crafted path is never trusted): the employee stays listed, without a file.
+    expect(rows.find((r) => r.user_id === d!.userId)).toMatchObject({ file: '', sha256: '', status: 'cancelled' });
     const entries = readZip(await readFile(summary.zipPath!));
     expect([...entries.keys()].some((n) => n.startsWith('evil/') || n.includes('..'))).toBe(false);
     expect([...entries.values()].some((v) => v.toString().startsWith('keep me'))).toBe(false);

@@ -30,7 +30,9 @@ import {
   type SubfolderMode,
 } from '../../shared/naming';
 import { NOT_ENROLLED } from './faces';
+import { lockFolder } from './folder-lock';
 import { MANIFEST_FILE, readManifest, writeManifest } from './manifest';
+import { manifestBound, reserveManifestRoom, type ManifestReserve } from './manifest-reserve';
 import type { Exporter, ExportRequest, FaceSettings, PhotoStore } from './types';
 
 /** Downloads in flight: a little above the client's per-endpoint rate so its limiter never idles. */
@@ -50,6 +52,8 @@ export interface ExporterDeps {
   concurrency?: number;
   /** Writes a photo's temp file; tests swap it to simulate a full disk. */
   writeFile?: (file: string, bytes: Uint8Array) => Promise<void>;
+  /** Appends to manifest.csv's temp file or writes the manifest's reserved room; tests swap it to simulate a full disk. */
+  appendFile?: (file: string, data: string | Uint8Array) => Promise<void>;
 }
 
 interface Plan {
@@ -141,6 +145,19 @@ async function sameFile(file: string, st: Stats, bytes: Uint8Array): Promise<boo
  */
 function holdsFile(row: ManifestRow | undefined): row is ManifestRow {
   return Boolean(row?.file) && row!.status !== 'no_photo';
+}
+
+/** Counts over every row of the manifest as written: the whole picture, not only this run's employees. */
+function manifestTotals(rows: Iterable<ManifestRow>): NonNullable<ExportSummary['manifestTotals']> {
+  const t = { rows: 0, photos: 0, noPhoto: 0, failed: 0, notProcessed: 0 };
+  for (const r of rows) {
+    t.rows++;
+    if (r.status === 'saved' || r.status === 'up_to_date') t.photos++;
+    else if (r.status === 'no_photo') t.noPhoto++;
+    else if (r.status === 'failed') t.failed++;
+    else t.notProcessed++;
+  }
+  return t;
 }
 
 function isoTime(unixSeconds: number | null): string {
@@ -237,6 +254,26 @@ async function removeLeftovers(outDir: string): Promise<void> {
     );
   };
   await clean(outDir, 1);
+}
+
+/**
+ * Removes the folders a run emptied by moving photos out of them (a re-run with another subfolder layout), and
+ * their parents that this leaves empty, up to the export folder itself (which stays). rmdir refuses a folder that
+ * still holds anything, so a folder with the admin's own files in it is never touched, nor one this run did not empty.
+ */
+async function removeEmptiedFolders(outDir: string, vacated: Iterable<string>): Promise<void> {
+  // Deepest first, so a parent is tried after its children.
+  const dirs = [...vacated].sort((a, b) => b.split(path.sep).length - a.split(path.sep).length);
+  for (let dir of dirs) {
+    while (isInside(outDir, dir)) {
+      try {
+        await fs.rmdir(dir);
+      } catch {
+        break; // not empty (or gone already): it and its parents stay
+      }
+      dir = path.dirname(dir);
+    }
+  }
 }
 
 /** Timestamps within a sliding window, pruned from the front without shifting arrays. */
@@ -350,6 +387,20 @@ export class PhotoExporter implements Exporter {
 
     // Every check below compares realpaths against this one (the admin may well pick a folder through a link).
     const outDir = await assertWritable(shownDir);
+    // One job per folder: two writing one manifest lose each other's rows. Held until the end, whatever happens.
+    // Wall-clock time, not the injectable clock: other processes judge the lock's age by it.
+    const lock = await lockFolder(outDir, { log: this.deps.log });
+    try {
+      return await this.runLocked(req, { started, jobId, shownDir, outDir, template, mode });
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async runLocked(
+    req: ExportRequest,
+    { started, jobId, shownDir, outDir, template, mode }: { started: number; jobId: string; shownDir: string; outDir: string; template: string; mode: SubfolderMode },
+  ): Promise<ExportSummary> {
     const shown = (file: string) => path.join(shownDir, path.relative(outDir, file));
     await removeLeftovers(outDir);
     const previous = await readManifest(outDir);
@@ -369,6 +420,7 @@ export class PhotoExporter implements Exporter {
     if (req.signal?.aborted) job.abort(req.signal.reason);
     req.signal?.addEventListener('abort', onCancel, { once: true });
     let diskFull: AppError | null = null;
+    let reserve: ManifestReserve | undefined;
 
     try {
       let faces = new Map<string, FaceInfo>();
@@ -392,6 +444,8 @@ export class PhotoExporter implements Exporter {
       for (const p of plans) if (p.face.enrolled) claimed.set(slotKey(p.folder, p.base), p);
       // Files an earlier run of ours saved here (whoever they were for): the only ones a new photo may replace.
       const ours = new Set<string>();
+      // Folders this run moved a photo out of (the layout changed): removed at the end if that left them empty.
+      const vacated = new Set<string>();
       for (const r of previous.values()) if (holdsFile(r)) ours.add(nameKey(r.file));
 
       // Rows are produced one at a time while the manifest is written: a checkpoint never builds a second set of
@@ -408,11 +462,13 @@ export class PhotoExporter implements Exporter {
         checkpointing = checkpointing
           .then(() => {
             queued = false;
-            return writeManifest(outDir, rows());
+            return writeManifest(outDir, rows(), this.deps.appendFile);
           })
           .then(() => undefined)
           .catch((e: unknown) => this.deps.log?.('warn', 'manifest checkpoint failed', { code: toAppError(e).code }));
       };
+
+      reserve = await this.reserveRoom(outDir, plans, carried);
 
       for (const p of plans) if (p.row) meter.count(p.row.status, false);
       meter.phase = 'downloading';
@@ -432,7 +488,7 @@ export class PhotoExporter implements Exporter {
 
       const exportPlan = async (p: Plan) => {
         try {
-          const row = await this.exportOne(p, outDir, claimed, ours, job.signal);
+          const row = await this.exportOne(p, outDir, claimed, ours, vacated, job.signal);
           if (row) finish(p, row);
         } catch (e) {
           if (job.signal.aborted && (isCancel(e) || e === job.signal.reason)) return;
@@ -463,6 +519,8 @@ export class PhotoExporter implements Exporter {
         clearInterval(timer);
       }
 
+      await removeEmptiedFolders(outDir, vacated);
+
       // Whatever was not reached: cancelled by the admin, or not attempted because the disk filled up.
       for (const p of plans) {
         if (p.row) continue;
@@ -474,17 +532,20 @@ export class PhotoExporter implements Exporter {
 
       await checkpointing;
       const cancelled = Boolean(req.signal?.aborted) && !diskFull;
-      let manifestPath: string;
+      let manifestPath = '';
+      let manifestError: AppError | undefined;
       try {
-        manifestPath = await writeManifest(outDir, rows());
+        // The room set aside for exactly this write: a disk the photos filled up still takes the final manifest.
+        await reserve?.release();
+        manifestPath = await writeManifest(outDir, rows(), this.deps.appendFile);
       } catch (e) {
-        throw appError(toAppError(e).code === 'fs.disk_full' ? 'fs.disk_full' : 'fs.not_writable', 'Could not write manifest.csv', {
-          detail: outDir,
-        });
+        // The counts are still reported (the summary says the manifest is missing, and why).
+        manifestError = { code: toAppError(e).code === 'fs.disk_full' ? 'fs.disk_full' : 'fs.not_writable', message: 'Could not write manifest.csv', detail: outDir };
+        this.deps.log?.('error', 'final manifest not written', { code: manifestError.code });
       }
 
       let zipPath: string | null = null;
-      if (req.options.zip && !cancelled && !diskFull) {
+      if (req.options.zip && !cancelled && !diskFull && manifestPath) {
         meter.phase = 'zipping';
         meter.emit(true);
         zipPath = await this.zip(outDir, rows(), manifestPath, job.signal);
@@ -511,13 +572,36 @@ export class PhotoExporter implements Exporter {
         failed: c.failed,
         cancelled: Boolean(req.signal?.aborted),
         failures,
-        manifestPath: shown(manifestPath),
+        manifestPath: manifestPath && shown(manifestPath),
         zipPath: zipPath && shown(zipPath),
         durationMs: Math.max(0, this.now() - started),
+        ...(manifestPath ? { manifestTotals: manifestTotals(rows()) } : { manifestError }),
       };
     } finally {
+      await reserve?.release();
       req.signal?.removeEventListener('abort', onCancel);
     }
+  }
+
+  /** Sets room aside for the final manifest (see manifest-reserve.ts); a disk without even that much is refused up front. */
+  private async reserveRoom(outDir: string, plans: readonly Plan[], carried: readonly ManifestRow[]): Promise<ManifestReserve> {
+    try {
+      return await reserveManifestRoom(outDir, manifestBound(this.settledRows(plans, carried)), this.deps.appendFile);
+    } catch (e) {
+      const info = toAppError(e);
+      if (info.code === 'fs.disk_full') throw appError('fs.disk_full', 'The disk is too full to hold even the manifest', { detail: outDir });
+      throw appError('fs.not_writable', 'Could not write in the export folder', { detail: outDir });
+    }
+  }
+
+  /** Each row as it may end up, for sizing: named after the planned file (an extension is at most 5 bytes, ".jpeg"). */
+  private *settledRows(plans: readonly Plan[], carried: readonly ManifestRow[]): Generator<ManifestRow> {
+    for (const p of plans) {
+      const row = p.row ?? this.pendingRow(p);
+      const planned = p.face.enrolled ? `${p.folder ? `${p.folder}/` : ''}${p.base}.jpeg` : '';
+      yield planned.length > row.file.length ? { ...row, file: planned } : row;
+    }
+    yield* carried;
   }
 
   /** Folder and a stable, unique base name for every employee with a photo. */
@@ -583,15 +667,24 @@ export class PhotoExporter implements Exporter {
     return plans;
   }
 
-  /** Rows of the previous manifest for employees not in this run whose files are still there. */
+  /**
+   * Rows of the previous manifest for employees not in this run, every one of them: a manifest never silently
+   * loses an employee it listed (a retry of the failures keeps the no-photo rows, a run over one department keeps
+   * the others). A row whose file is no longer in the folder (deleted by hand), or whose name now belongs to an
+   * employee of this run, stays without a file, as not processed: the next export of that employee saves it again.
+   */
   private async carryOver(outDir: string, previous: Map<string, ManifestRow>, selected: Set<string>, plans: Plan[]): Promise<ManifestRow[]> {
     const slots = new Set(plans.filter((p) => p.face.enrolled).map((p) => slotKey(p.folder, p.base)));
     const out: ManifestRow[] = [];
     for (const [userId, row] of previous) {
-      if (selected.has(userId) || !holdsFile(row)) continue;
+      if (selected.has(userId)) continue;
+      if (!holdsFile(row)) {
+        out.push(row);
+        continue;
+      }
       const { folder, base } = splitRel(row.file);
-      if (slots.has(slotKey(folder, base))) continue;
-      if (await existingFileInside(outDir, row.file)) out.push(row);
+      if (!slots.has(slotKey(folder, base)) && (await existingFileInside(outDir, row.file))) out.push(row);
+      else out.push({ ...row, file: '', bytes: '', sha256: '', status: 'cancelled', error: 'export.cancelled', error_detail: 'Not in this export; the file an earlier export saved is no longer in the folder' });
     }
     return out;
   }
@@ -653,7 +746,14 @@ export class PhotoExporter implements Exporter {
   }
 
   /** One employee: up to date already, or download (cache first) and write. Returns null when cancelled. */
-  private async exportOne(p: Plan, outDir: string, claimed: Map<string, Plan>, ours: Set<string>, signal: AbortSignal): Promise<ManifestRow | null> {
+  private async exportOne(
+    p: Plan,
+    outDir: string,
+    claimed: Map<string, Plan>,
+    ours: Set<string>,
+    vacated: Set<string>,
+    signal: AbortSignal,
+  ): Promise<ManifestRow | null> {
     const faceKey = p.face.faceKey!;
     const prev = p.prev;
     const usable = holdsFile(prev) ? prev : undefined;
@@ -705,7 +805,10 @@ export class PhotoExporter implements Exporter {
       const owner = claimed.get(slotKey(slot.folder, slot.base));
       const old = !owner || owner === p ? await existingFileInside(outDir, usable.file) : null;
       const now = old ? await fs.lstat(abs).catch(() => null) : null;
-      if (old && now && !(old.ino === now.ino && old.dev === now.dev)) await fs.rm(old.abs, { force: true }).catch(() => {});
+      if (old && now && !(old.ino === now.ino && old.dev === now.dev)) {
+        await fs.rm(old.abs, { force: true }).catch(() => {});
+        vacated.add(path.dirname(old.abs));
+      }
     }
     return {
       ...this.baseRow(p),

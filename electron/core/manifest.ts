@@ -78,19 +78,25 @@ const WRITE_CHUNK_ROWS = 256;
  * Rows are serialised and written a chunk at a time (they may come from a generator), so the memory a write
  * takes stays the same however many rows there are.
  */
-export async function writeManifest(outDir: string, rows: Iterable<ManifestRow>): Promise<string> {
+export async function writeManifest(
+  outDir: string,
+  rows: Iterable<ManifestRow>,
+  /** Appends a chunk to the temp file instead of the default writer; tests swap it to simulate a full disk. */
+  append?: (file: string, text: string) => Promise<void>,
+): Promise<string> {
   const target = path.join(outDir, MANIFEST_FILE);
   const temp = path.join(outDir, `.${MANIFEST_FILE}.part-${randomBytes(6).toString('hex')}`);
   try {
     const file = await fs.open(temp, 'wx');
     try {
+      const write = append ? (text: string) => append(temp, text) : (text: string) => file.writeFile(text, 'utf8');
       let chunk: ManifestRow[] = [];
       let header = true;
       const flush = async () => {
         const text = manifestCsv(chunk, header);
         header = false;
         chunk = [];
-        await file.writeFile(text, 'utf8');
+        await write(text);
       };
       for (const row of rows) {
         chunk.push(row);

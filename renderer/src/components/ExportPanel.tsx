@@ -1,6 +1,6 @@
 // Export progress and its summary: bar, counts, rate, ETA, cancel; failures with reasons, retry, open results.
 import { useMutation } from '@tanstack/react-query';
-import { App as AntApp, Button, Modal, Progress, Result, Space, Statistic, Table, Typography, theme } from 'antd';
+import { Alert, App as AntApp, Button, Modal, Progress, Result, Space, Statistic, Table, Typography, theme } from 'antd';
 import { FileTextOutlined, FolderOpenOutlined, RedoOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { ExportFailure, ExportProgress, ExportSummary } from '../../../shared/model';
@@ -62,6 +62,24 @@ function ProgressView({ progress: p }: { progress: ExportProgress }) {
   );
 }
 
+/**
+ * The whole folder, not only this run: a retry (or a run over part of the employees) keeps the rows of earlier
+ * runs, so "all 4 processed" alone would hide the no-photo and other rows the manifest still lists.
+ */
+function ManifestState({ summary: s }: { summary: ExportSummary }) {
+  const { t } = useTranslation();
+  if (s.manifestError) {
+    return <Alert type="error" showIcon data-testid="export-manifest-error" title={t('progress.manifestNotWritten', { reason: errorMessage(t, s.manifestError) })} />;
+  }
+  const m = s.manifestTotals;
+  if (!m || m.rows === s.total) return null;
+  return (
+    <Typography.Text type="secondary" data-testid="export-manifest-totals">
+      {t('progress.manifestTotals', m)}
+    </Typography.Text>
+  );
+}
+
 function SummaryView({ summary: s }: { summary: ExportSummary }) {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
@@ -105,6 +123,7 @@ function SummaryView({ summary: s }: { summary: ExportSummary }) {
         }
       />
       <Counts saved={s.saved} upToDate={s.upToDate} noPhoto={s.noPhoto} failed={s.failed} />
+      <ManifestState summary={s} />
       {s.failures.length > 0 && (
         <Table<ExportFailure>
           size="small"

@@ -166,6 +166,8 @@ export const enUS = {
     summaryCancelled: 'Export cancelled — {{done}} of {{total}} processed',
     summaryOk: 'All {{total}} employees processed in {{time}}.',
     summaryFailed: '{{failed}} could not be saved — see the reasons below.',
+    manifestTotals: 'manifest.csv lists {{rows}} employees: {{photos}} with a photo, {{noPhoto}} without, {{failed}} failed, {{notProcessed}} not processed.',
+    manifestNotWritten: 'manifest.csv could not be written: {{reason}} The counts above are what happened.',
     folder: 'Folder',
     failures: 'Not saved',
     employee: 'Employee',
@@ -233,6 +235,7 @@ export const enUS = {
     export: {
       cancelled: 'Cancelled before this photo was saved. Export again to finish.',
       busy: 'Another export is running. Wait for it to finish or cancel it.',
+      folder_locked: 'Another export is writing to this folder right now{{detail}}. Wait for it to finish, or choose another folder.',
       not_found: 'That export is no longer known. Start a new export.',
     },
     vault: { encryption_unavailable: 'This computer cannot encrypt the secret, so it is kept for this session only.' },

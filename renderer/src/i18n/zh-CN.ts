@@ -167,6 +167,8 @@ export const zhCN: Resources = {
     summaryCancelled: '导出已取消：已处理 {{done}} / {{total}}',
     summaryOk: '全部 {{total}} 名员工已处理，用时 {{time}}。',
     summaryFailed: '{{failed}} 名员工的照片未能保存，原因见下方。',
+    manifestTotals: 'manifest.csv 共列出 {{rows}} 名员工：{{photos}} 名有照片，{{noPhoto}} 名未录入，{{failed}} 名失败，{{notProcessed}} 名未处理。',
+    manifestNotWritten: '无法写入 manifest.csv：{{reason}} 上方的统计是本次的实际结果。',
     folder: '保存位置',
     failures: '未保存',
     employee: '员工',
@@ -234,6 +236,7 @@ export const zhCN: Resources = {
     export: {
       cancelled: '导出在保存此照片前被取消。再次导出即可完成。',
       busy: '已有导出正在进行。请等待完成或取消。',
+      folder_locked: '另一个导出正在写入此文件夹{{detail}}。请等待其完成，或选择其他文件夹。',
       not_found: '找不到该导出任务。请重新开始导出。',
     },
     vault: { encryption_unavailable: '本机无法加密 App Secret，因此仅在本次运行中保留。' },
