@@ -1,0 +1,28 @@
+// Keyboard for the selection, outside text fields: Ctrl/⌘+A selects everyone in the filter, Esc clears.
+import { useEffect } from 'react';
+
+export function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable);
+}
+
+/**
+ * `blocked`: a drawer or dialog is open, and Esc is its own (it closes it). The listener runs in the capture
+ * phase, before the drawer's handler: otherwise React could close the drawer and re-register this listener,
+ * unblocked, while the same Esc is still on its way up to the window, and that Esc would clear the selection.
+ */
+export function useSelectionKeys(selectAll: () => void, clear: () => void, blocked: boolean): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (blocked || isTyping(e.target)) return;
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') {
+        e.preventDefault();
+        selectAll();
+      } else if (e.key === 'Escape' && !e.ctrlKey && !e.metaKey && !e.altKey && !e.shiftKey) {
+        clear();
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [selectAll, clear, blocked]);
+}
