@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 // The browse screen's selection and filter, driven as the admin drives them: the real filter and selection
 // bars, the hooks, and rows ticked with clicks and keys, over a fake main that counts what it is asked.
+import { useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -47,9 +48,15 @@ function Browse({ blocked = false }: { blocked?: boolean }) {
   const first = useFirstPage(f.filter);
   const firstPage = first.isPlaceholderData ? undefined : first.data;
   const sel = useSelection(f.filter, firstPage);
-  useSelectionKeys(sel.selectAll, sel.clear, blocked);
+  // Stands for the employee drawer: Esc inside it closes it, through React, as antd's drawer does.
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  useSelectionKeys(sel.selectAll, sel.clear, blocked || drawerOpen);
   return (
     <>
+      <button data-testid="open-drawer" onClick={() => setDrawerOpen(true)} />
+      {drawerOpen && (
+        <div data-testid="drawer" tabIndex={-1} onKeyDown={(e) => e.key === 'Escape' && setDrawerOpen(false)} />
+      )}
       <FilterBar filter={f} page={first.data} firstPage={firstPage} view="table" onView={() => undefined} />
       <SelectionBar count={sel.count} total={first.data?.total ?? 0} onSelectAll={sel.selectAll} selectAllPending={sel.selectAllPending} onClear={sel.clear} onExport={() => undefined} />
       <output data-testid="export-request">{JSON.stringify(toExportSelection(sel.selection))}</output>
@@ -172,6 +179,17 @@ describe('selecting employees in the list', () => {
     await u.keyboard('{Escape}');
     expect(count()).toBe(0);
     expect(screen.queryByTestId('selection-clear')).toBeNull();
+  });
+  it('Esc that closes a drawer leaves the selection alone', async () => {
+    const u = user();
+    renderBrowse();
+    await shown();
+    await u.click(box('u1'));
+    await u.click(screen.getByTestId('open-drawer'));
+    screen.getByTestId('drawer').focus();
+    await u.keyboard('{Escape}');
+    expect(screen.queryByTestId('drawer')).toBeNull();
+    expect(count()).toBe(1);
   });
 });
 

@@ -6,11 +6,7 @@ export function isTyping(target: EventTarget | null): boolean {
   return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable);
 }
 
-/**
- * `blocked`: a drawer or dialog is open, and Esc is its own (it closes it). The listener runs in the capture
- * phase, before the drawer's handler: otherwise React could close the drawer and re-register this listener,
- * unblocked, while the same Esc is still on its way up to the window, and that Esc would clear the selection.
- */
+/** `blocked`: a drawer or dialog is open; Esc is its own then (it closes it), and so is Ctrl/⌘+A. */
 export function useSelectionKeys(selectAll: () => void, clear: () => void, blocked: boolean): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -22,7 +18,7 @@ export function useSelectionKeys(selectAll: () => void, clear: () => void, block
         clear();
       }
     };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
   }, [selectAll, clear, blocked]);
 }

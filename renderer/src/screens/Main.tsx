@@ -68,7 +68,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
   const drawersWarm = useDrawersWarm(!!firstPage, DRAWER_LOADERS);
   const [focusIndex, setFocusIndex] = useListFocus(f.filter);
   const sel = useSelection(f.filter, firstPage);
-  useSelectionKeys(sel.selectAll, sel.clear, exportOpen || !!detailUserId || settingsOpen);
+  useSelectionKeys(sel.selectAll, sel.clear, exportOpen || !!detailUserId || settingsOpen || exportState.panelOpen);
   const exportSelection = useMemo(() => toExportSelection(sel.selection), [sel.selection]);
   const listProps: ListProps = { filter: f.filter, first: firstPage, selected: sel.selected, focusIndex, onFocusIndex: setFocusIndex, onToggle: sel.onToggle, onOpen: setDetailUserId };
 
