@@ -39,6 +39,8 @@ Object.defineProperty(window, 'matchMedia', {
   value: (query: string) => ({ matches: false, media: query, onchange: null, addListener() {}, removeListener() {}, addEventListener() {}, removeEventListener() {}, dispatchEvent: () => false }),
 });
 initI18n('en-US');
+// antd's first render in jsdom takes seconds on a busy machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 /** Rows on screen: the first few, and one far down (its page not loaded), as a scrolled list would show. */
 const ROWS = [0, 1, 2, 3, 420];
