@@ -90,7 +90,8 @@ export const contract = {
     z.strictObject({
       selection: z.discriminatedUnion('kind', [
         z.strictObject({ kind: z.literal('ids'), userIds: z.array(IdSchema).min(1).max(200_000) }),
-        z.strictObject({ kind: z.literal('filter'), filter: FilterRequest }),
+        // Everyone the filter matches when the export starts, minus the ones the admin unticked afterwards.
+        z.strictObject({ kind: z.literal('filter'), filter: FilterRequest, except: z.array(IdSchema).max(200_000).optional() }),
       ]),
       options: ExportOptionsRequest,
     }),

@@ -327,6 +327,18 @@ describe('handlers over the simulated tenant', () => {
     expect(second.manifestTotals).toEqual({ rows: userIds.length, photos: withPhoto.length, noPhoto: without.length, failed: 0, notProcessed: 0 });
   });
 
+  it('exports everyone in a filter except the employees the admin unticked', async () => {
+    data(await r.call('credentialsSet', custom(r)));
+    data(await r.call('exportChooseFolder', {}));
+    const filter = { ...ALL, photo: 'with' };
+    const everyone = data(await r.call<string[]>('employeeIds', { filter }));
+    const unticked = everyone.slice(0, 2);
+    const { jobId } = data(await r.call<{ jobId: string }>('exportStart', { selection: { kind: 'filter', filter, except: unticked }, options: {} }));
+    const summary = await waitForDone(r, jobId);
+    expect(summary.total).toBe(everyone.length - 2);
+    expect(summary.saved + summary.upToDate).toBe(everyone.length - 2);
+  });
+
   it('cancels a running export', async () => {
     data(await r.call('credentialsSet', custom(r)));
     data(await r.call('exportChooseFolder', {}));

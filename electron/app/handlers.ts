@@ -73,6 +73,13 @@ export interface AppHandlers extends Handlers {
   dispose(): Promise<void>;
 }
 
+/** The ids of a filter selection less the ones the admin unticked. */
+function withoutIds(ids: string[], except: readonly string[] | undefined): string[] {
+  if (!except?.length) return ids;
+  const drop = new Set(except);
+  return ids.filter((id) => !drop.has(id));
+}
+
 export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandlers {
   const createCore = deps.createCore ?? defaultCreateCore;
   const log = host.log;
@@ -416,7 +423,7 @@ export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandle
       const core = await requireCore();
       if (running) throw appError('export.busy', 'Another export is running');
       const outDir = await exportFolder();
-      const ids = selection.kind === 'ids' ? [...new Set(selection.userIds)] : await core.employeeIds(selection.filter);
+      const ids = selection.kind === 'ids' ? [...new Set(selection.userIds)] : withoutIds(await core.employeeIds(selection.filter), selection.except);
       if (ids.length === 0) throw appError('input.invalid', 'No employees to export', { detail: 'selection' });
       const employees = await core.directory.employeesByIds(ids);
       return { jobId: startJob(core, employees, outDir, options) };

@@ -15,7 +15,7 @@ import { FaceStatusTag } from './FaceStatus';
 export interface ListProps {
   filter: EmployeeFilter;
   first: EmployeePage | undefined;
-  selected: ReadonlySet<string>;
+  selected: Pick<ReadonlySet<string>, 'has'>;
   focusIndex: number;
   onFocusIndex: (i: number) => void;
   /** shift: extend from the last toggled row. */

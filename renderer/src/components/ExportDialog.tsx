@@ -15,7 +15,18 @@ import { ErrorState } from './ErrorState';
 
 const PREVIEW_COUNT = 4;
 
-export function ExportDialog({ open, onClose, userIds }: { open: boolean; onClose: () => void; userIds: ReadonlySet<string> }) {
+export interface ExportDialogProps {
+  open: boolean;
+  onClose: () => void;
+  /** What exportStart is sent: ids, or a filter (less the unticked) after "select all in this filter". */
+  selection: ExportSelection;
+  /** How many employees the selection holds. */
+  count: number;
+  /** The first few selected employees, for the file-name preview. */
+  sampleIds: readonly string[];
+}
+
+export function ExportDialog({ open, onClose, ...form }: ExportDialogProps) {
   const { t } = useTranslation();
   return (
     <Modal
@@ -26,12 +37,12 @@ export function ExportDialog({ open, onClose, userIds }: { open: boolean; onClos
       destroyOnHidden
       footer={null}
     >
-      {open && <ExportForm userIds={userIds} onClose={onClose} />}
+      {open && <ExportForm {...form} onClose={onClose} />}
     </Modal>
   );
 }
 
-function ExportForm({ userIds, onClose }: { userIds: ReadonlySet<string>; onClose: () => void }) {
+function ExportForm({ selection, count, sampleIds: allSamples, onClose }: Omit<ExportDialogProps, 'open'>) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
   const qc = useQueryClient();
@@ -45,9 +56,7 @@ function ExportForm({ userIds, onClose }: { userIds: ReadonlySet<string>; onClos
   const [zip, setZip] = useState(settings.data?.zip ?? false);
   const [folder, setFolder] = useState<string | null>(null);
 
-  const ids = useMemo(() => [...userIds], [userIds]);
-  // The first few selected employees, for the file-name preview.
-  const sampleIds = ids.slice(0, PREVIEW_COUNT);
+  const sampleIds = allSamples.slice(0, PREVIEW_COUNT);
   const samples = useQuery({
     queryKey: queryKeys.employeeSample(sampleIds),
     queryFn: () => Promise.all(sampleIds.map((userId) => qc.ensureQueryData({ queryKey: queryKeys.employee(userId), queryFn: () => unwrap(api.employee({ userId })), staleTime: staleTimes.employee }))),
@@ -78,7 +87,7 @@ function ExportForm({ userIds, onClose }: { userIds: ReadonlySet<string>; onClos
     },
     onSuccess: ({ jobId, request }) => {
       saveSettings.mutate({ template: request.options.template, subfolders: request.options.subfolders, zip: request.options.zip });
-      exportState.started(jobId, ids.length, request);
+      exportState.started(jobId, count, request);
       onClose();
     },
   });
@@ -111,7 +120,7 @@ function ExportForm({ userIds, onClose }: { userIds: ReadonlySet<string>; onClos
   return (
     <Form layout="vertical" requiredMark={false} data-testid="export-dialog">
       <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
-        {t('export.count', { count: ids.length })}
+        {t('export.count', { count })}
       </Typography.Paragraph>
       <Form.Item label={t('export.folder')}>
         <Space.Compact style={{ width: '100%' }}>
@@ -187,10 +196,10 @@ function ExportForm({ userIds, onClose }: { userIds: ReadonlySet<string>; onClos
         <Button
           type="primary"
           data-testid="export-start"
-          disabled={!folder || !!templateError || ids.length === 0 || exportState.running}
+          disabled={!folder || !!templateError || count === 0 || exportState.running}
           title={!folder ? t('export.needFolder') : undefined}
           loading={start.isPending}
-          onClick={() => start.mutate({ selection: { kind: 'ids', userIds: ids }, options: { template, subfolders, zip } })}
+          onClick={() => start.mutate({ selection, options: { template, subfolders, zip } })}
         >
           {t('export.start')}
         </Button>

@@ -1,0 +1,46 @@
+// The bar above the list: how many are selected, "select all in this filter", clear, and export.
+import { Button, Typography, theme } from 'antd';
+import { CloseOutlined, ExportOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { shortcut } from '../lib/keys';
+import { selectionBarStyles } from './workspaceStyles';
+
+export interface SelectionBarProps {
+  count: number;
+  /** Employees the current filter matches (0 hides "select all"). */
+  total: number;
+  onSelectAll: () => void;
+  selectAllPending: boolean;
+  onClear: () => void;
+  onExport: () => void;
+}
+
+export function SelectionBar({ count, total, onSelectAll, selectAllPending, onClear, onExport }: SelectionBarProps) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  const s = selectionBarStyles(token, count > 0);
+  return (
+    <div style={s.bar}>
+      <Typography.Text strong={count > 0} data-testid="selection-count" data-count={count}>
+        {count ? t('selection.count', { count, formatted: count.toLocaleString() }) : t('selection.none')}
+      </Typography.Text>
+      {total > 0 && (
+        <Button size="small" data-testid="select-all-filter" loading={selectAllPending} onClick={onSelectAll}>
+          {t('selection.selectAllFilter', { count: total })}
+        </Button>
+      )}
+      {count > 0 && (
+        <Button size="small" type="text" icon={<CloseOutlined />} onClick={onClear} data-testid="selection-clear">
+          {t('selection.clear')}
+        </Button>
+      )}
+      <div style={s.spacer} />
+      <Typography.Text type="secondary" style={s.hint}>
+        {t('browse.keyboardHint', { selectAll: shortcut('A') })}
+      </Typography.Text>
+      <Button type="primary" icon={<ExportOutlined />} disabled={count === 0} onClick={onExport} data-testid="export-open">
+        {t('selection.export')}
+      </Button>
+    </div>
+  );
+}
