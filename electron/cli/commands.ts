@@ -7,7 +7,7 @@ import { EXIT, describeError, isBlockingError } from './messages';
 import { openOutFolder, type OutFolder } from './paths';
 import type { Reporter } from './report';
 import { savePhotoBeside } from './save-photo';
-import { selectEmployees, type Selection } from './select';
+import { findEmployee, selectEmployees, type Selection } from './select';
 import type { Session } from './session';
 
 export interface ExportFlags {
@@ -124,7 +124,8 @@ export async function runCheck(
   const outDir = folder?.path ?? null;
   let row: EmployeeRow;
   try {
-    row = await session.core.employeeRow(who.trim(), signal);
+    const employee = await findEmployee(session.core, who, signal);
+    row = await session.core.employeeRow(employee.userId, signal);
   } catch (e) {
     return failedBeforeSaving(e, folder, reporter, signal);
   }
