@@ -36,19 +36,21 @@ export function formatProgressLine(p: ExportProgress, columns: number): string {
   const done = handledCount(p);
   const state =
     p.phase === 'cancelled' ? 'cancelled' : p.phase === 'zipping' ? 'zipping' : `ETA ${p.etaSeconds === null ? '--' : formatSeconds(p.etaSeconds)}`;
+  // Padded to their usual widths, so the bar does not twitch as the numbers change.
+  const count = `${String(done).padStart(String(p.total).length)}/${p.total}`;
   // In the order they are dropped when the line does not fit.
   const optional = {
-    rate: `${p.rate.toFixed(1)} photos/s`,
+    rate: `${p.rate.toFixed(1).padStart(4)} photos/s`,
     noun: ' employees',
     bar: true,
     failed: `failed ${p.failed}`,
-    state,
+    state: state.padEnd('ETA 1 min 30 s'.length),
   };
   const order = ['rate', 'noun', 'bar', 'failed', 'state'] as const;
   const kept = new Set<(typeof order)[number]>(order);
   const text = () =>
     [
-      `${done}/${p.total}${kept.has('noun') ? optional.noun : ''}`,
+      `${count}${kept.has('noun') ? optional.noun : ''}`,
       kept.has('rate') ? optional.rate : null,
       kept.has('state') ? optional.state : null,
       kept.has('failed') ? optional.failed : null,
@@ -65,5 +67,5 @@ export function formatProgressLine(p: ExportProgress, columns: number): string {
     const room = width - rest.length - 2; // a space before the bar and one after it
     if (room >= MIN_BAR) return ` ${bar(done, p.total, Math.min(MAX_BAR, room))} ${rest}`;
   }
-  return ` ${done}/${p.total}`.slice(0, width);
+  return ` ${count}`.slice(0, width);
 }
