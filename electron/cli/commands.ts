@@ -52,7 +52,7 @@ export function parseExportOptions(flags: Pick<ExportFlags, 'template' | 'subfol
 
 /** What was selected, said after the count: "238 employees (whole company)", "12 employees in department …". */
 export function scopePhrase(sel: Selection, label: string): string {
-  if (sel.kind === 'all') return '(whole company)';
+  if (sel.kind === 'all' || (sel.kind === 'department' && sel.id.trim() === '0')) return '(whole company)';
   if (sel.kind === 'users') return 'named on the command line';
   return `in ${label}`;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportProgress } from '../../shared/model';
 import { startRig, type CoreRig } from '../core/testing';
-import { runExport } from './commands';
+import { runExport, scopePhrase } from './commands';
 import { formatProgressLine } from './progress-line';
 import { countOf, Reporter } from './report';
 import { readManifest } from './testkit';
@@ -62,6 +62,13 @@ describe('the progress line', () => {
     expect(countOf(1, 'employee')).toBe('1 employee');
     expect(countOf(238, 'employee')).toBe('238 employees');
     expect(countOf(0, 'employee')).toBe('0 employees');
+  });
+
+  it('names the scope after the count in plain English', () => {
+    expect(scopePhrase({ kind: 'all' }, 'all employees')).toBe('(whole company)');
+    expect(scopePhrase({ kind: 'department', id: '0' }, 'department "whole company" (0)')).toBe('(whole company)');
+    expect(scopePhrase({ kind: 'group', nameOrId: 'g1' }, 'attendance group "上海" (g1)')).toBe('in attendance group "上海" (g1)');
+    expect(scopePhrase({ kind: 'users', ids: ['a', 'b'] }, '2 named employee(s)')).toBe('named on the command line');
   });
 });
 
