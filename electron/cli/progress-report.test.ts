@@ -85,18 +85,17 @@ describe('an export cancelled midway', { timeout: 120_000 }, () => {
     const out = join(rig.root, json ? 'json' : 'text');
     const stdout: string[] = [];
     const stderr: string[] = [];
-    const reporter = new Reporter(json, { out: (t) => stdout.push(t), err: (t) => stderr.push(t), tty: true, columns: () => 80 });
     const stop = new AbortController();
-    const watching = {
-      ...reporter,
-      progress: (p: ExportProgress) => {
-        reporter.progress(p);
+    // Cancels as Ctrl+C would, once the first photos are saved.
+    class Watching extends Reporter {
+      override progress(p: ExportProgress): void {
+        super.progress(p);
         if (p.phase === 'downloading' && p.saved > 0) stop.abort();
-      },
-    } as unknown as Reporter;
-    Object.setPrototypeOf(watching, reporter);
+      }
+    }
+    const reporter = new Watching(json, { out: (t) => stdout.push(t), err: (t) => stderr.push(t), tty: true, columns: () => 80 });
     const session = { core: rig.newCore(), demo: false, cacheDir: rig.cacheDir, close: async () => {} };
-    const code = await runExport(session, { out, selection: { kind: 'all' } }, watching, stop.signal);
+    const code = await runExport(session, { out, selection: { kind: 'all' } }, reporter, stop.signal);
     const manifest = await readManifest(out);
     const count = (status: string) => manifest.filter((r) => r.status === status).length;
     return { code, stdout: stdout.join(''), stderr: stderr.join(''), manifest, count };
