@@ -5,9 +5,9 @@ import { ExportOptionsSchema, type EmployeeRow, type ExportSummary } from '../..
 import { TEMPLATE_TOKENS, singlePhotoFileName, validateTemplate } from '../../shared/naming';
 import { EXIT, describeError, isBlockingError } from './messages';
 import { openOutFolder, type OutFolder } from './paths';
-import type { Reporter } from './report';
+import { countOf, type Reporter } from './report';
 import { savePhotoBeside } from './save-photo';
-import { selectEmployees, type Selection } from './select';
+import { findEmployee, selectEmployees, type Selection } from './select';
 import type { Session } from './session';
 
 export interface ExportFlags {
@@ -51,6 +51,13 @@ export function parseExportOptions(flags: Pick<ExportFlags, 'template' | 'subfol
   return parsed.data;
 }
 
+/** What was selected, said after the count: "238 employees (whole company)", "12 employees in department …". */
+export function scopePhrase(sel: Selection, label: string): string {
+  if (sel.kind === 'all' || (sel.kind === 'department' && sel.id.trim() === '0')) return '(whole company)';
+  if (sel.kind === 'users') return 'named on the command line';
+  return `in ${label}`;
+}
+
 /**
  * A failure before anything was downloaded (no network, credentials, an unknown group…) is a setup problem: no
  * manifest, one line, exit 2, and the folder this run created is removed again if it is still empty. A
@@ -83,7 +90,8 @@ export async function runExport(
     return failedBeforeSaving(e, folder, reporter, signal);
   }
   const { employees, label } = selected;
-  reporter.info(`Exporting face photos of ${employees.length} employee(s) in ${label} to ${outDir}${session.demo ? ' (demo tenant)' : ''}`);
+  const scope = scopePhrase(flags.selection, label);
+  reporter.info(`Exporting the face photos of ${countOf(employees.length, 'employee')} ${scope} to ${outDir}${session.demo ? ' (demo tenant)' : ''}`);
   const summary = await core.exporter.run({
     employees,
     outDir,
@@ -92,7 +100,7 @@ export async function runExport(
     onProgress: (p) => reporter.progress(p),
   });
   const code = exitCodeForSummary(summary, interruptedCode());
-  reporter.summary(summary, code);
+  reporter.summary(summary, code, scope);
   if (code === EXIT.usage && summary.failures[0]) reporter.error(summary.failures[0].error);
   return code;
 }
@@ -125,7 +133,8 @@ export async function runCheck(
   const outDir = folder?.path ?? null;
   let row: EmployeeRow;
   try {
-    row = await session.core.employeeRow(who.trim(), signal);
+    const employee = await findEmployee(session.core, who, signal);
+    row = await session.core.employeeRow(employee.userId, signal);
   } catch (e) {
     return failedBeforeSaving(e, folder, reporter, signal);
   }

@@ -49,6 +49,8 @@ const CHECK_EXAMPLES = `
 Examples:
   npm run cli -- check E00123 --demo
   npm run cli -- check 5d9bdxxx --out ./one-photo
+  npm run cli -- check 梁军            (several 梁军: exit 2, listing each with department and 工号)
+  npm run cli -- check +8613800138000
 `;
 
 const ROOT_EXAMPLES = `
@@ -168,7 +170,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     program
       .command('check')
       .description("show one employee's face-photo enrolment (and save the photo with --out)")
-      .argument('<user-id-or-employee-no>', 'user id or employee number (工号)')
+      .argument('<who>', 'user id, employee number (工号), email, mobile (with or without +86) or name')
       .option('--out <dir>', 'save the face photo into this folder'),
   )
     .addHelpText('after', CHECK_EXAMPLES)

@@ -1,30 +1,41 @@
 // What the CLI prints: a progress bar for people at a terminal, NDJSON for scripts (--json),
 // and a summary either way. Progress and warnings go to stderr in text mode so stdout stays
 // the result; in --json mode stdout carries only JSON lines.
-import cliProgress from 'cli-progress';
 import type { AppError } from '../../shared/errors';
 import type { ExportProgress, ExportSummary } from '../../shared/model';
 import { redact } from '../../shared/redact';
 import { describeError, oneLine } from './messages';
+import { formatProgressLine, formatSeconds, handledCount } from './progress-line';
+
+export { formatSeconds };
 
 export interface Writers {
   out: (text: string) => void;
   err: (text: string) => void;
   /** True when stderr is a terminal, so a live bar makes sense. */
   tty: boolean;
+  /** The terminal's width now (it may change while the bar runs); 80 when not given. */
+  columns?: () => number;
 }
 
 export const processWriters = (): Writers => ({
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   tty: Boolean(process.stderr.isTTY),
+  // The bar is drawn on stderr; stdout may be a pipe or a file.
+  columns: () => process.stderr.columns || process.stdout.columns || 80,
 });
+
+/** "1 employee", "238 employees". */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
 
 const FAILURES_SHOWN = 20;
 const JSON_PROGRESS_EVERY_MS = 250;
 
 export class Reporter {
-  private bar: cliProgress.SingleBar | null = null;
+  private barShown = false;
   private lastJsonProgress = 0;
   private readonly secrets: string[] = [];
 
@@ -47,6 +58,7 @@ export class Reporter {
   }
 
   warn(message: string): void {
+    this.stopProgress(); // on a line of its own, not glued to the bar
     this.w.err(this.clean(`warning: ${oneLine(message)}\n`));
   }
 
@@ -56,45 +68,26 @@ export class Reporter {
   }
 
   progress(p: ExportProgress): void {
+    // A cancelled employee was not handled: done counts only what happened, in the bar and in the NDJSON.
+    const done = handledCount(p);
     if (this.json) {
       const now = Date.now();
       const last = p.done === p.total || p.phase === 'done' || p.phase === 'cancelled';
       if (!last && now - this.lastJsonProgress < JSON_PROGRESS_EVERY_MS) return;
       this.lastJsonProgress = now;
-      this.emit({ type: 'progress', ...p });
+      this.emit({ type: 'progress', ...p, done });
       return;
     }
     if (!this.w.tty || p.phase === 'preparing') return;
-    const payload = {
-      rate: p.rate.toFixed(1),
-      etaText: p.etaSeconds === null ? '--' : formatSeconds(p.etaSeconds),
-      failed: p.failed,
-      phase: p.phase,
-    };
-    if (!this.bar) {
-      this.bar = new cliProgress.SingleBar(
-        {
-          format: ' {bar} {value}/{total} employees | {rate} photos/s | ETA {etaText} | failed {failed} | {phase}',
-          // The real terminal stream: cli-progress moves the cursor with it.
-          stream: process.stderr,
-          noTTYOutput: false,
-          hideCursor: true,
-          clearOnComplete: false,
-          etaBuffer: 50,
-        },
-        cliProgress.Presets.shades_classic,
-      );
-      this.bar.start(p.total, p.done, payload);
-    } else {
-      this.bar.setTotal(p.total);
-      this.bar.update(p.done, payload);
-    }
+    // Back to the line's start, the line, then clear what a longer earlier line left to its right.
+    this.w.err(`\r${formatProgressLine(p, this.w.columns?.() ?? 80)}\x1b[K`);
+    this.barShown = true;
   }
 
   stopProgress(): void {
-    if (this.bar) {
-      this.bar.stop();
-      this.bar = null;
+    if (this.barShown) {
+      this.w.err('\n');
+      this.barShown = false;
     }
   }
 
@@ -124,24 +117,30 @@ export class Reporter {
     else this.w.err(`${message}\n`);
   }
 
-  summary(s: ExportSummary, exitCode: number): void {
+  /** scope: what was selected, after the count ("(whole company)", "in attendance group …"). */
+  summary(s: ExportSummary, exitCode: number, scope = ''): void {
     this.stopProgress();
+    // Every employee the run did not reach: the manifest's `cancelled` rows.
+    const cancelledCount = s.total - handledCount(s);
     if (this.json) {
       this.emit({
         type: 'summary',
         exitCode,
         ...s,
+        cancelledCount,
         failures: s.failures.map((f) => ({ ...f, message: describeError(f.error) })),
       });
       return;
     }
     const lines: string[] = [];
-    const head = s.cancelled ? 'Export cancelled' : 'Export finished';
-    lines.push(`${head} in ${formatSeconds(s.durationMs / 1000)}: ${s.total} employee(s) into ${s.outDir}`);
+    const took = formatSeconds(s.durationMs / 1000);
+    const what = `${countOf(s.total, 'employee')}${scope ? ` ${scope}` : ''}`;
+    lines.push(s.cancelled ? `Export cancelled after ${took}: ${what} into ${s.outDir}` : `Export finished in ${took}: ${what} into ${s.outDir}`);
     lines.push(`  saved        ${s.saved}`);
     lines.push(`  up to date   ${s.upToDate}`);
     lines.push(`  no photo     ${s.noPhoto}`);
     lines.push(`  failed       ${s.failed}`);
+    if (cancelledCount > 0) lines.push(`  cancelled    ${cancelledCount} (not reached; run the same command again to finish)`);
     for (const f of s.failures.slice(0, FAILURES_SHOWN)) {
       const who = [f.name || '(no name)', f.employeeNo ? `#${f.employeeNo}` : '', `user_id ${f.userId}`].filter(Boolean).join(' ');
       lines.push(`    - ${who}: ${f.error.code} — ${describeError(f.error)}`);
@@ -163,13 +162,4 @@ export class Reporter {
     if (this.json) this.emit(obj);
     else this.w.out(this.clean(text.endsWith('\n') ? text : text + '\n'));
   }
-}
-
-export function formatSeconds(sec: number): string {
-  if (!Number.isFinite(sec)) return '--';
-  if (sec < 60) return `${sec.toFixed(1)} s`;
-  const m = Math.floor(sec / 60);
-  const s = Math.round(sec % 60);
-  if (m < 60) return `${m} min ${s} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
