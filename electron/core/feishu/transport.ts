@@ -138,7 +138,7 @@ function isJsonType(contentType: string | undefined): boolean {
  * failure: undefined when the answer is a success; otherwise the failure to throw if it is final (null: map
  * it by its kind). env: the parsed JSON envelope, if the answer is one.
  */
-export function judge(s: CallSpec, r: HttpResponse): { failure: AppFailure | undefined | null; env: FeishuEnvelope | undefined } {
+function judge(s: CallSpec, r: HttpResponse): { failure: AppFailure | undefined | null; env: FeishuEnvelope | undefined } {
   const ok2xx = r.status >= 200 && r.status < 300;
   const jsonType = isJsonType(headerValue(r.headers, 'content-type'));
   if (s.expect === 'file' && ok2xx && !jsonType) {
