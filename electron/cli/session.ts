@@ -3,7 +3,7 @@
 import { appError } from '../../shared/errors';
 import { BaseUrlSchema, resolveBaseUrl } from '../../shared/model';
 import { createCore } from '../core/index';
-import { dispatcherFromEnv } from '../core/feishu/client';
+import { dispatcherFromEnv } from './proxy';
 import type { Core } from '../core/types';
 import { defaultCacheRoot, photoCacheDir } from './paths';
 import type { Reporter } from './report';

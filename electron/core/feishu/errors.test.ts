@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyAnswer, mapFeishuError, mapTokenError, parseEnvelope, rateLimitResetMs } from './errors';
-import { fileNameFromDisposition } from './client';
+import { fileNameFromDisposition } from './endpoints/attendance';
 
 // docs/feishu-api.md §5, row by row: the code an admin will see for each Feishu answer.
 const TABLE: [httpStatus: number, feishuCode: number, expected: string][] = [

@@ -2,6 +2,7 @@
 // Both the HTTP status and the envelope `code` are checked: token errors also arrive with HTTP 200.
 import { AppFailure, appError, type AppError, type ErrorCode } from '../../../shared/errors';
 import { redact } from '../../../shared/redact';
+import { EnvelopeSchema } from './schemas';
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
@@ -88,10 +89,8 @@ export function parseEnvelope(body: unknown): FeishuEnvelope | undefined {
       return undefined;
     }
   }
-  if (value && typeof value === 'object' && typeof (value as { code?: unknown }).code === 'number') {
-    return value as FeishuEnvelope;
-  }
-  return undefined;
+  const env = EnvelopeSchema.safeParse(value);
+  return env.success ? (env.data as FeishuEnvelope) : undefined;
 }
 
 function logIdOf(env: FeishuEnvelope | undefined, headers: HeaderBag | undefined): string | undefined {
