@@ -51,7 +51,7 @@ function matchRoute(method: string, pathname: string): Matched | 'method' | unde
   for (const { spec, re, names } of COMPILED) {
     const m = re.exec(pathname);
     if (!m) continue;
-    if (!spec.methods.includes(method as 'GET')) return 'method';
+    if (!(spec.methods as readonly string[]).includes(method)) return 'method';
     const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1] as string)]));
     return { spec, method: method as 'GET' | 'POST', params };
   }
