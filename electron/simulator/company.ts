@@ -224,17 +224,20 @@ export function generateCompany(size: { seed: number; employees: number; enrolle
     }
   }
 
-  // Face enrolments: most staff, at varied times over the last two years.
+  return { tenant: { departments, users, groups, faces: enrolFaces(rng, users, size.enrolledShare) }, departmentExtra, groupExtra };
+}
+
+/** Face enrolments: most staff, at varied times over the last two years (draws every key, so the rng moves the same). */
+function enrolFaces(rng: Rng, users: readonly SimUser[], enrolledShare: number): Map<string, SimFace> {
   const faces = new Map<string, SimFace>();
   const usedKeys = new Set<string>();
   const twoYears = 2 * 365 * 86400;
   for (const u of users) {
-    const enrolled = rng.next() < size.enrolledShare;
+    const enrolled = rng.next() < enrolledShare;
     const faceKey = newFaceKey(rng, usedKeys);
     const when = TENANT_EPOCH_SECONDS - rng.int(twoYears);
     const mime = rng.next() < 0.15 ? 'image/png' : 'image/jpeg';
     if (enrolled) faces.set(u.user_id, { face_key: faceKey, face_key_update_time: String(when), mime });
   }
-
-  return { tenant: { departments, users, groups, faces }, departmentExtra, groupExtra };
+  return faces;
 }
