@@ -19,7 +19,7 @@ const testFiles = ['**/*.test.ts', '**/*.test.tsx', 'e2e/**', 'bench/**'];
  */
 const legacyTestSupport = ['testkit', 'testing', 'test-server'];
 const testSupportFiles = [
-  '**/*.testkit.ts',
+  '**/*.testkit.{ts,tsx}',
   '**/*.fixture.ts',
   'electron/simulator/testkit.ts',
   'electron/cli/testkit.ts',
@@ -36,6 +36,7 @@ const pkg = (...names) => new RegExp(String.raw`^(?:${names.map(escape).join('|'
 /** A relative import that goes through a folder of this name: `../core/index`, `../../electron/app`. */
 const folder = (...names) => new RegExp(String.raw`^\.{1,2}/(?:.*/)?(?:${names.join('|')})(?:/.*)?$`);
 
+// sanitize-filename is not here: it ships a browser build, and shared/naming.ts may want it.
 const nodeOnlyPackages = [
   'undici', 'archiver', 'p-queue', 'jpeg-js', 'csv-parse', 'csv-stringify', 'commander', 'cli-progress',
   'electron-store', 'tsx', 'esbuild', 'electron-builder',
