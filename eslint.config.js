@@ -33,8 +33,13 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A package and its subpaths: `undici`, `csv-parse/sync`. */
 const pkg = (...names) => new RegExp(String.raw`^(?:${names.map(escape).join('|')})(?:/.*)?$`);
-/** A relative import that goes through a folder of this name: `../core/index`, `../../electron/app`. */
-const folder = (...names) => new RegExp(String.raw`^\.{1,2}/(?:.*/)?(?:${names.join('|')})(?:/.*)?$`);
+/**
+ * A relative import that climbs out to a process folder of this name: `../core/index`, `../../electron/app`.
+ * Only `../` then an optional `electron/`, so a same-folder module (`./main`, `./feishu/app`) is not mistaken
+ * for a process folder (ESLint matches the import string; it does not resolve it).
+ */
+const up = String.raw`^(?:\.\./)+(?:electron/)?`;
+const folder = (...names) => new RegExp(String.raw`${up}(?:${names.join('|')})(?:/.*)?$`);
 
 // sanitize-filename is not here: it ships a browser build, and shared/naming.ts may want it.
 const nodeOnlyPackages = [
@@ -61,7 +66,7 @@ const is = {
   preload: { regex: folder('preload').source, message: 'electron/preload is loaded by Electron, never imported.' },
   simulator: { regex: folder('simulator').source, message: 'The simulator serves tests and the demo tenant; product code does not import it.' },
   simulatorButDemo: {
-    regex: String.raw`^\.{1,2}/(?:.*/)?simulator(?:/(?!demo${ext}$).*)?$`,
+    regex: String.raw`${up}simulator(?:/(?!demo${ext}$).*)?$`,
     message: 'Reach the simulator only through the demo tenant, electron/simulator/demo.ts.',
   },
 };
