@@ -60,7 +60,7 @@ const is = {
   anyProcess: { regex: folder('electron').source, message: 'Reach the processes only through window.api (renderer) or shared/ types.' },
   renderer: { regex: folder('renderer').source, message: 'The renderer is reached only through IPC.' },
   core: { regex: folder('core').source, message: 'electron/core is not reachable from here.' },
-  app: { regex: folder('app').source, message: 'electron/app (IPC handlers) is reached only from main and the browser harness.' },
+  app: { regex: folder('app').source, message: 'electron/app (IPC handlers, browser harness) is reached only from main, scripts and tests.' },
   cli: { regex: folder('cli').source, message: 'electron/cli is an entry point: nothing imports it.' },
   main: { regex: folder('main').source, message: 'electron/main is an entry point: nothing imports it.' },
   preload: { regex: folder('preload').source, message: 'electron/preload is loaded by Electron, never imported.' },
