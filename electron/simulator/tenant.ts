@@ -166,7 +166,7 @@ function addTwinDepartments(
   rng: Rng,
   users: SimUser[],
   faces: Map<string, SimFace>,
-  push: (idRng: Rng, parent: string, depth: number, zh: string, en: string, siblings: Set<string>) => string,
+  push: PushDepartment,
 ): void {
   const opened: string[] = [];
   const depths: number[] = [];
@@ -184,192 +184,255 @@ function addTwinDepartments(
   }
 }
 
-export function generateTenant(size: TenantSize): GeneratedTenant {
-  const rng = createRng(size.seed);
-  const usedIds = new Set<string>(HOSTILE_USER_IDS);
-  const departments: SimDepartment[] = [];
-  const departmentExtra = new Map<string, SimDepartmentExtra>();
+/** What the phases of generateTenant share: the main random stream, the ids in use, and what is built so far. */
+interface TenantBuild {
+  size: TenantSize;
+  rng: Rng;
+  usedIds: Set<string>;
+  departments: SimDepartment[];
+  departmentExtra: Map<string, SimDepartmentExtra>;
+  childNames: Map<string, Set<string>>;
+  users: SimUser[];
+  groups: SimGroup[];
+  groupExtra: Map<string, SimGroupExtra>;
+  faces: Map<string, SimFace>;
+}
 
-  // Departments: a few top-level ones, then second and third levels hung under earlier ones.
-  const deptCount = Math.max(0, Math.floor(size.departments));
-  const topCount = Math.min(deptCount, Math.max(3, Math.min(TOP_DEPARTMENTS.length, Math.ceil(deptCount / 6))));
-  const childNames = new Map<string, Set<string>>();
-  const pushDepartment = (idRng: Rng, parent: string, depth: number, zh: string, en: string, siblings: Set<string>): string => {
+type PushDepartment = (idRng: Rng, parent: string, depth: number, zh: string, en: string, siblings: Set<string>) => string;
+
+function departmentPusher(b: TenantBuild): PushDepartment {
+  return (idRng, parent, depth, zh, en, siblings) => {
     siblings.add(zh);
-    const open = uniqueId(idRng, usedIds, (r) => `od-${r.hex(32)}`);
-    const custom = uniqueId(idRng, usedIds, (r) => `D${(r.uint32() % 90_000_000) + 10_000_000}`);
-    departments.push({ open_department_id: open, department_id: custom, parent_department_id: parent, name: zh });
-    departmentExtra.set(open, { enName: en, order: siblings.size * 1000, depth });
+    const open = uniqueId(idRng, b.usedIds, (r) => `od-${r.hex(32)}`);
+    const custom = uniqueId(idRng, b.usedIds, (r) => `D${(r.uint32() % 90_000_000) + 10_000_000}`);
+    b.departments.push({ open_department_id: open, department_id: custom, parent_department_id: parent, name: zh });
+    b.departmentExtra.set(open, { enName: en, order: siblings.size * 1000, depth });
     return open;
   };
-  const siblingsOf = (parent: string): Set<string> => {
-    const siblings = childNames.get(parent) ?? new Set<string>();
-    childNames.set(parent, siblings);
-    return siblings;
-  };
+}
+
+function siblingsOf(b: TenantBuild, parent: string): Set<string> {
+  const siblings = b.childNames.get(parent) ?? new Set<string>();
+  b.childNames.set(parent, siblings);
+  return siblings;
+}
+
+function departmentCount(size: TenantSize): number {
+  return Math.max(0, Math.floor(size.departments));
+}
+
+/** A few top-level departments, then second and third levels hung under earlier ones. */
+function generateDepartments(b: TenantBuild): void {
+  const deptCount = departmentCount(b.size);
+  const topCount = Math.min(deptCount, Math.max(3, Math.min(TOP_DEPARTMENTS.length, Math.ceil(deptCount / 6))));
+  const push = departmentPusher(b);
   const addDepartment = (parent: string, depth: number, pool: ReadonlyArray<[string, string]>, hint: number): void => {
-    const siblings = siblingsOf(parent);
+    const siblings = siblingsOf(b, parent);
     let [zh, en] = pool[hint % pool.length] as [string, string];
     for (let n = 2; siblings.has(zh); n++) {
       const base = pool[hint % pool.length] as [string, string];
       zh = `${base[0]}${n}`;
       en = `${base[1]} ${n}`;
     }
-    pushDepartment(rng, parent, depth, zh, en, siblings);
+    push(b.rng, parent, depth, zh, en, siblings);
   };
   for (let i = 0; i < topCount; i++) addDepartment('0', 1, TOP_DEPARTMENTS, i);
   const level2: string[] = [];
   for (let i = topCount; i < deptCount; i++) {
     // Roughly two in three go to level 2 until every top department has children; the rest become teams.
-    const makeTeam = level2.length >= topCount && rng.next() < 0.35;
+    const makeTeam = level2.length >= topCount && b.rng.next() < 0.35;
     if (makeTeam) {
-      const parent = rng.pick(level2);
-      addDepartment(parent, 3, TEAMS, childNames.get(parent)?.size ?? 0);
+      const parent = b.rng.pick(level2);
+      addDepartment(parent, 3, TEAMS, b.childNames.get(parent)?.size ?? 0);
     } else {
-      const parent = (departments[level2.length % topCount] as SimDepartment).open_department_id;
-      addDepartment(parent, 2, SUB_DEPARTMENTS, rng.int(SUB_DEPARTMENTS.length));
-      level2.push((departments[departments.length - 1] as SimDepartment).open_department_id);
+      const parent = (b.departments[level2.length % topCount] as SimDepartment).open_department_id;
+      addDepartment(parent, 2, SUB_DEPARTMENTS, b.rng.int(SUB_DEPARTMENTS.length));
+      level2.push((b.departments[b.departments.length - 1] as SimDepartment).open_department_id);
     }
   }
+}
 
-  // Employees.
-  const users: SimUser[] = [];
-  const employeeCount = Math.max(0, Math.floor(size.employees));
-  const hostile = size.hostile === true && employeeCount >= HOSTILE_MIN_EMPLOYEES;
+function hostileEnabled(size: TenantSize): boolean {
+  return size.hostile === true && Math.max(0, Math.floor(size.employees)) >= HOSTILE_MIN_EMPLOYEES;
+}
+
+/** Employee i; h is the hostile fixture in its slot, if any; idRng draws the user_id. */
+function generateEmployee(b: TenantBuild, i: number, h: (typeof HOSTILE_EMPLOYEES)[number] | undefined, idRng: Rng): SimUser {
+  const { rng, departments } = b;
+  const resignedEvery = 97; // about 1% resigned, deterministic positions
+  const [sz, sp] = rng.pick(SURNAMES);
+  const g1 = rng.pick(GIVEN);
+  const g2 = rng.next() < 0.6 ? rng.pick(GIVEN) : undefined;
+  const givenPinyin = g1[1] + (g2 ? g2[1] : '');
+  const no = String(i + 1).padStart(5, '0');
+  const userId = h ? h.userId : uniqueId(idRng, b.usedIds, (r) => r.hex(8));
+  const openId = `ou_${rng.hex(32)}`;
+  const unionId = `on_${rng.hex(32)}`;
+  const mobile = `+861${rng.pick(['3', '5', '8', '9'])}${String(rng.uint32() % 1_000_000_000).padStart(9, '0')}`;
+  const jobTitle = i === 0 ? '首席执行官' : rng.pick(JOB_TITLES);
+  let departmentIds: string[];
+  if (i === 0 || departments.length === 0) departmentIds = ['0'];
+  else departmentIds = [(departments[rng.int(departments.length)] as SimDepartment).open_department_id];
+  // Employee #2 sits in two departments, as cross-team staff do.
+  if (i === 1 && departments.length > 1) {
+    const second = departments.find((d) => d.open_department_id !== departmentIds[0]);
+    if (second) departmentIds.push(second.open_department_id);
+  }
+  const resigned = !h && i > 2 && i % resignedEvery === 50 % resignedEvery;
+  return {
+    user_id: userId,
+    open_id: openId,
+    union_id: unionId,
+    name: h ? h.name : sz + g1[0] + (g2 ? g2[0] : ''),
+    en_name: h ? h.enName : `${givenPinyin[0]?.toUpperCase()}${givenPinyin.slice(1)} ${sp}`,
+    employee_no: `E${no}`,
+    email: `${givenPinyin}.${sp.toLowerCase()}${no}@example.com`,
+    mobile,
+    job_title: jobTitle,
+    department_ids: departmentIds,
+    status: { is_resigned: resigned, is_activated: !resigned, is_frozen: false, is_exited: resigned, is_unjoin: false },
+  };
+}
+
+function generateEmployees(b: TenantBuild): void {
+  const employeeCount = Math.max(0, Math.floor(b.size.employees));
+  const hostile = hostileEnabled(b.size);
   // Without the fixtures, their slots get ordinary employees whose ids come from a side stream, so the
   // main stream (and with it every other employee) is the same as in the hostile tenant.
-  const slotRng = createRng(size.seed ^ 0x2f6b3c1d);
-  const resignedEvery = 97; // about 1% resigned, deterministic positions
+  const slotRng = createRng(b.size.seed ^ 0x2f6b3c1d);
   for (let i = 0; i < employeeCount; i++) {
     const slot = employeeCount >= HOSTILE_MIN_EMPLOYEES ? i - HOSTILE_FIRST_INDEX : -1;
     const inSlot = slot >= 0 && slot < HOSTILE_EMPLOYEES.length;
     const h = hostile && inSlot ? HOSTILE_EMPLOYEES[slot] : undefined;
-    const [sz, sp] = rng.pick(SURNAMES);
-    const g1 = rng.pick(GIVEN);
-    const g2 = rng.next() < 0.6 ? rng.pick(GIVEN) : undefined;
-    const givenPinyin = g1[1] + (g2 ? g2[1] : '');
-    const no = String(i + 1).padStart(5, '0');
-    const userId = h ? h.userId : uniqueId(inSlot ? slotRng : rng, usedIds, (r) => r.hex(8));
-    const openId = `ou_${rng.hex(32)}`;
-    const unionId = `on_${rng.hex(32)}`;
-    const mobile = `+861${rng.pick(['3', '5', '8', '9'])}${String(rng.uint32() % 1_000_000_000).padStart(9, '0')}`;
-    const jobTitle = i === 0 ? '首席执行官' : rng.pick(JOB_TITLES);
-    let departmentIds: string[];
-    if (i === 0 || departments.length === 0) departmentIds = ['0'];
-    else departmentIds = [(departments[rng.int(departments.length)] as SimDepartment).open_department_id];
-    // Employee #2 sits in two departments, as cross-team staff do.
-    if (i === 1 && departments.length > 1) {
-      const second = departments.find((d) => d.open_department_id !== departmentIds[0]);
-      if (second) departmentIds.push(second.open_department_id);
-    }
-    const resigned = !h && i > 2 && i % resignedEvery === 50 % resignedEvery;
-    users.push({
-      user_id: userId,
-      open_id: openId,
-      union_id: unionId,
-      name: h ? h.name : sz + g1[0] + (g2 ? g2[0] : ''),
-      en_name: h ? h.enName : `${givenPinyin[0]?.toUpperCase()}${givenPinyin.slice(1)} ${sp}`,
-      employee_no: `E${no}`,
-      email: `${givenPinyin}.${sp.toLowerCase()}${no}@example.com`,
-      mobile,
-      job_title: jobTitle,
-      department_ids: departmentIds,
-      status: { is_resigned: resigned, is_activated: !resigned, is_frozen: false, is_exited: resigned, is_unjoin: false },
-    });
+    b.users.push(generateEmployee(b, i, h, inSlot ? slotRng : b.rng));
   }
+}
 
-  // Attendance groups: each active employee in one group (a few in none), chosen by top-level department.
-  const groupCount = Math.max(0, Math.floor(size.groups));
-  const groups: SimGroup[] = [];
-  const groupExtra = new Map<string, SimGroupExtra>();
+/** Group ids are 19-digit numbers, as Feishu's are. */
+function newGroupId(rng: Rng, usedIds: Set<string>): string {
+  return uniqueId(rng, usedIds, (r) => `69${String(r.uint32()).padStart(10, '0')}${String(r.uint32() % 10_000_000).padStart(7, '0')}`);
+}
+
+/** The top-level department above each department. */
+function topDepartments(departments: readonly SimDepartment[]): Map<string, string> {
+  const parentOf = new Map(departments.map((d) => [d.open_department_id, d.parent_department_id]));
+  const findTop = (id: string): string => {
+    let cur = id;
+    for (let guard = 0; guard < 10; guard++) {
+      const p = parentOf.get(cur);
+      if (p === undefined || p === '0') return cur;
+      cur = p;
+    }
+    return cur;
+  };
+  return new Map(departments.map((d) => [d.open_department_id, findTop(d.open_department_id)]));
+}
+
+/** Attendance groups: each active employee in one group (a few in none), chosen by top-level department. */
+function generateGroups(b: TenantBuild): void {
+  const { rng, groups } = b;
+  const groupCount = Math.max(0, Math.floor(b.size.groups));
   for (let i = 0; i < groupCount; i++) {
     const base = GROUP_NAMES[i % GROUP_NAMES.length] as string;
     const name = i < GROUP_NAMES.length ? base : `${base}${Math.floor(i / GROUP_NAMES.length) + 1}`;
-    // Group ids are 19-digit numbers, as Feishu's are.
-    const groupId = uniqueId(rng, usedIds, (r) => `69${String(r.uint32()).padStart(10, '0')}${String(r.uint32() % 10_000_000).padStart(7, '0')}`);
+    const groupId = newGroupId(rng, b.usedIds);
     groups.push({ group_id: groupId, group_name: name, user_ids: [] });
-    groupExtra.set(groupId, { updatedAt: TENANT_EPOCH_SECONDS - rng.int(365 * 86400), exemptUserIds: new Set() });
+    b.groupExtra.set(groupId, { updatedAt: TENANT_EPOCH_SECONDS - rng.int(365 * 86400), exemptUserIds: new Set() });
   }
-  if (groups.length > 0) {
-    const topOf = new Map<string, string>();
-    const parentOf = new Map(departments.map((d) => [d.open_department_id, d.parent_department_id]));
-    const topIndex = new Map<string, number>();
-    departments.forEach((d) => {
-      if (d.parent_department_id === '0') topIndex.set(d.open_department_id, topIndex.size);
-    });
-    const findTop = (id: string): string => {
-      let cur = id;
-      for (let guard = 0; guard < 10; guard++) {
-        const p = parentOf.get(cur);
-        if (p === undefined || p === '0') return cur;
-        cur = p;
-      }
-      return cur;
-    };
-    for (const d of departments) topOf.set(d.open_department_id, findTop(d.open_department_id));
-    for (const u of users) {
-      if (u.status.is_resigned) continue;
-      if (rng.next() < 0.03 && !HOSTILE_USER_IDS.includes(u.user_id)) continue; // not in any group yet
-      const top = topOf.get(u.department_ids[0] as string);
-      const gi = rng.next() < 0.8 && top !== undefined ? (topIndex.get(top) ?? 0) % groups.length : rng.int(groups.length);
-      const g = groups[gi] as SimGroup;
-      g.user_ids.push(u.user_id);
-      if (rng.next() < 0.05) groupExtra.get(g.group_id)?.exemptUserIds.add(u.user_id);
-    }
+  if (groups.length === 0) return;
+  const topIndex = new Map<string, number>();
+  b.departments.forEach((d) => {
+    if (d.parent_department_id === '0') topIndex.set(d.open_department_id, topIndex.size);
+  });
+  const topOf = topDepartments(b.departments);
+  for (const u of b.users) {
+    if (u.status.is_resigned) continue;
+    if (rng.next() < 0.03 && !HOSTILE_USER_IDS.includes(u.user_id)) continue; // not in any group yet
+    const top = topOf.get(u.department_ids[0] as string);
+    const gi = rng.next() < 0.8 && top !== undefined ? (topIndex.get(top) ?? 0) % groups.length : rng.int(groups.length);
+    const g = groups[gi] as SimGroup;
+    g.user_ids.push(u.user_id);
+    if (rng.next() < 0.05) b.groupExtra.get(g.group_id)?.exemptUserIds.add(u.user_id);
   }
+}
 
-  // Face enrolments.
-  const faces = new Map<string, SimFace>();
+function generateFaces(b: TenantBuild): void {
   const usedKeys = new Set<string>();
   const twoYears = 2 * 365 * 86400;
-  for (const u of users) {
+  for (const u of b.users) {
     const isHostile = HOSTILE_USER_IDS.includes(u.user_id);
-    const roll = rng.next();
-    const enrolled = isHostile ? size.enrolledShare > 0 : roll < size.enrolledShare;
-    const faceKey = newFaceKey(rng, usedKeys);
-    const when = TENANT_EPOCH_SECONDS - rng.int(twoYears);
-    const mime = rng.next() < 0.15 ? 'image/png' : 'image/jpeg';
-    if (enrolled) faces.set(u.user_id, { face_key: faceKey, face_key_update_time: String(when), mime });
+    const roll = b.rng.next();
+    const enrolled = isHostile ? b.size.enrolledShare > 0 : roll < b.size.enrolledShare;
+    const faceKey = newFaceKey(b.rng, usedKeys);
+    const when = TENANT_EPOCH_SECONDS - b.rng.int(twoYears);
+    const mime = b.rng.next() < 0.15 ? 'image/png' : 'image/jpeg';
+    if (enrolled) b.faces.set(u.user_id, { face_key: faceKey, face_key_update_time: String(when), mime });
   }
+}
 
-  // Hostile department and group names, from their own random stream and after everything else,
-  // so every ordinary id, name, membership and face stays what it was without them.
-  if (hostile) {
-    const hostileRng = createRng(size.seed ^ 0x5bd1e995);
-    // Ordinary, active employees at fixed positions (not the CEO, not the one in two departments).
-    const movable = users.filter((u, i) => i >= 2 && !u.status.is_resigned && !HOSTILE_USER_IDS.includes(u.user_id));
-    let nextMover = 0;
-    if (deptCount > 0) {
-      const opened: string[] = [];
-      for (const h of HOSTILE_DEPARTMENTS) {
-        const parent = h.parent < 0 ? '0' : (opened[h.parent] as string);
-        const depth = h.parent < 0 ? 1 : 2;
-        const open = pushDepartment(hostileRng, parent, depth, h.name, h.enName, siblingsOf(parent));
-        opened.push(open);
-        const mover = movable[nextMover++];
-        if (mover) mover.department_ids = [open];
-      }
-    }
-    if (groups.length > 0) {
-      for (const h of HOSTILE_GROUPS) {
-        const groupId = uniqueId(hostileRng, usedIds, (r) => `69${String(r.uint32()).padStart(10, '0')}${String(r.uint32() % 10_000_000).padStart(7, '0')}`);
-        const members: string[] = [];
-        const mover = movable[nextMover++];
-        if (mover) {
-          for (const g of groups) {
-            const at = g.user_ids.indexOf(mover.user_id);
-            if (at >= 0) g.user_ids.splice(at, 1);
-            groupExtra.get(g.group_id)?.exemptUserIds.delete(mover.user_id);
-          }
-          members.push(mover.user_id);
-        }
-        groups.push({ group_id: groupId, group_name: h.name, user_ids: members });
-        groupExtra.set(groupId, { updatedAt: TENANT_EPOCH_SECONDS - hostileRng.int(365 * 86400), exemptUserIds: new Set() });
-      }
+/** Moves `mover` out of every group into nothing (the caller puts them in a hostile group). */
+function leaveAllGroups(b: TenantBuild, userId: string): void {
+  for (const g of b.groups) {
+    const at = g.user_ids.indexOf(userId);
+    if (at >= 0) g.user_ids.splice(at, 1);
+    b.groupExtra.get(g.group_id)?.exemptUserIds.delete(userId);
+  }
+}
+
+/**
+ * Hostile department and group names, from their own random stream and after everything else,
+ * so every ordinary id, name, membership and face stays what it was without them.
+ */
+function addHostileNames(b: TenantBuild): void {
+  const hostileRng = createRng(b.size.seed ^ 0x5bd1e995);
+  // Ordinary, active employees at fixed positions (not the CEO, not the one in two departments).
+  const movable = b.users.filter((u, i) => i >= 2 && !u.status.is_resigned && !HOSTILE_USER_IDS.includes(u.user_id));
+  let nextMover = 0;
+  if (departmentCount(b.size) > 0) {
+    const push = departmentPusher(b);
+    const opened: string[] = [];
+    for (const h of HOSTILE_DEPARTMENTS) {
+      const parent = h.parent < 0 ? '0' : (opened[h.parent] as string);
+      const depth = h.parent < 0 ? 1 : 2;
+      const open = push(hostileRng, parent, depth, h.name, h.enName, siblingsOf(b, parent));
+      opened.push(open);
+      const m = movable[nextMover++];
+      if (m) m.department_ids = [open];
     }
   }
+  if (b.groups.length === 0) return;
+  for (const h of HOSTILE_GROUPS) {
+    const groupId = newGroupId(hostileRng, b.usedIds);
+    const members: string[] = [];
+    const mover = movable[nextMover++];
+    if (mover) {
+      leaveAllGroups(b, mover.user_id);
+      members.push(mover.user_id);
+    }
+    b.groups.push({ group_id: groupId, group_name: h.name, user_ids: members });
+    b.groupExtra.set(groupId, { updatedAt: TENANT_EPOCH_SECONDS - hostileRng.int(365 * 86400), exemptUserIds: new Set() });
+  }
+}
 
-  if (size.twinDepartments) addTwinDepartments(createRng(size.seed ^ 0x7a11), users, faces, pushDepartment);
-
+export function generateTenant(size: TenantSize): GeneratedTenant {
+  const b: TenantBuild = {
+    size,
+    rng: createRng(size.seed),
+    usedIds: new Set<string>(HOSTILE_USER_IDS),
+    departments: [],
+    departmentExtra: new Map(),
+    childNames: new Map(),
+    users: [],
+    groups: [],
+    groupExtra: new Map(),
+    faces: new Map(),
+  };
+  generateDepartments(b);
+  generateEmployees(b);
+  generateGroups(b);
+  generateFaces(b);
+  if (hostileEnabled(size)) addHostileNames(b);
+  if (size.twinDepartments) addTwinDepartments(createRng(size.seed ^ 0x7a11), b.users, b.faces, departmentPusher(b));
+  const { departments, users, groups, faces, departmentExtra, groupExtra } = b;
   return { tenant: { departments, users, groups, faces }, departmentExtra, groupExtra };
 }
