@@ -13,7 +13,8 @@ const fake = vi.hoisted(() => {
     protocolHandler: null as null | ((req: { url: string }) => Promise<Response>),
     ipc: new Map<string, (event: unknown, payload: unknown) => Promise<unknown>>(),
     windows: [] as { opts: { webPreferences: Record<string, unknown> }; loaded: string[] }[],
-    frame: { url: 'app://face-admin/index.html' },
+    // A live main frame, as Electron's WebFrameMain reports it while attached.
+    frame: { url: 'app://face-admin/index.html', detached: false, isDestroyed: () => false },
     readyResolve: (() => {}) as () => void,
     permissionRequest: null as null | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
     listeners,
