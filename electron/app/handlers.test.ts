@@ -10,6 +10,7 @@ import { createCore } from '../core/index';
 import { startSimulator } from '../simulator/index';
 import type { Simulator } from '../simulator/types';
 import { createDispatch } from './dispatch';
+import { KEEP_FINISHED_JOBS } from './export-jobs';
 import { type AppHandlers, createHandlers, maskAppId } from './handlers';
 import type { AppHost, EncryptionState, StoredCredentials } from './host';
 import { createLogger } from './redact';
@@ -376,6 +377,39 @@ describe('handlers over the simulated tenant', () => {
     expect(!save.ok && save.error.code).toBe('photo.corrupt');
     expect(choose.mock.calls.length).toBe(asked); // nothing to save, so no dialog
     expect(data(await r.call<ResponseOf<'cacheInfo'>>('cacheInfo')).files).toBe(1);
+  });
+});
+
+describe('finished export jobs', () => {
+  it('forgets all but the last few finished exports; "Retry failed" still works for the most recent one', async () => {
+    data(await r.call('credentialsSet', custom(r)));
+    data(await r.call('exportChooseFolder', {}));
+    // The first page can be empty while the directory is still being read.
+    const rows = await vi.waitFor(async () => {
+      const page = data(await r.call<ResponseOf<'employees'>>('employees', { filter: { ...ALL, photo: 'with' }, limit: 3 })).rows;
+      expect(page).toHaveLength(3);
+      return page;
+    });
+    const userIds = rows.map((e) => e.userId);
+    const jobIds: string[] = [];
+    for (let i = 0; i < KEEP_FINISHED_JOBS + 3; i++) {
+      const last = i === KEEP_FINISHED_JOBS + 2;
+      // Only the last export takes in the first employee, whose photo fails: there is something to retry.
+      r.sim.switches.failingFaceKeys = new Set([rows[0]!.face.faceKey!]);
+      const ids = last ? userIds : userIds.slice(1);
+      const { jobId } = data(await r.call<{ jobId: string }>('exportStart', { selection: { kind: 'ids', userIds: ids }, options: {} }));
+      await waitForDone(r, jobId);
+      jobIds.push(jobId);
+    }
+    const known = [];
+    for (const jobId of jobIds) if ((await r.call('exportShowInFolder', { jobId })).ok) known.push(jobId);
+    expect(known).toEqual(jobIds.slice(-KEEP_FINISHED_JOBS));
+    expect(await r.call('exportRetryFailed', { jobId: jobIds[0] })).toMatchObject({ ok: false, error: { code: 'export.not_found' } });
+
+    r.sim.switches.failingFaceKeys = new Set();
+    const retry = data(await r.call<{ jobId: string }>('exportRetryFailed', { jobId: jobIds.at(-1) }));
+    expect(await waitForDone(r, retry.jobId)).toMatchObject({ total: 1, saved: 1, failed: 0 });
+    expect(data(await r.call<ResponseOf<'exportCurrent'>>('exportCurrent'))?.summary).toMatchObject({ jobId: retry.jobId, saved: 1 });
   });
 });
 

@@ -84,7 +84,7 @@ export async function runExport(
   let selected: Awaited<ReturnType<typeof selectEmployees>>;
   try {
     // Fail fast on credentials, IP allow-list and the attendance scope before walking the directory.
-    await core.client.verify(signal);
+    await session.verify(signal);
     selected = await selectEmployees(core, flags.selection, Boolean(flags.includeResigned), signal);
   } catch (e) {
     return failedBeforeSaving(e, folder, reporter, signal);

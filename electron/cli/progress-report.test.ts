@@ -94,7 +94,8 @@ describe('an export cancelled midway', { timeout: 120_000 }, () => {
       }
     }
     const reporter = new Watching(json, { out: (t) => stdout.push(t), err: (t) => stderr.push(t), tty: true, columns: () => 80 });
-    const session = { core: rig.newCore(), demo: false, cacheDir: rig.cacheDir, close: async () => {} };
+    const creds = { baseUrl: rig.sim.url, appId: rig.sim.appId, appSecret: rig.sim.appSecret };
+    const session = { core: rig.newCore(), creds, demo: false, cacheDir: rig.cacheDir, verify: async () => {}, close: async () => {} };
     const code = await runExport(session, { out, selection: { kind: 'all' } }, reporter, stop.signal);
     const manifest = await readManifest(out);
     const count = (status: string) => manifest.filter((r) => r.status === status).length;

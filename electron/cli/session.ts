@@ -1,10 +1,10 @@
-// Builds the engine for one CLI run: credentials from flags or the environment (or the demo
-// tenant), the per-user cache, and the proxy. Everything the run opens is closed by close().
+// Where one CLI run's tenant comes from: credentials from flags or the environment (or the demo tenant),
+// the per-user cache folder and the proxy from the environment. Opening it is the engine's
+// openTenantSession, the same as the app's; close() ends everything the run opened.
 import { appError } from '../../shared/errors';
-import { BaseUrlSchema, resolveBaseUrl } from '../../shared/model';
-import { createCore } from '../core/index';
+import { BaseUrlSchema } from '../../shared/model';
 import { dispatcherFromEnv } from './proxy';
-import type { Core } from '../core/types';
+import { openTenantSession, type SessionSetup, type TenantSource, type TenantSession } from '../core/session';
 import { defaultCacheRoot, photoCacheDir } from './paths';
 import type { Reporter } from './report';
 
@@ -16,12 +16,7 @@ export interface ConnectionFlags {
   demo?: boolean;
 }
 
-export interface Session {
-  core: Core;
-  demo: boolean;
-  cacheDir: string;
-  close(): Promise<void>;
-}
+export type Session = TenantSession;
 
 /** FEISHU_DEMO_LATENCY_MS overrides the demo tenant's latency (tests set 0). */
 function demoLatency(env: NodeJS.ProcessEnv): number | undefined {
@@ -29,23 +24,17 @@ function demoLatency(env: NodeJS.ProcessEnv): number | undefined {
   return env.FEISHU_DEMO_LATENCY_MS && Number.isFinite(latency) && latency >= 0 ? latency : undefined;
 }
 
-export async function openSession(flags: ConnectionFlags, reporter: Reporter, env: NodeJS.ProcessEnv = process.env): Promise<Session> {
-  const cacheRoot = flags.cacheDir ?? defaultCacheRoot(env);
-  const demo = Boolean(flags.demo);
-  const cacheDir = photoCacheDir(cacheRoot, demo);
+/** Starts a demo tenant that this run owns (the session closes it). */
+async function startDemo(env: NodeJS.ProcessEnv) {
+  // Loaded only for demo runs: a real export never carries the simulator.
+  const { startDemoTenant } = await import('../simulator/demo');
+  const latencyMs = demoLatency(env);
+  // Everyone in range: an employee outside it makes `export --all` exit 2, and a first try should succeed.
+  return startDemoTenant({ outOfRange: false, ...(latencyMs === undefined ? {} : { latencyMs }) });
+}
 
-  if (demo) {
-    if (flags.appId || flags.appSecret || flags.baseUrl) reporter.warn('--demo ignores --app-id, --app-secret and --base-url.');
-    // Loaded only for demo runs: a real export never carries the simulator.
-    const { startDemoTenant } = await import('../simulator/demo');
-    const latencyMs = demoLatency(env);
-    // Everyone in range: an employee outside it makes `export --all` exit 2, and a first try should succeed.
-    const sim = await startDemoTenant({ outOfRange: false, ...(latencyMs === undefined ? {} : { latencyMs }) });
-    reporter.hide(sim.appSecret);
-    const core = createCore({ baseUrl: sim.url, appId: sim.appId, appSecret: sim.appSecret, cacheDir });
-    return sessionOf(core, demo, cacheDir, () => sim.close());
-  }
-
+/** The credentials of a real tenant from flags, else the environment; throws a clear error when missing or wrong. */
+function sourceFromFlags(flags: ConnectionFlags, reporter: Reporter, env: NodeJS.ProcessEnv): TenantSource {
   if (flags.appSecret)
     reporter.warn('a secret passed with --app-secret lands in your shell history; prefer the FEISHU_APP_SECRET environment variable.');
   // An empty variable counts as unset (e.g. `FEISHU_BASE_URL= npm run cli …`).
@@ -58,21 +47,21 @@ export async function openSession(flags: ConnectionFlags, reporter: Reporter, en
   const base = BaseUrlSchema.safeParse(rawBase);
   if (!base.success)
     throw appError('input.invalid', `FEISHU_BASE_URL / --base-url must be "feishu", "lark" or an http(s) URL, not "${rawBase}"`);
-
-  const dispatcher = dispatcherFromEnv(env);
-  const core = createCore({ baseUrl: resolveBaseUrl(base.data), appId, appSecret, cacheDir, dispatcher });
-  return sessionOf(core, demo, cacheDir);
+  return { demo: false, creds: { baseUrl: base.data, appId, appSecret } };
 }
 
-/** close() ends the core, then whatever else the session started (the demo's simulator); it never throws. */
-function sessionOf(core: Core, demo: boolean, cacheDir: string, alsoClose?: () => Promise<void>): Session {
-  return {
-    core,
-    demo,
-    cacheDir,
-    close: async () => {
-      await core.close().catch(() => undefined);
-      await alsoClose?.().catch(() => undefined);
-    },
+export async function openSession(flags: ConnectionFlags, reporter: Reporter, env: NodeJS.ProcessEnv = process.env): Promise<Session> {
+  const cacheRoot = flags.cacheDir ?? defaultCacheRoot(env);
+  const demo = Boolean(flags.demo);
+  if (demo && (flags.appId || flags.appSecret || flags.baseUrl)) reporter.warn('--demo ignores --app-id, --app-secret and --base-url.');
+  const source: TenantSource = demo ? { demo: true } : sourceFromFlags(flags, reporter, env);
+  const setup: SessionSetup = {
+    cacheDir: photoCacheDir(cacheRoot, false),
+    demoCacheDir: photoCacheDir(cacheRoot, true),
+    dispatcher: () => dispatcherFromEnv(env),
+    startDemo: () => startDemo(env),
+    hide: (secret) => reporter.hide(secret),
   };
+  // Not verified here: the commands check the credentials under the run's stop signal.
+  return openTenantSession(source, setup);
 }

@@ -1,0 +1,108 @@
+// One tenant session, opened the same way by the app (sign-in, restore, demo) and the CLI: the base URL,
+// the credentials or the demo tenant, the proxy, the photo cache folder, the credential check, and one
+// close() for everything the session opened. The demo tenant comes in through setup.startDemo, so the
+// engine never imports the simulator.
+import type { Dispatcher } from 'undici';
+import { toAppError } from '../../shared/errors';
+import { resolveBaseUrl, type BaseUrl } from '../../shared/model';
+import { createCore as defaultCreateCore } from './index';
+import type { Core, CoreOptions } from './types';
+
+export interface TenantCredentials {
+  baseUrl: BaseUrl;
+  appId: string;
+  appSecret: string;
+}
+
+/** A running demo tenant. close is given when the session owns it (the CLI), left out when the host keeps it (the app). */
+export interface DemoEndpoint {
+  url: string;
+  appId: string;
+  appSecret: string;
+  close?(): Promise<void>;
+}
+
+/** Which tenant to open: stored or typed credentials, or the demo tenant. */
+export type TenantSource = { demo: false; creds: TenantCredentials } | { demo: true };
+
+/** What the host provides; the same shape for Electron main, the browser harness and the CLI. */
+export interface SessionSetup {
+  /** Photo cache of a real tenant. */
+  cacheDir: string;
+  /** Photo cache of the demo tenant, kept apart so demo photos never mix with real ones. */
+  demoCacheDir: string;
+  cacheMaxBytes?: number;
+  /** HTTP dispatcher (proxy) for a real tenant's base URL. */
+  dispatcher?(baseUrl: string): Promise<Dispatcher | undefined> | Dispatcher | undefined;
+  startDemo(): Promise<DemoEndpoint>;
+  /** Registers a secret with the host's redactor before any call can echo it. */
+  hide?(secret: string): void;
+  log?: CoreOptions['log'];
+  createCore?(opts: CoreOptions): Core;
+}
+
+export interface TenantSession {
+  core: Core;
+  creds: TenantCredentials;
+  demo: boolean;
+  cacheDir: string;
+  /** Token and attendance scope check: wrong secret, IP allow-list or a missing scope fail here. */
+  verify(signal?: AbortSignal): Promise<void>;
+  /** Ends the core, then the demo tenant when the session started it; never throws. */
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Check the credentials before returning; on failure everything opened is closed again. */
+  verify?: boolean;
+  signal?: AbortSignal;
+}
+
+async function endpointOf(source: TenantSource, setup: SessionSetup): Promise<{ creds: TenantCredentials; demo?: DemoEndpoint }> {
+  if (!source.demo) return { creds: source.creds };
+  const demo = await setup.startDemo();
+  return { creds: { baseUrl: demo.url, appId: demo.appId, appSecret: demo.appSecret }, demo };
+}
+
+export async function openTenantSession(source: TenantSource, setup: SessionSetup, opts: OpenOptions = {}): Promise<TenantSession> {
+  const { creds, demo } = await endpointOf(source, setup);
+  setup.hide?.(creds.appSecret);
+  const baseUrl = resolveBaseUrl(creds.baseUrl);
+  // The demo tenant is on loopback: never through a proxy.
+  const dispatcher = source.demo ? undefined : await setup.dispatcher?.(baseUrl);
+  const cacheDir = source.demo ? setup.demoCacheDir : setup.cacheDir;
+  const core = (setup.createCore ?? defaultCreateCore)({
+    baseUrl,
+    appId: creds.appId,
+    appSecret: creds.appSecret,
+    cacheDir,
+    ...(setup.cacheMaxBytes === undefined ? {} : { cacheMaxBytes: setup.cacheMaxBytes }),
+    ...(dispatcher ? { dispatcher } : {}),
+    ...(setup.log ? { log: setup.log } : {}),
+  });
+  const session: TenantSession = {
+    core,
+    creds,
+    demo: source.demo,
+    cacheDir,
+    verify: (signal) => core.client.verify(signal),
+    close: () => closeAll(core, demo, setup.log),
+  };
+  if (!opts.verify) return session;
+  try {
+    await session.verify(opts.signal);
+    return session;
+  } catch (e) {
+    await session.close();
+    throw e;
+  }
+}
+
+async function closeAll(core: Core, demo: DemoEndpoint | undefined, log: SessionSetup['log']): Promise<void> {
+  try {
+    await core.close();
+  } catch (e) {
+    log?.('warn', 'closing the engine failed', { error: toAppError(e).code });
+  }
+  await demo?.close?.().catch(() => undefined);
+}
