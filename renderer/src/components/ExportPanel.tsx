@@ -46,7 +46,7 @@ function ProgressView({ progress: p }: { progress: ExportProgress }) {
       <Typography.Text strong>{t(`progress.${p.phase}`)}</Typography.Text>
       <Progress percent={percent} status={p.phase === 'cancelled' ? 'exception' : 'active'} />
       <div style={{ display: 'flex', justifyContent: 'space-between', flexWrap: 'wrap', gap: 8 }}>
-        <Typography.Text>{t('progress.counts', { done: p.done.toLocaleString(), total: p.total.toLocaleString() })}</Typography.Text>
+        <Typography.Text>{t('progress.counts', { done: p.done, total: p.total })}</Typography.Text>
         <Typography.Text type="secondary">
           {t('progress.rate', { rate: p.rate.toFixed(1) })}
           {p.etaSeconds != null && p.phase === 'downloading' ? ` · ${t('progress.eta', { time: formatDuration(p.etaSeconds) })}` : ''}

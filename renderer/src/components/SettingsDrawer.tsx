@@ -94,7 +94,7 @@ function SettingsBody({ status }: { status: CredentialStatus }) {
             <Typography.Text type="secondary">
               {t('settings.cacheUsage', {
                 size: formatBytes(cache.data.bytes, locale),
-                files: cache.data.files.toLocaleString(locale),
+                files: cache.data.files,
                 limit: formatBytes(cache.data.maxBytes, locale),
               })}
             </Typography.Text>
