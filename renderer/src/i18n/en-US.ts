@@ -147,6 +147,12 @@ export const enUS = {
     updated: 'Update date',
     date: 'Update date',
   },
+  exportSummary: {
+    complete: 'Export complete',
+    finishedWithFailures: 'Export finished: {{failed}} failed',
+    cancelled: 'Export cancelled: {{done}} of {{total}} processed',
+    cancelledWithFailures: 'Export cancelled: {{done}} of {{total}} processed, {{failed}} failed',
+  },
   progress: {
     title: 'Export',
     preparing: 'Preparing…',

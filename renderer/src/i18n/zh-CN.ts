@@ -148,6 +148,12 @@ export const zhCN: Resources = {
     updated: '更新日期',
     date: '更新日期',
   },
+  exportSummary: {
+    complete: '导出完成',
+    finishedWithFailures: '导出结束，{{failed}} 人失败',
+    cancelled: '导出已取消：已处理 {{done}} / {{total}} 人',
+    cancelledWithFailures: '导出已取消：已处理 {{done}} / {{total}} 人，{{failed}} 人失败',
+  },
   progress: {
     title: '导出',
     preparing: '正在准备…',
