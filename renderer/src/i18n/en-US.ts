@@ -153,6 +153,12 @@ export const enUS = {
     cancelled: 'Export cancelled: {{done}} of {{total}} processed',
     cancelledWithFailures: 'Export cancelled: {{done}} of {{total}} processed, {{failed}} failed',
   },
+  templateHelp: {
+    readsAs: 'Reads as',
+    unknown: 'Unknown field {{tokens}} in the file name. Valid fields: {{valid}}',
+    separator: ', ',
+    tokenTitle: 'Insert {{token}} ({{label}}) at the cursor',
+  },
   progress: {
     title: 'Export',
     preparing: 'Preparing…',

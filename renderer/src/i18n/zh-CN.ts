@@ -154,6 +154,12 @@ export const zhCN: Resources = {
     cancelled: '导出已取消：已处理 {{done}} / {{total}} 人',
     cancelledWithFailures: '导出已取消：已处理 {{done}} / {{total}} 人，{{failed}} 人失败',
   },
+  templateHelp: {
+    readsAs: '即',
+    unknown: '文件名中有未知字段 {{tokens}}。可用的字段：{{valid}}',
+    separator: '、',
+    tokenTitle: '在光标处插入 {{token}}（{{label}}）',
+  },
   progress: {
     title: '导出',
     preparing: '正在准备…',
