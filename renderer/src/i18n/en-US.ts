@@ -159,6 +159,11 @@ export const enUS = {
     separator: ', ',
     tokenTitle: 'Insert {{token}} ({{label}}) at the cursor',
   },
+  enrolHint: {
+    title: 'How to get this employee enrolled',
+    steps: 'The employee opens the Feishu app, goes to Workplace → Attendance → Settings → Face recognition and follows the steps. Then click “Refresh enrolment status” here to see the photo.',
+    later: 'A later version will let admins replace the photo here.',
+  },
   progress: {
     title: 'Export',
     preparing: 'Preparing…',

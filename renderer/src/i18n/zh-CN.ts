@@ -160,6 +160,11 @@ export const zhCN: Resources = {
     separator: '、',
     tokenTitle: '在光标处插入 {{token}}（{{label}}）',
   },
+  enrolHint: {
+    title: '如何录入人脸照片',
+    steps: '请员工在飞书 App 中打开 工作台 → 考勤打卡 → 设置 → 人脸识别，按提示录入。录入后点击“刷新录入状态”即可看到照片。',
+    later: '以后的版本将支持管理员在这里直接替换照片。',
+  },
   progress: {
     title: '导出',
     preparing: '正在准备…',
