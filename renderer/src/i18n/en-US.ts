@@ -164,6 +164,11 @@ export const enUS = {
     steps: 'The employee opens the Feishu app, goes to Workplace → Attendance → Settings → Face recognition and follows the steps. Then click “Refresh enrolment status” here to see the photo.',
     later: 'A later version will let admins replace the photo here.',
   },
+  demoAccount: {
+    tenant: 'Tenant',
+    demoTenant: 'Demo tenant (simulated data)',
+    leave: 'Leave the demo',
+  },
   progress: {
     title: 'Export',
     preparing: 'Preparing…',

@@ -165,6 +165,11 @@ export const zhCN: Resources = {
     steps: '请员工在飞书 App 中打开 工作台 → 考勤打卡 → 设置 → 人脸识别，按提示录入。录入后点击“刷新录入状态”即可看到照片。',
     later: '以后的版本将支持管理员在这里直接替换照片。',
   },
+  demoAccount: {
+    tenant: '租户',
+    demoTenant: '演示租户（模拟数据）',
+    leave: '退出演示',
+  },
   progress: {
     title: '导出',
     preparing: '正在准备…',
