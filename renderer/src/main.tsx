@@ -2,6 +2,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import 'antd/dist/reset.css';
+// Every component's styles, prebuilt: the theme runs in zero-runtime mode (see App.tsx).
+import 'antd/dist/antd.css';
 import './styles.css';
 import { initI18n, languageFor } from './i18n';
 import { Root } from './App';

@@ -1,6 +1,6 @@
 // One employee: the face photo large and zoomable, enrolment, ids with copy buttons, save and refresh.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App as AntApp, Button, Descriptions, Drawer, Empty, Image, Skeleton, Space, Tag, Typography, theme } from 'antd';
+import { Alert, App as AntApp, Button, Descriptions, Drawer, Empty, Image, Skeleton, Space, Tag, Typography, theme } from 'antd';
 import { DownloadOutlined, ReloadOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { EmployeePage, EmployeeRow } from '../../../shared/model';
@@ -106,6 +106,7 @@ function DetailBody({ userId }: { userId: string }) {
           )}
         </Space>
       </div>
+      {!row.face.enrolled && !row.face.outOfRange && <EnrolHint />}
       <Space wrap>
         <Button icon={<DownloadOutlined />} disabled={!row.face.enrolled} loading={save.isPending} onClick={() => save.mutate()} data-testid="detail-save">
           {t('detail.savePhoto')}
@@ -144,6 +145,27 @@ function DetailBody({ userId }: { userId: string }) {
         ]}
       />
     </Space>
+  );
+}
+
+/** No photo yet: the admin cannot enrol anyone from here, so say where the employee does it. */
+function EnrolHint() {
+  const { t } = useTranslation();
+  return (
+    <Alert
+      type="info"
+      showIcon
+      data-testid="detail-enrol-hint"
+      title={t('enrolHint.title')}
+      description={
+        <>
+          <div>{t('enrolHint.steps')}</div>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('enrolHint.later')}
+          </Typography.Text>
+        </>
+      }
+    />
   );
 }
 

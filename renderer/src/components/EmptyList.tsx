@@ -32,7 +32,7 @@ export function DirectoryProgress({ progress, inline }: { progress: { done: numb
     <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginBottom: inline ? 0 : 12 }} data-testid="directory-loading">
       <Typography.Text type="secondary">
         {progress.total
-          ? t('browse.directoryLoading', { done: progress.done.toLocaleString(), total: progress.total.toLocaleString() })
+          ? t('browse.directoryLoading', { done: progress.done, total: progress.total })
           : t('browse.directoryLoadingStart')}
       </Typography.Text>
       <Progress style={{ width: 160, margin: 0 }} size="small" percent={percent} showInfo={false} status="active" />

@@ -11,6 +11,7 @@ import { api, unwrap } from '../lib/api';
 import { queryKeys, staleTimes } from '../lib/queryKeys';
 import { useExportState, type ExportSelection } from '../lib/exportState';
 import { useSaveSettings, useSettings } from '../lib/settings';
+import { isTemplateToken, templateParts } from '../lib/templateParts';
 import { ErrorState } from './ErrorState';
 
 const PREVIEW_COUNT = 4;
@@ -93,7 +94,7 @@ function ExportForm({ selection, count, sampleIds: allSamples, onClose }: Omit<E
   });
 
   const check = validateTemplate(template);
-  const templateError = !template.trim() ? t('connect.required') : check.ok ? null : t('errors.input.invalid', { detail: ` (${check.unknownTokens.map((x) => `{${x}}`).join(', ')})` });
+  const templateError = !template.trim() ? t('connect.required') : check.ok ? null : unknownTokensMessage(t, check.unknownTokens);
   const preview = useMemo(() => {
     const rows: EmployeeRow[] = samples.data ?? [];
     if (!rows.length || templateError) return [];
@@ -143,13 +144,23 @@ function ExportForm({ selection, count, sampleIds: allSamples, onClose }: Omit<E
       </Form.Item>
       <Form.Item label={t('export.template')} validateStatus={templateError ? 'error' : undefined} help={templateError ?? undefined}>
         <Input ref={templateRef} value={template} onChange={(e) => setTemplate(e.target.value)} data-testid="export-template" spellCheck={false} />
+        <TemplateReading template={template} />
         <div style={{ marginTop: 8, display: 'flex', flexWrap: 'wrap', gap: 6, alignItems: 'center' }}>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {t('export.tokensHint')}
           </Typography.Text>
           {TEMPLATE_TOKENS.map((tok) => (
-            <Tag.CheckableTag key={tok} checked={false} onChange={() => insertToken(tok)} data-testid={`export-token-${tok}`} style={{ border: `1px dashed ${token.colorBorder}` }}>
-              {t(`tokens.${tok}`)}
+            <Tag.CheckableTag
+              key={tok}
+              checked={false}
+              onChange={() => insertToken(tok)}
+              data-testid={`export-token-${tok}`}
+              style={{ border: `1px dashed ${token.colorBorder}` }}
+            >
+              <span title={t('templateHelp.tokenTitle', { token: `{${tok}}`, label: t(`tokens.${tok}`) })}>
+                {t(`tokens.${tok}`)}
+                <span style={{ marginLeft: 4, fontFamily: token.fontFamilyCode, fontSize: 11, color: token.colorTextTertiary }}>{`{${tok}}`}</span>
+              </span>
             </Tag.CheckableTag>
           ))}
         </div>
@@ -205,5 +216,40 @@ function ExportForm({ selection, count, sampleIds: allSamples, onClose }: Omit<E
         </Button>
       </div>
     </Form>
+  );
+}
+
+type TFn = (key: string, options?: Record<string, unknown>) => string;
+
+/** Which tokens are wrong, and every valid one with its translated label. */
+function unknownTokensMessage(t: TFn, unknownTokens: string[]): string {
+  const sep = t('templateHelp.separator');
+  return t('templateHelp.unknown', {
+    tokens: unknownTokens.map((x) => `{${x}}`).join(sep),
+    valid: TEMPLATE_TOKENS.map((tok) => `${t(`tokens.${tok}`)} {${tok}}`).join(sep),
+  });
+}
+
+/** The template as the admin reads it: each {token} as its translated label, unknown ones marked. */
+function TemplateReading({ template }: { template: string }) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  const parts = templateParts(template);
+  if (!parts.some((p) => p.kind === 'token')) return null;
+  return (
+    <div data-testid="export-template-reading" style={{ marginTop: 6, fontSize: 12, color: token.colorTextSecondary, display: 'flex', flexWrap: 'wrap', alignItems: 'center', rowGap: 4 }}>
+      <span style={{ marginRight: 6 }}>{t('templateHelp.readsAs')}</span>
+      {parts.map((p, i) =>
+        p.kind === 'text' ? (
+          <span key={i} style={{ fontFamily: token.fontFamilyCode, whiteSpace: 'pre' }}>
+            {p.text}
+          </span>
+        ) : (
+          <Tag key={i} color={p.known ? 'blue' : 'error'} style={{ marginInline: 2, fontSize: 12 }} data-token={p.token}>
+            {isTemplateToken(p.token) ? t(`tokens.${p.token}`) : `{${p.token}}`}
+          </Tag>
+        ),
+      )}
+    </div>
   );
 }

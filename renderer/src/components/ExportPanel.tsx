@@ -7,12 +7,14 @@ import type { ExportFailure, ExportProgress, ExportSummary } from '../../../shar
 import { api, errorInfo, unwrap } from '../lib/api';
 import { useExportState } from '../lib/exportState';
 import { formatDuration } from '../lib/format';
+import { exportSummaryTitle } from '../lib/exportTitle';
 import { errorMessage } from '../i18n';
 
 export function ExportPanel() {
   const { t } = useTranslation();
   const s = useExportState();
-  const title = s.summary ? (s.summary.cancelled ? t('progress.cancelled') : t('progress.summaryTitle')) : t('progress.title');
+  const summaryTitle = s.summary ? exportSummaryTitle(s.summary) : null;
+  const title = summaryTitle ? <span data-testid="export-summary-title">{t(summaryTitle.key, summaryTitle)}</span> : t('progress.title');
   return (
     <Modal open={s.panelOpen} onCancel={() => s.setPanelOpen(false)} title={title} width={760} footer={null} destroyOnHidden>
       {s.summary ? <SummaryView summary={s.summary} /> : s.progress ? <ProgressView progress={s.progress} /> : null}
@@ -46,7 +48,7 @@ function ProgressView({ progress: p }: { progress: ExportProgress }) {
       <Typography.Text strong>{t(`progress.${p.phase}`)}</Typography.Text>
       <Progress percent={percent} status={p.phase === 'cancelled' ? 'exception' : 'active'} />
       <div style={{ display: 'flex', justifyContent: 'space-between', flexWrap: 'wrap', gap: 8 }}>
-        <Typography.Text>{t('progress.counts', { done: p.done.toLocaleString(), total: p.total.toLocaleString() })}</Typography.Text>
+        <Typography.Text>{t('progress.counts', { done: p.done, total: p.total })}</Typography.Text>
         <Typography.Text type="secondary">
           {t('progress.rate', { rate: p.rate.toFixed(1) })}
           {p.etaSeconds != null && p.phase === 'downloading' ? ` · ${t('progress.eta', { time: formatDuration(p.etaSeconds) })}` : ''}

@@ -94,7 +94,7 @@ function SettingsBody({ status }: { status: CredentialStatus }) {
             <Typography.Text type="secondary">
               {t('settings.cacheUsage', {
                 size: formatBytes(cache.data.bytes, locale),
-                files: cache.data.files.toLocaleString(locale),
+                files: cache.data.files,
                 limit: formatBytes(cache.data.maxBytes, locale),
               })}
             </Typography.Text>
@@ -122,17 +122,25 @@ function SettingsBody({ status }: { status: CredentialStatus }) {
           column={1}
           style={{ marginTop: 8 }}
           items={[
-            { key: 'app', label: t('settings.signedInAs'), children: status.demo ? t('app.demoBadge') : (status.appIdMasked ?? '—') },
+            status.demo
+              ? { key: 'tenant', label: t('demoAccount.tenant'), children: <span data-testid="settings-tenant">{t('demoAccount.demoTenant')}</span> }
+              : { key: 'app', label: t('settings.signedInAs'), children: <span data-testid="settings-app-id">{status.appIdMasked ?? '—'}</span> },
           ]}
         />
         <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
           {status.demo ? t('session.demo') : status.persisted ? t('settings.secretStored') : `${t('session.title')}. ${t(`session.${status.encryption}`)}`}
         </Typography.Paragraph>
-        <Popconfirm title={t('settings.signOutConfirm')} onConfirm={() => signOut.mutate()} okText={t('settings.signOut')} cancelText={t('common.cancel')}>
-          <Button danger icon={<LogoutOutlined />} loading={signOut.isPending} data-testid="settings-sign-out">
-            {t('settings.signOut')}
+        {hasSavedSecret(status) ? (
+          <Popconfirm title={t('settings.signOutConfirm')} onConfirm={() => signOut.mutate()} okText={t('settings.signOut')} cancelText={t('common.cancel')}>
+            <Button danger icon={<LogoutOutlined />} loading={signOut.isPending} data-testid="settings-sign-out">
+              {t('settings.signOut')}
+            </Button>
+          </Popconfirm>
+        ) : (
+          <Button danger icon={<LogoutOutlined />} loading={signOut.isPending} onClick={() => signOut.mutate()} data-testid="settings-sign-out">
+            {status.demo ? t('demoAccount.leave') : t('settings.signOut')}
           </Button>
-        </Popconfirm>
+        )}
       </div>
       {info.data && (
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -141,6 +149,11 @@ function SettingsBody({ status }: { status: CredentialStatus }) {
       )}
     </Space>
   );
+}
+
+/** Only a secret saved on this machine is worth a question before signing out (it is deleted); the demo has none. */
+function hasSavedSecret(status: CredentialStatus): boolean {
+  return !status.demo && status.persisted;
 }
 
 /**

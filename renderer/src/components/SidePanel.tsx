@@ -7,9 +7,10 @@ import { ApartmentOutlined, ScheduleOutlined, TeamOutlined } from '@ant-design/i
 import { useTranslation } from 'react-i18next';
 import type { DepartmentNode, Scope } from '../../../shared/model';
 import { departmentsOptions, groupsOptions } from '../lib/employees';
+import { formatCount } from '../lib/format';
 import { ErrorState } from './ErrorState';
 
-function toTree(nodes: DepartmentNode[]): TreeDataNode[] {
+function toTree(nodes: DepartmentNode[], locale: string): TreeDataNode[] {
   return nodes.map((n) => ({
     key: n.id,
     title: (
@@ -17,20 +18,20 @@ function toTree(nodes: DepartmentNode[]): TreeDataNode[] {
         {n.name}
         {n.memberCount != null && (
           <Typography.Text type="secondary" style={{ fontSize: 12, marginLeft: 6 }}>
-            {n.memberCount}
+            {formatCount(n.memberCount, locale)}
           </Typography.Text>
         )}
       </span>
     ),
-    children: toTree(n.children),
+    children: toTree(n.children, locale),
   }));
 }
 
 export function SidePanel({ scope, onScope, height }: { scope: Scope; onScope: (s: Scope) => void; height: number }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const departments = useQuery(departmentsOptions());
   const groups = useQuery(groupsOptions());
-  const treeData = useMemo(() => toTree(departments.data ?? []), [departments.data]);
+  const treeData = useMemo(() => toTree(departments.data ?? [], i18n.language), [departments.data, i18n.language]);
   // Open the top two levels: enough to see the company's shape without a wall of names.
   const expanded = useMemo(() => {
     const keys: string[] = [];

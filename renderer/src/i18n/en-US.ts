@@ -147,6 +147,28 @@ export const enUS = {
     updated: 'Update date',
     date: 'Update date',
   },
+  exportSummary: {
+    complete: 'Export complete',
+    finishedWithFailures: 'Export finished: {{failed}} failed',
+    cancelled: 'Export cancelled: {{done}} of {{total}} processed',
+    cancelledWithFailures: 'Export cancelled: {{done}} of {{total}} processed, {{failed}} failed',
+  },
+  templateHelp: {
+    readsAs: 'Reads as',
+    unknown: 'Unknown field {{tokens}} in the file name. Valid fields: {{valid}}',
+    separator: ', ',
+    tokenTitle: 'Insert {{token}} ({{label}}) at the cursor',
+  },
+  enrolHint: {
+    title: 'How to get this employee enrolled',
+    steps: 'The employee opens the Feishu app, goes to Workplace → Attendance → Settings → Face recognition and follows the steps. Then click “Refresh enrolment status” here to see the photo.',
+    later: 'A later version will let admins replace the photo here.',
+  },
+  demoAccount: {
+    tenant: 'Tenant',
+    demoTenant: 'Demo tenant (simulated data)',
+    leave: 'Leave the demo',
+  },
   progress: {
     title: 'Export',
     preparing: 'Preparing…',

@@ -36,6 +36,18 @@ describe('UI text', () => {
     }
   });
 
+  it('shows every count in a UI string with the one count format ("全部 19794 人" was unformatted)', async () => {
+    const i18n = initI18n('zh-CN');
+    await i18n.changeLanguage('zh-CN');
+    expect(i18n.t('browse.matching', { count: 19794 })).toBe('共 19,794 名员工');
+    expect(i18n.t('selection.selectAllFilter', { count: 17855 })).toContain('17,855');
+    await i18n.changeLanguage('en-US');
+    expect(i18n.t('browse.matching', { count: 19794 })).toBe('19,794 employees');
+    // Text values (ids, paths, an already rounded rate) are left as they are.
+    expect(i18n.t('progress.rate', { rate: '12.5' })).toBe('12.5 photos/s');
+    expect(i18n.t('settings.version', { version: '0.1.0' })).toBe('Version 0.1.0');
+  });
+
   it('labels every file-name token', () => {
     for (const tok of TEMPLATE_TOKENS) {
       expect(zhCN.tokens).toHaveProperty(tok);

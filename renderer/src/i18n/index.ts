@@ -1,9 +1,10 @@
 // i18next set-up: Simplified Chinese by default, English, chosen from the system or Settings.
-import i18n from 'i18next';
+import i18n, { type FormatterModule } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { AppError } from '../../../shared/errors';
 import { enUS } from './en-US';
 import { zhCN } from './zh-CN';
+import { formatCount } from '../lib/format';
 
 export type UiLanguage = 'zh-CN' | 'en-US';
 
@@ -13,13 +14,26 @@ export function languageFor(setting: 'system' | UiLanguage, systemLocale: string
   return (systemLocale ?? 'zh-CN').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en-US';
 }
 
+/**
+ * Every number interpolated into a UI string ({{count}}, {{total}}, {{done}}…) is a count: format it in the
+ * UI language with the app's one count format. Strings (ids, paths, a rate already rounded) pass through.
+ */
+const countFormatter: FormatterModule = {
+  type: 'formatter',
+  init: () => undefined,
+  add: () => undefined,
+  addCached: () => undefined,
+  format: (value: unknown, _format, lng) => (typeof value === 'number' ? formatCount(value, lng ?? 'zh-CN') : (value as string)),
+};
+
 export function initI18n(initial: UiLanguage) {
   if (!i18n.isInitialized) {
-    void i18n.use(initReactI18next).init({
+    void i18n.use(initReactI18next).use(countFormatter).init({
       resources: { 'zh-CN': { translation: zhCN }, 'en-US': { translation: enUS } },
       lng: initial,
       fallbackLng: 'zh-CN',
-      interpolation: { escapeValue: false }, // React escapes already
+      // React escapes already; alwaysFormat sends every value through countFormatter.
+      interpolation: { escapeValue: false, alwaysFormat: true },
       returnNull: false,
     });
   }

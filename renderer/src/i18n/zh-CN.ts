@@ -148,6 +148,28 @@ export const zhCN: Resources = {
     updated: '更新日期',
     date: '更新日期',
   },
+  exportSummary: {
+    complete: '导出完成',
+    finishedWithFailures: '导出结束，{{failed}} 人失败',
+    cancelled: '导出已取消：已处理 {{done}} / {{total}} 人',
+    cancelledWithFailures: '导出已取消：已处理 {{done}} / {{total}} 人，{{failed}} 人失败',
+  },
+  templateHelp: {
+    readsAs: '即',
+    unknown: '文件名中有未知字段 {{tokens}}。可用的字段：{{valid}}',
+    separator: '、',
+    tokenTitle: '在光标处插入 {{token}}（{{label}}）',
+  },
+  enrolHint: {
+    title: '如何录入人脸照片',
+    steps: '请员工在飞书 App 中打开 工作台 → 考勤打卡 → 设置 → 人脸识别，按提示录入。录入后点击“刷新录入状态”即可看到照片。',
+    later: '以后的版本将支持管理员在这里直接替换照片。',
+  },
+  demoAccount: {
+    tenant: '租户',
+    demoTenant: '演示租户（模拟数据）',
+    leave: '退出演示',
+  },
   progress: {
     title: '导出',
     preparing: '正在准备…',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatUpdateTime } from './format';
+import { formatBytes, formatCount, formatDuration, formatUpdateTime } from './format';
 
 describe('formatting', () => {
   it('shows the export ETA as m:ss or h:mm:ss', () => {
@@ -17,5 +17,12 @@ describe('formatting', () => {
   it('leaves the update time empty when not enrolled', () => {
     expect(formatUpdateTime(null, 'zh-CN')).toBe('');
     expect(formatUpdateTime(1_700_000_000, 'en-US')).toMatch(/2023/);
+  });
+
+  it('groups the digits of a count the same way in both UI languages', () => {
+    expect(formatCount(19794, 'zh-CN')).toBe('19,794');
+    expect(formatCount(19794, 'en-US')).toBe('19,794');
+    expect(formatCount(238, 'zh-CN')).toBe('238');
+    expect(formatCount(0, 'en-US')).toBe('0');
   });
 });

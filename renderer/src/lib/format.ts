@@ -1,4 +1,4 @@
-// Local formatting of times, sizes and durations.
+// Local formatting of counts, times, sizes and durations.
 // One formatter per locale: building an Intl.DateTimeFormat costs far more than using one, and
 // every visible row formats a time.
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
@@ -8,6 +8,20 @@ export function formatUpdateTime(unixSeconds: number | null | undefined, locale:
   let f = dateTimeFormats.get(locale);
   if (!f) dateTimeFormats.set(locale, (f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })));
   return f.format(new Date(unixSeconds * 1000));
+}
+
+const countFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * A count of employees, photos, departments… in the UI language ("19,794" in both zh-CN and en-US).
+ * The one number format of the UI: i18n interpolations run every number through it (see i18n/index.ts),
+ * so "全部 19794 人" and "17,855 / 19,794" cannot appear side by side again.
+ */
+export function formatCount(n: number, locale: string): string {
+  if (!Number.isFinite(n)) return String(n);
+  let f = countFormats.get(locale);
+  if (!f) countFormats.set(locale, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })));
+  return f.format(n);
 }
 
 export function formatBytes(bytes: number, locale: string): string {
