@@ -83,6 +83,17 @@ describe('audit log secrets', () => {
   });
 });
 
+describe('audit log photos', () => {
+  it('never writes photo bytes, even when a caller passes them in a field', async () => {
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, ...Buffer.from('JFIF-face-pixels-0123456789')]);
+    await appendAudit(dir, { action: 'photo.save', tenant: 'demo', fields: { userId: 'u1', photo: jpeg as unknown as string } });
+    const raw = await readFile(file());
+    expect(raw.includes(Buffer.from([0xff, 0xd8, 0xff]))).toBe(false);
+    expect(raw.toString('utf8')).not.toContain('face-pixels');
+    expect((await readLog(file()))[0]).toMatchObject({ userId: 'u1', photo: `[${jpeg.length} bytes]` });
+  });
+});
+
 describe('audit log verify', () => {
   it('names the first entry whose line was edited, even by one byte', async () => {
     await appendSome(5);
