@@ -3,6 +3,7 @@
 import { appError, isAppFailure, toAppError } from '../../shared/errors';
 import { ExportOptionsSchema, type EmployeeRow, type ExportSummary } from '../../shared/model';
 import { TEMPLATE_TOKENS, singlePhotoFileName, validateTemplate } from '../../shared/naming';
+import { auditExport, auditPhotoSave } from './audit-command';
 import { EXIT, describeError, isBlockingError } from './messages';
 import { openOutFolder, type OutFolder } from './paths';
 import { countOf, type Reporter } from './report';
@@ -17,6 +18,8 @@ export interface ExportFlags {
   subfolders?: string;
   zip?: boolean;
   includeResigned?: boolean;
+  /** Why the export is made, as the admin typed it: recorded in the audit log. */
+  purpose?: string;
 }
 
 /** interrupted: the code a cancelled run ends with (130 for Ctrl+C, 143 for SIGTERM, 129 for SIGHUP). */
@@ -99,6 +102,7 @@ export async function runExport(
     signal,
     onProgress: (p) => reporter.progress(p),
   });
+  await auditExport(session, reporter, { scope: flags.selection.kind, filter: label, employees: employees.length, purpose: flags.purpose, summary });
   const code = exitCodeForSummary(summary, interruptedCode());
   reporter.summary(summary, code, scope);
   if (code === EXIT.usage && summary.failures[0]) reporter.error(summary.failures[0].error);
@@ -148,6 +152,7 @@ export async function runCheck(
       const photo = await session.core.photos.get(face.faceKey, signal);
       // Never over a file of the admin's: beside it as "name (2).jpg", like the export.
       savedTo = (await savePhotoBeside(outDir, checkFileName(row, photo.mime), photo.bytes)).path;
+      await auditPhotoSave(session, reporter, { userId: row.userId, file: savedTo });
     } catch (e) {
       if (!isAppFailure(e)) throw e;
       saveError = describeError(e.info);

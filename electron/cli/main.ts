@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { toAppError, type AppError } from '../../shared/errors';
 import { DEFAULT_TEMPLATE } from '../../shared/model';
+import { registerAuditCommand } from './audit-command';
 import { runCheck, runExport } from './commands';
 import { EXIT, exitCodeFor } from './messages';
 import { Reporter } from './report';
@@ -148,7 +149,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--template <template>', 'file name template', DEFAULT_TEMPLATE)
       .addOption(new Option('--subfolders <mode>', 'one folder per department or attendance group').choices(['department', 'group']))
       .option('--zip', 'also pack the export into a zip file')
-      .option('--include-resigned', 'include resigned employees (named --users are always included)'),
+      .option('--include-resigned', 'include resigned employees (named --users are always included)')
+      .option('--purpose <text>', 'why this export is made; recorded in the audit log'),
   )
     .addHelpText('after', EXPORT_EXAMPLES)
     .action(async (o: CommonOpts & ExportCliOpts) => {
@@ -157,7 +159,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       const { code } = await runWith(o, (s, r, signal, interruptedCode) =>
         runExport(
           s,
-          { out: o.out, selection, template: o.template, subfolders: o.subfolders, zip: o.zip, includeResigned: o.includeResigned },
+          { out: o.out, selection, template: o.template, subfolders: o.subfolders, zip: o.zip, includeResigned: o.includeResigned, purpose: o.purpose },
           r,
           signal,
           interruptedCode,
@@ -179,6 +181,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(code);
     });
 
+  registerAuditCommand(program, setExit);
   return program;
 }
 
@@ -192,6 +195,7 @@ interface ExportCliOpts {
   subfolders?: string;
   zip?: boolean;
   includeResigned?: boolean;
+  purpose?: string;
 }
 
 /** Selection errors are usage errors: one line, exit 2, in the output format asked for. */
