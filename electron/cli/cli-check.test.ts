@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { cliTenant, ndjson, runCli } from './testkit';
 
-const tenant = cliTenant({ seed: 7, employees: 60, latencyMs: 0 });
+// hostile: the fixtures include two employees both named 张伟, the namesakes an admin must choose between.
+const tenant = cliTenant({ seed: 7, employees: 60, latencyMs: 0, hostile: true });
 
 describe('cli check by name, email and mobile', { timeout: 120_000 }, () => {
   it('finds an employee by a unique name, by email and by mobile with or without +86', async () => {
