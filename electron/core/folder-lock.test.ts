@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -57,11 +57,13 @@ describe('export folder lock', () => {
 
   it('keeps the lock fresh while held (heartbeat), so a long export is not taken over', async () => {
     const file = path.join(dir, LOCK_FILE);
-    const lock = await lockFolder(dir, { heartbeatMs: 20, staleMs: 200 });
+    const lock = await lockFolder(dir, { heartbeatMs: 20, staleMs: 30_000 });
     const old = new Date(Date.now() - 60_000);
     await utimes(file, old, old);
-    await new Promise((r) => setTimeout(r, 100));
-    await expect(lockFolder(dir, { staleMs: 200 })).rejects.toMatchObject({ info: { code: 'export.folder_locked' } });
+    // Wait for a beat rather than a fixed time: a loaded machine may run the timer late.
+    const deadline = Date.now() + 5_000;
+    while ((await stat(file)).mtimeMs < Date.now() - 30_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await expect(lockFolder(dir, { staleMs: 30_000 })).rejects.toMatchObject({ info: { code: 'export.folder_locked' } });
     await lock.release();
   });
 });
