@@ -54,6 +54,7 @@ describe('files/upload', () => {
     expect((await upload('a.jpg', undefined)).json?.code).toBe(1220001);
     expect((await upload('a.jpg', JPEG, 'photo')).json?.code).toBe(1220001);
     expect((await upload('a.gif', Buffer.from('GIF89a....'))).json?.code).toBe(1220001);
+    expect((await upload('cut.jpg', JPEG.subarray(0, 6))).json?.code).toBe(1220001);
     const json = await call(sim, 'POST', '/open-apis/attendance/v1/files/upload?file_name=a.jpg', { token, body: { file: 'x' } });
     expect([json.status, json.json?.code]).toEqual([400, 1220001]);
     sim.switches.uploadMaxBytes = 8;
@@ -65,7 +66,7 @@ describe('files/upload', () => {
   });
 
   it('refuses PNG when the formats switch allows only JPEG', async () => {
-    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
     sim.switches.uploadFormats = ['image/jpeg'];
     try {
       expect((await upload('a.png', png)).json?.code).toBe(1220001);

@@ -46,9 +46,13 @@ export function isRetiredFaceKey(ctx: HandlerContext, faceKey: string): boolean 
 
 const invalid = (what: string): ApiError => new ApiError(400, 1220001, `param is invalid: ${what}`);
 
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const PNG_IEND = Buffer.from([0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+
+/** The image type by signature, if the file also ends as that type must (EOI / IEND): a cut-short upload is refused. */
 function sniff(b: Buffer): 'image/jpeg' | 'image/png' | undefined {
-  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
-  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return b[b.length - 2] === 0xff && b[b.length - 1] === 0xd9 ? 'image/jpeg' : undefined;
+  if (b.length >= 16 && b.subarray(0, 8).equals(PNG_SIGNATURE)) return b.subarray(b.length - 8).equals(PNG_IEND) ? 'image/png' : undefined;
   return undefined;
 }
 
@@ -76,7 +80,7 @@ export function handleUpload(ctx: HandlerContext, req: RouteRequest): Reply {
   const { switches } = ctx;
   if (bytes.length > switches.uploadMaxBytes) throw invalid(`file is too large (at most ${switches.uploadMaxBytes} bytes)`);
   const mime = sniff(bytes);
-  if (!mime || !switches.uploadFormats.includes(mime)) throw invalid('file is invalid: unsupported image format');
+  if (!mime || !switches.uploadFormats.includes(mime)) throw invalid('file is invalid: not a complete image of an accepted format');
   refuseFace(ctx, fileName, 'upload');
   const store = storeOf(ctx);
   const fileId = newFaceKey(store.rng, ctx.index.usedFaceKeys);
