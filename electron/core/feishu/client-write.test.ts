@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../simulator/index';
 import type { Simulator } from '../../simulator/types';
+import { preparePhoto } from '../photo-prep';
 import { createFeishuClient } from './client';
 import { fail, failure, ok, startFake, TOKEN_PATH, type Answer, type SeenRequest } from './test-server';
 import type { FeishuClient } from './types';
@@ -80,6 +81,26 @@ describe('photo upload and modify against the simulator', () => {
     expect(sim.stats().requests['files.upload']).toBe(1);
     // Reads need only attendance:rule:readonly; the face is unchanged.
     expect(await client.userSettings([userId])).toEqual([before]);
+  });
+});
+
+describe('a prepared photo over the wire', () => {
+  it('reaches Feishu without its EXIF GPS block: what is downloaded after the modify has none', async () => {
+    const { sim, client } = await withSim();
+    const photo = Buffer.from(sim.photoBytes([...sim.tenant.faces.values()].find((f) => f.mime === 'image/jpeg')!.face_key)!);
+    const tiff = Buffer.concat([Buffer.from('II*\0\x08\0\0\0\0\0\0\0\0\0', 'latin1'), Buffer.from('GPS 39.9042N 116.4074E', 'latin1')]);
+    const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, 0, 0]), Buffer.from('Exif\0\0', 'latin1'), tiff]);
+    app1.writeUInt16BE(app1.length - 2, 2);
+    const withGps = Buffer.concat([photo.subarray(0, 2), app1, photo.subarray(2)]);
+    const prepared = preparePhoto(withGps, { minSidePx: 1 });
+    if (!prepared.ok) throw new Error(prepared.detail);
+    const userId = enrolledOf(sim);
+    await client.modifyFaceKey(userId, await client.uploadFacePhoto(prepared.bytes, 'gps.jpg'));
+    const [setting] = await client.userSettings([userId]);
+    const got = Buffer.from((await client.downloadFile(setting!.face_key!)).bytes);
+    expect(withGps.includes('GPS 39.9042N')).toBe(true);
+    expect(got.includes('GPS 39.9042N')).toBe(false);
+    expect(got.includes('Exif')).toBe(false);
   });
 });
 
