@@ -2,7 +2,7 @@
 // envelopes, page-size limits, error codes and HTTP statuses, token reuse/renewal, GET-with-body,
 // per-endpoint rate limits, latency, faults and connection resets. Switches can be flipped at run time.
 // This file only wires the parts together: server.ts (routing table, HTTP), gateway.ts, tokens.ts,
-// faults.ts, tenant-index.ts and the endpoint handlers (contact.ts, attendance.ts).
+// faults.ts, tenant-index.ts and the endpoint handlers (contact.ts, attendance.ts, attendance-write.ts).
 import { createRng, type Rng } from './rng';
 import { PhotoStore } from './photos';
 import { generateCompany } from './company';

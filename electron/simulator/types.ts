@@ -120,7 +120,8 @@ export interface FaceRejection {
 
 export interface SimStats {
   /** Requests received, by endpoint key ('token', 'departments.children', 'users.find_by_department',
-   * 'users.get', 'groups.list', 'groups.search', 'groups.list_user', 'user_settings.query', 'files.download'). */
+   * 'users.get', 'groups.list', 'groups.search', 'groups.list_user', 'user_settings.query', 'files.download',
+   * 'files.upload', 'user_settings.modify'). */
   requests: Record<string, number>;
   /** 429s sent, by endpoint key. */
   rateLimited: Record<string, number>;
