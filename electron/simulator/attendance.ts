@@ -1,5 +1,6 @@
 // Attendance API endpoints: groups, groups/search, groups/:id/list_user, user_settings/query (a GET with a
 // JSON body) and files/:face_key/download. The data-range switch and unknown-employee modes live here.
+import { isRetiredFaceKey, uploadedFile } from './attendance-write';
 import { page, pageFields } from './paging';
 import { ApiError, ok, parseJson, type HandlerContext, type Reply, type RouteRequest } from './reply';
 import type { SimGroupExtra } from './tenant';
@@ -107,10 +108,13 @@ export function handleUserSettings(ctx: HandlerContext, req: RouteRequest): Repl
   return ok({ user_settings: settings });
 }
 
-/** GET files/:file_id/download: the photo behind a face_key (old keys stay downloadable). */
+/** GET files/:file_id/download: the photo behind a face_key or an uploaded file_id (see keepOldFaceKeyAfterModify). */
 export function handleDownload(ctx: HandlerContext, req: RouteRequest): Reply {
   const key = req.params.file_id as string;
   refuseOutOfRange(ctx);
+  if (isRetiredFaceKey(ctx, key)) throw new ApiError(400, 1220001, 'param is invalid: file not found');
+  const uploaded = uploadedFile(ctx, key);
+  if (uploaded) return { status: 200, body: uploaded.bytes, contentType: uploaded.mime, fileKey: key, headers: { 'content-disposition': `attachment; filename="${key}.${uploaded.mime === 'image/png' ? 'png' : 'jpg'}"` } };
   const file = ctx.index.fileFor(key);
   if (!file) throw new ApiError(400, 1220001, 'param is invalid: file not found');
   if (ctx.switches.failingFaceKeys.has(key)) throw new ApiError(500, 1225000, 'system error');

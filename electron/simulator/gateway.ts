@@ -8,6 +8,9 @@ import type { SimStats, SimulatorSwitches } from './types';
 
 export const SCOPE_ATTENDANCE = 'attendance:rule:readonly';
 export const SCOPE_CONTACT = 'contact:contact.base:readonly';
+/** The write scope: photo upload and user_settings/modify need it, reads do not. */
+export const SCOPE_ATTENDANCE_WRITE = 'attendance:rule';
+const WRITE_KEYS: ReadonlySet<string> = new Set(['files.upload', 'user_settings.modify']);
 
 /** Request times within a sliding window (one per endpoint and window length). */
 class SlidingWindow {
@@ -78,7 +81,8 @@ function checkAccess(req: RouteRequest, switches: SimulatorSwitches, tokens: Tok
     if (req.kind === 'attendance' && switches.attendanceTokenInvalidCode === 1220002) throw new ApiError(400, 1220002, 'tenant_id is empty');
     throw new ApiError(invalidStatus, 99991663, 'Invalid access token for authorization. Please make a request with token attached.');
   }
-  const scope = req.kind === 'attendance' ? SCOPE_ATTENDANCE : SCOPE_CONTACT;
+  // Checked before the handler reads the body: a write with an invalid body still says the scope is missing.
+  const scope = WRITE_KEYS.has(req.key) ? SCOPE_ATTENDANCE_WRITE : req.kind === 'attendance' ? SCOPE_ATTENDANCE : SCOPE_CONTACT;
   if (switches.missingScopes.includes(scope)) {
     throw new ApiError(400, 99991672, `Access denied. One of the following scopes is required: [${scope}].`, {
       permission_violations: [{ type: 'action_privilege_required', subject: scope, description: scope }],

@@ -2,7 +2,7 @@
 // envelopes, page-size limits, error codes and HTTP statuses, token reuse/renewal, GET-with-body,
 // per-endpoint rate limits, latency, faults and connection resets. Switches can be flipped at run time.
 // This file only wires the parts together: server.ts (routing table, HTTP), gateway.ts, tokens.ts,
-// faults.ts, tenant-index.ts and the endpoint handlers (contact.ts, attendance.ts).
+// faults.ts, tenant-index.ts and the endpoint handlers (contact.ts, attendance.ts, attendance-write.ts).
 import { createRng, type Rng } from './rng';
 import { PhotoStore } from './photos';
 import { generateCompany } from './company';
@@ -12,12 +12,13 @@ import { createFaults } from './faults';
 import { createGateway } from './gateway';
 import { createTokenBook, type TokenBook } from './tokens';
 import { defaultSwitches } from './switches';
+import { uploadedFile } from './attendance-write';
 import { ROUTES, startServer, type RunningServer } from './server';
 import type { HandlerContext } from './reply';
 import type { SimFace, SimStats, Simulator, SimulatorOptions } from './types';
 
 export { HOSTILE_EMPLOYEES, HOSTILE_USER_IDS, HOSTILE_MIN_EMPLOYEES, HOSTILE_DEPARTMENTS, HOSTILE_GROUPS, TWIN_DEPARTMENTS } from './tenant';
-export { SCOPE_ATTENDANCE, SCOPE_CONTACT } from './gateway';
+export { SCOPE_ATTENDANCE, SCOPE_ATTENDANCE_WRITE, SCOPE_CONTACT } from './gateway';
 export { FIELD_SCOPES } from './contact';
 export type * from './types';
 
@@ -89,6 +90,8 @@ function simulatorHandle({ ctx, tokens, stats, server, seed, now }: HandleParts)
     issuedTokens: () => tokens.everIssued(),
     changeFace: (userId) => changeFace(ctx.tenant, ctx.index, userId, changeRng, now),
     photoBytes(faceKey) {
+      const uploaded = uploadedFile(ctx, faceKey);
+      if (uploaded) return new Uint8Array(uploaded.bytes);
       const file = ctx.index.fileFor(faceKey);
       return file ? new Uint8Array(ctx.photos.bytes(faceKey, file.mime)) : undefined;
     },

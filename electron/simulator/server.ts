@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { handleDownload, handleGroups, handleGroupSearch, handleListUser, handleUserSettings } from './attendance';
+import { handleModify, handleUpload } from './attendance-write';
 import { handleChildren, handleFindByDepartment, handleUserGet } from './contact';
 import type { Chaos, Faults } from './faults';
 import type { Gateway } from './gateway';
@@ -19,7 +20,12 @@ interface RouteSpec {
   methods: ReadonlyArray<'GET' | 'POST'>;
   kind: RouteKind;
   handle: Handler;
+  /** Largest body read, bytes (default 1 MB); photo uploads need more. */
+  maxBody?: number;
 }
+
+/** Hard cap for upload bodies; the uploadMaxBytes switch refuses smaller files with Feishu's own error. */
+const UPLOAD_BODY_CAP = 32 * 1024 * 1024;
 
 /** First matching path wins, so fixed paths come before the `:param` ones they would also match. */
 export const ROUTES: readonly RouteSpec[] = [
@@ -33,6 +39,8 @@ export const ROUTES: readonly RouteSpec[] = [
   // GET with a JSON body is the documented call; POST is routed so the handler can refuse or accept it.
   { key: 'user_settings.query', path: 'attendance/v1/user_settings/query', methods: ['GET', 'POST'], kind: 'attendance', handle: handleUserSettings },
   { key: 'files.download', path: 'attendance/v1/files/:file_id/download', methods: ['GET'], kind: 'attendance', handle: handleDownload },
+  { key: 'files.upload', path: 'attendance/v1/files/upload', methods: ['POST'], kind: 'attendance', handle: handleUpload, maxBody: UPLOAD_BODY_CAP },
+  { key: 'user_settings.modify', path: 'attendance/v1/user_settings/modify', methods: ['POST'], kind: 'attendance', handle: handleModify },
 ];
 
 const COMPILED = ROUTES.map((r) => {
@@ -58,13 +66,13 @@ function matchRoute(method: string, pathname: string): Matched | 'method' | unde
   return undefined;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage, max = 1_000_000): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > 1_000_000) {
+      if (size > max) {
         reject(new Error('body too large'));
         req.destroy();
         return;
@@ -95,7 +103,7 @@ const notFound = (): Reply => ({ status: 404, body: Buffer.from('404 page not fo
 async function answer(req: IncomingMessage, deps: ServerDeps, chaosOf: WeakMap<IncomingMessage, Chaos>): Promise<Reply> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const route = matchRoute(req.method ?? 'GET', url.pathname);
-  const body = await readBody(req);
+  const body = await readBody(req, route !== undefined && route !== 'method' ? route.spec.maxBody : undefined);
   if (route === undefined || route === 'method') return notFound();
   const call: RouteRequest = {
     key: route.spec.key,

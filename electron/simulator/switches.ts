@@ -31,5 +31,9 @@ export function defaultSwitches(opts: SimulatorOptions): SimulatorSwitches {
     echoCredentialsOn: new Set<string>(),
     tokenChurnMs: 0,
     refuseAllTokens: false,
+    uploadMaxBytes: 5 * 1024 * 1024,
+    uploadFormats: ['image/jpeg', 'image/png'],
+    keepOldFaceKeyAfterModify: false,
+    faceRejection: { fileNames: new Set<string>(), at: 'modify', status: 400, code: 1220001, msg: 'param is invalid: no face detected in the photo' },
   };
 }

@@ -98,11 +98,30 @@ export interface SimulatorSwitches {
   tokenChurnMs: number;
   /** Every token is refused, even one just issued (a server that never accepts the app's tokens). */
   refuseAllTokens: boolean;
+  /** [U] Largest accepted upload (files/upload), bytes; a bigger file answers 1220001 (default 5 MB). */
+  uploadMaxBytes: number;
+  /** [U] Image types files/upload accepts, judged by the bytes' signature (default JPEG and PNG). */
+  uploadFormats: Array<'image/jpeg' | 'image/png'>;
+  /** [U] Whether the previous face_key stays downloadable after user_settings/modify replaced it (default false). */
+  keepOldFaceKeyAfterModify: boolean;
+  /** [U] A face-quality rejection for uploads with these file_names, at upload or at modify, with this code and msg. */
+  faceRejection: FaceRejection;
+}
+
+/** How the simulator refuses a photo whose face Feishu would not accept (the real codes are [U]). */
+export interface FaceRejection {
+  /** file_name query values (as uploaded) that are refused. */
+  fileNames: Set<string>;
+  at: 'upload' | 'modify';
+  status: number;
+  code: number;
+  msg: string;
 }
 
 export interface SimStats {
   /** Requests received, by endpoint key ('token', 'departments.children', 'users.find_by_department',
-   * 'users.get', 'groups.list', 'groups.search', 'groups.list_user', 'user_settings.query', 'files.download'). */
+   * 'users.get', 'groups.list', 'groups.search', 'groups.list_user', 'user_settings.query', 'files.download',
+   * 'files.upload', 'user_settings.modify'). */
   requests: Record<string, number>;
   /** 429s sent, by endpoint key. */
   rateLimited: Record<string, number>;

@@ -2,6 +2,7 @@
 // retries, error mapping, redaction) put together with the endpoints it serves (./endpoints/*).
 // Plain Node; the dispatcher (proxy, test agent) comes in.
 import * as attendance from './endpoints/attendance';
+import * as attendanceWrite from './endpoints/attendance-write';
 import * as contact from './endpoints/contact';
 import { FeishuTransport } from './transport';
 import type { FeishuClient, FeishuClientOptions } from './types';
@@ -28,6 +29,9 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
     groupMembers: (groupId, signal) => attendance.groupMembers(t, groupId, signal),
     userSettings: (userIds, signal, o) => attendance.userSettings(t, userIds, signal, o),
     downloadFile: (fileId, signal) => attendance.downloadFile(t, fileId, signal),
+    uploadFacePhoto: (bytes, fileName, signal) => attendanceWrite.uploadFacePhoto(t, bytes, fileName, signal),
+    modifyFaceKey: (userId, fileId, signal) => attendanceWrite.modifyFaceKey(t, userId, fileId, signal),
+    probeWriteScope: (signal) => attendanceWrite.probeWriteScope(t, signal),
     stats: () => t.stats(),
     close: () => t.close(),
   };

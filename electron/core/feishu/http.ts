@@ -11,7 +11,8 @@ export interface HttpRequest {
   method: 'GET' | 'POST';
   url: string;
   headers: Record<string, string>;
-  body?: string;
+  /** JSON text, or raw bytes (a multipart photo upload). */
+  body?: string | Uint8Array;
   timeoutMs: number;
   dispatcher: Dispatcher;
   /** The caller's cancel signal (not the timeout). */

@@ -37,7 +37,9 @@ export type EndpointKey =
   | 'groups.search'
   | 'groups.list_user'
   | 'user_settings.query'
-  | 'files.download';
+  | 'files.download'
+  | 'files.upload'
+  | 'user_settings.modify';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -47,6 +49,8 @@ export interface CallSpec {
   path: string;
   query?: Query;
   body?: unknown;
+  /** A body sent as these bytes with this Content-Type instead of JSON (the multipart photo upload). */
+  raw?: { bytes: Uint8Array; contentType: string };
   /** 'file' = success is 2xx with a non-JSON content type. */
   expect: 'json' | 'file';
 }
@@ -82,7 +86,7 @@ const MAX_FRESH_REFUSALS = 3;
 interface Attempt {
   spec: CallSpec;
   url: string;
-  body: string | undefined;
+  body: string | Uint8Array | undefined;
   signal: AbortSignal | undefined;
   /** false only for the token endpoint itself. */
   auth: boolean;
@@ -239,7 +243,7 @@ export class FeishuTransport {
   }
 
   private async attempts(spec: CallSpec, signal: AbortSignal | undefined, auth: boolean): Promise<Answer> {
-    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const body = spec.raw ? spec.raw.bytes : spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const a: Attempt = { spec, url: buildUrl(this.baseUrl, spec.path, spec.query), body, signal, auth, attempt: 0, tokenRefusals: 0, freshRefusals: 0, refused: new Set() };
     for (;;) {
       // A closed client (app shutting down) ends work the same way a cancel does.
@@ -275,7 +279,8 @@ export class FeishuTransport {
   /** Runs when the request leaves the limiter's queue. */
   private async sendNow(a: Attempt): Promise<Sent> {
     const headers: Record<string, string> = {};
-    if (a.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
+    if (a.spec.raw) headers['content-type'] = a.spec.raw.contentType;
+    else if (a.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
     let token: string | undefined;
     let fresh = false;
     if (a.auth) {

@@ -118,6 +118,12 @@ export interface FeishuClient {
   userSettings(userIds: string[], signal?: AbortSignal, opts?: UserSettingsOptions): Promise<RawUserSetting[]>;
   /** Downloads a face photo; success = 2xx with a non-JSON content type. */
   downloadFile(fileId: string, signal?: AbortSignal): Promise<DownloadedFile>;
+  /** Uploads a face photo (multipart, field `file`); answers its file_id. Needs the write scope attendance:rule. */
+  uploadFacePhoto(bytes: Uint8Array, fileName: string, signal?: AbortSignal): Promise<string>;
+  /** Points an employee's face setting at an uploaded file_id. Needs attendance:rule. */
+  modifyFaceKey(userId: string, fileId: string, signal?: AbortSignal): Promise<RawUserSetting>;
+  /** Whether attendance:rule is granted, asked without changing anything (see endpoints/attendance-write.ts). */
+  probeWriteScope(signal?: AbortSignal): Promise<'missing' | 'not_refused'>;
   stats(): ClientStats;
   close(): Promise<void>;
 }
