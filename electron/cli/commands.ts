@@ -133,8 +133,7 @@ export async function runCheck(
   const outDir = folder?.path ?? null;
   let row: EmployeeRow;
   try {
-    const employee = await findEmployee(session.core, who, signal);
-    row = await session.core.employeeRow(employee.userId, signal);
+    row = await findEmployee(session.core, who, signal);
   } catch (e) {
     return failedBeforeSaving(e, folder, reporter, signal);
   }
