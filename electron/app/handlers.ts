@@ -7,6 +7,7 @@ import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { appError, isAppFailure, toAppError } from '../../shared/errors';
 import type { Handlers, ResponseOf } from '../../shared/ipc';
+import { lookupKind } from '../../shared/lookup-kind';
 import {
   MAX_PHOTO_BYTES,
   resolveBaseUrl,
@@ -360,7 +361,14 @@ export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandle
     },
 
     async lookup({ query, limit }) {
-      return (await requireCore()).lookup(query, limit);
+      const core = await requireCore();
+      // An id, e-mail or mobile is answered by a few direct calls, not by a search of the whole directory;
+      // a partial or unknown one (typing in progress) goes on to the search.
+      if (lookupKind(query).kind !== 'name') {
+        const row = await core.lookupEmployee(query).catch((e: unknown) => (isAppFailure(e) ? null : Promise.reject(e)));
+        if (row) return [row];
+      }
+      return core.lookup(query, limit);
     },
 
     async faceRefresh({ userIds }) {
