@@ -1,10 +1,12 @@
 // `check` and `export --users` on a large tenant must not walk the directory: a handful of calls, whatever its size.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliTenant, ndjson, runCli } from './testkit';
+import { NO_DEPARTMENT_FOLDER } from '../../shared/naming';
+import { cliTenant, listFiles, ndjson, readManifest, runCli } from './testkit';
 
 // Feishu's contact quota and a realistic latency: a walk of this tenant takes over a minute.
 const tenant = cliTenant({ seed: 11, employees: 20_000, latencyMs: 40, contactPerMinute: 1000 });
+const small = cliTenant({ seed: 11, employees: 60, latencyMs: 0 });
 
 /** API calls the simulator answered, the token excepted. */
 function apiCalls(): Record<string, number> {
@@ -48,5 +50,19 @@ describe('direct lookups on a 20,000-employee tenant', { timeout: 120_000 }, () 
     expect(calls['departments.children'] ?? 0).toBe(0);
     expect(calls['users.get']).toBe(10);
     expect(calls['files.download']).toBe(10);
+  });
+});
+
+describe('export --users with department folders', { timeout: 120_000 }, () => {
+  it('still files each photo under its department, read from the directory', async () => {
+    const two = small.enrolledActive().slice(0, 2);
+    const out = join(small.work, 'out');
+    const run = await runCli(['export', '--users', two.map((u) => u.user_id).join(','), '--subfolders', 'department', '--out', out], { env: small.env() });
+    expect(run.code, run.stderr).toBe(0);
+    const rows = await readManifest(out);
+    for (const u of two) expect(rows.find((r) => r.user_id === u.user_id)?.department, u.user_id).not.toBe('');
+    const files = (await listFiles(out)).filter((f) => !f.endsWith('.csv'));
+    expect(files).toHaveLength(2);
+    expect(files.every((f) => f.includes('/') && !f.startsWith(`${NO_DEPARTMENT_FOLDER}/`)), files.join(', ')).toBe(true);
   });
 });

@@ -85,7 +85,8 @@ export async function runExport(
   try {
     // Fail fast on credentials, IP allow-list and the attendance scope before walking the directory.
     await core.client.verify(signal);
-    selected = await selectEmployees(core, flags.selection, Boolean(flags.includeResigned), signal);
+    const namesFromDirectory = options.subfolders !== 'none' || /\{(department|group)\}/.test(options.template);
+    selected = await selectEmployees(core, flags.selection, Boolean(flags.includeResigned), signal, namesFromDirectory);
   } catch (e) {
     return failedBeforeSaving(e, folder, reporter, signal);
   }

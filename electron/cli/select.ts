@@ -111,6 +111,8 @@ export async function selectEmployees(
   sel: Selection,
   includeResigned: boolean,
   signal: AbortSignal,
+  /** The file names or folders use department or group names, which only the directory knows. */
+  namesFromDirectory = false,
 ): Promise<Selected> {
   // Explicitly named employees are exported whatever their status; wider selections skip the resigned unless asked.
   const keep = (list: Employee[]) => (includeResigned ? list : list.filter((e) => !e.resigned));
@@ -127,8 +129,12 @@ export async function selectEmployees(
       const list = await core.directory.employees({ kind: 'group', id: group.id }, signal);
       return { employees: keep(list), label: `attendance group "${group.name}" (${group.id})` };
     }
-    case 'users':
-      return { employees: await employeesByIdsOrNumbers(core, sel.ids, signal), label: `${sel.ids.length} named employee(s)` };
+    case 'users': {
+      const named = await employeesByIdsOrNumbers(core, sel.ids, signal);
+      // Read directly (no walk), these carry no department or group names: the walk is paid only when they are used.
+      const employees = namesFromDirectory ? await core.directory.employeesByIds(named.map((e) => e.userId), signal) : named;
+      return { employees, label: `${sel.ids.length} named employee(s)` };
+    }
   }
 }
 
