@@ -2,8 +2,9 @@
 // enrolment refresh, photo preview and "Save this photo".
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
-import { appError, toAppError } from '../../shared/errors';
+import { appError, isAppFailure, toAppError } from '../../shared/errors';
 import type { Handlers, ResponseOf } from '../../shared/ipc';
+import { lookupKind } from '../../shared/lookup-kind';
 import { MAX_PHOTO_BYTES } from '../../shared/model';
 import { extensionFor, singlePhotoFileName } from '../../shared/naming';
 import { writeAtomic } from '../core/index';
@@ -68,7 +69,14 @@ export function browseHandlers(host: AppHost, requireCore: () => Promise<Core>):
     },
 
     async lookup({ query, limit }) {
-      return (await requireCore()).lookup(query, limit);
+      const core = await requireCore();
+      // An id, e-mail or mobile is answered by a few direct calls, not by a search of the whole directory;
+      // a partial or unknown one (typing in progress) goes on to the search.
+      if (lookupKind(query).kind !== 'name') {
+        const row = await core.lookupEmployee(query).catch((e: unknown) => (isAppFailure(e) ? null : Promise.reject(e)));
+        if (row) return [row];
+      }
+      return core.lookup(query, limit);
     },
 
     async faceRefresh({ userIds }) {

@@ -88,7 +88,8 @@ export async function runExport(
   try {
     // Fail fast on credentials, IP allow-list and the attendance scope before walking the directory.
     await session.verify(signal);
-    selected = await selectEmployees(core, flags.selection, Boolean(flags.includeResigned), signal);
+    const namesFromDirectory = options.subfolders !== 'none' || /\{(department|group)\}/.test(options.template);
+    selected = await selectEmployees(core, flags.selection, Boolean(flags.includeResigned), signal, namesFromDirectory);
   } catch (e) {
     return failedBeforeSaving(e, folder, reporter, signal);
   }
@@ -137,8 +138,7 @@ export async function runCheck(
   const outDir = folder?.path ?? null;
   let row: EmployeeRow;
   try {
-    const employee = await findEmployee(session.core, who, signal);
-    row = await session.core.employeeRow(employee.userId, signal);
+    row = await findEmployee(session.core, who, signal);
   } catch (e) {
     return failedBeforeSaving(e, folder, reporter, signal);
   }

@@ -1,10 +1,9 @@
 // Turns the command line's --all / --department / --group / --users into a list of employees,
 // failing with a usage error (exit 2) that names the candidates when an id or name does not resolve.
 import { departmentPaths, PATH_SEPARATOR } from '../../shared/departments';
-import { appError, isAppFailure } from '../../shared/errors';
-import { IdSchema, type AttendanceGroup, type DepartmentNode, type Employee } from '../../shared/model';
+import { appError } from '../../shared/errors';
+import { IdSchema, type AttendanceGroup, type DepartmentNode, type Employee, type EmployeeRow } from '../../shared/model';
 import type { Core } from '../core/types';
-import { lookupKind, nationalMobile, type LookupQuery } from './lookup-kind';
 
 export type Selection =
   | { kind: 'all' }
@@ -91,29 +90,9 @@ export function parseIdList(text: string): string[] {
   return ids;
 }
 
-/** Employees named on the command line, by user id or employee number; unknown ones are a usage error. */
+/** Employees named on the command line, by user id (one call each, no walk) or employee number; unknown ones are a usage error. */
 async function employeesByIdsOrNumbers(core: Core, ids: string[], signal: AbortSignal): Promise<Employee[]> {
-  let found: Employee[] = [];
-  try {
-    found = await core.directory.employeesByIds(ids, signal);
-  } catch (e) {
-    if (!(isAppFailure(e) && e.info.code === 'feishu.not_found')) throw e;
-  }
-  const seen = new Set(found.map((x) => x.userId));
-  const unknown: string[] = [];
-  for (const id of ids) {
-    if (seen.has(id) || found.some((x) => x.employeeNo === id)) continue;
-    try {
-      const one = await core.directory.employee(id, signal);
-      if (!seen.has(one.userId)) {
-        seen.add(one.userId);
-        found.push(one);
-      }
-    } catch (e) {
-      if (isAppFailure(e) && e.info.code === 'feishu.not_found') unknown.push(id);
-      else throw e;
-    }
-  }
+  const { found, unknown } = await core.employeesNamed(ids, signal);
   if (unknown.length > 0)
     throw appError('input.invalid', `Unknown employee(s): ${unknown.slice(0, 20).join(', ')}`, {
       detail: 'pass user ids or employee numbers of employees inside the app\'s data range',
@@ -132,6 +111,8 @@ export async function selectEmployees(
   sel: Selection,
   includeResigned: boolean,
   signal: AbortSignal,
+  /** The file names or folders use department or group names, which only the directory knows. */
+  namesFromDirectory = false,
 ): Promise<Selected> {
   // Explicitly named employees are exported whatever their status; wider selections skip the resigned unless asked.
   const keep = (list: Employee[]) => (includeResigned ? list : list.filter((e) => !e.resigned));
@@ -148,60 +129,19 @@ export async function selectEmployees(
       const list = await core.directory.employees({ kind: 'group', id: group.id }, signal);
       return { employees: keep(list), label: `attendance group "${group.name}" (${group.id})` };
     }
-    case 'users':
-      return { employees: await employeesByIdsOrNumbers(core, sel.ids, signal), label: `${sel.ids.length} named employee(s)` };
+    case 'users': {
+      const named = await employeesByIdsOrNumbers(core, sel.ids, signal);
+      // Read directly (no walk), these carry no department or group names: the walk is paid only when they are used.
+      const employees = namesFromDirectory ? await core.directory.employeesByIds(named.map((e) => e.userId), signal) : named;
+      return { employees, label: `${sel.ids.length} named employee(s)` };
+    }
   }
-}
-
-/** Employees an email, a mobile or a name refers to: exact matches, or else the names that contain the text. */
-export function employeesMatching(list: readonly Employee[], q: LookupQuery): Employee[] {
-  if (q.kind === 'email') return list.filter((e) => e.email.toLowerCase() === q.value);
-  if (q.kind === 'mobile') {
-    const want = nationalMobile(q.value);
-    return list.filter((e) => e.mobile !== '' && nationalMobile(e.mobile) === want);
-  }
-  const lower = q.value.toLowerCase();
-  const exact = list.filter((e) => e.name.toLowerCase() === lower || e.enName.toLowerCase() === lower);
-  if (exact.length > 0) return exact;
-  return list.filter((e) => e.name.toLowerCase().includes(lower) || e.enName.toLowerCase().includes(lower));
-}
-
-/** One candidate as an admin tells people apart: name, department, 工号 and the id to pass instead. */
-function describeCandidate(e: Employee): string {
-  const name = e.enName && e.enName !== e.name ? `${e.name} (${e.enName})` : e.name || '(no name)';
-  return `${name}, ${e.departmentNames[0] || 'no department'}, 工号 ${e.employeeNo || '-'}, user_id ${e.userId}${e.resigned ? ', resigned' : ''}`;
-}
-
-/** The one employee the matches name; none is "not found", several a usage error listing them (exit 2). */
-export function pickEmployee(matches: readonly Employee[], input: string): Employee {
-  if (matches.length === 1) return matches[0]!;
-  const q = input.trim();
-  if (matches.length === 0) throw appError('feishu.not_found', 'No such employee', { detail: `no employee matches "${q}"` });
-  const shown = matches.slice(0, CANDIDATES_SHOWN).map(describeCandidate);
-  if (matches.length > CANDIDATES_SHOWN) shown.push(`… ${matches.length - CANDIDATES_SHOWN} more`);
-  throw appError('input.invalid', `"${q}" matches ${matches.length} employees — pass one of their employee numbers or user ids`, {
-    detail: shown.join('; '),
-  });
 }
 
 /**
- * The employee `check` was asked about, by user_id, employee number, email, mobile (with or without +86) or
- * name, looked up in the directory the CLI loads anyway.
+ * The employee `check` was asked about, by user_id, open_id, email or mobile (direct calls), employee number or
+ * name (the directory): see core's lookupEmployee.
  */
-export async function findEmployee(core: Core, input: string, signal: AbortSignal): Promise<Employee> {
-  const q = lookupKind(input);
-  if (q.kind === 'open_id')
-    throw appError('input.invalid', 'An open_id (ou_…) cannot be looked up yet', {
-      detail: 'pass the user id, employee number, email, mobile or name',
-    });
-  if (q.kind === 'user_id_or_employee_no') {
-    try {
-      return await core.directory.employee(q.value, signal);
-    } catch (e) {
-      // One word may also be an English name ("alice"): look for it among the names before giving up.
-      if (!(isAppFailure(e) && e.info.code === 'feishu.not_found')) throw e;
-    }
-  }
-  const all = await core.directory.employees({ kind: 'all' }, signal);
-  return pickEmployee(employeesMatching(all, q), input);
+export function findEmployee(core: Core, input: string, signal: AbortSignal): Promise<EmployeeRow> {
+  return core.lookupEmployee(input, signal);
 }

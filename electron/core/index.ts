@@ -5,6 +5,7 @@ import { DirectoryService, scopeKey } from './directory';
 import { PhotoExporter } from './exporter';
 import { FaceSettingsService, NOT_ENROLLED } from './faces';
 import { createFeishuClient } from './feishu/client';
+import { employeesNamed, lookupEmployee } from './lookup';
 import { DiskPhotoStore, DEFAULT_CACHE_MAX_BYTES } from './photo-store';
 import type { Core, CoreOptions } from './types';
 
@@ -100,6 +101,9 @@ export function createCore(opts: CoreOptions): Core {
       if (!found.length) return [];
       return join(found, await faces.getStaleOk(found.map((e) => e.userId), signal));
     },
+
+    lookupEmployee: (input, signal) => lookupEmployee({ client, directory, faces }, input, signal),
+    employeesNamed: (ids, signal) => employeesNamed({ client, directory, faces }, ids, signal),
 
     async close() {
       await client.close();

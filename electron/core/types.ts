@@ -92,5 +92,9 @@ export interface Core {
   /** Employee joined with face info. */
   employeeRow(userIdOrEmployeeNo: string, signal?: AbortSignal): Promise<EmployeeRow>;
   lookup(query: string, limit: number, signal?: AbortSignal): Promise<EmployeeRow[]>;
+  /** One employee by user_id, open_id, e-mail, mobile (direct calls, no walk), employee number or name (directory). */
+  lookupEmployee(input: string, signal?: AbortSignal): Promise<EmployeeRow>;
+  /** Employees by user_id (one users.get each) or employee number (directory); unknown ids returned apart. */
+  employeesNamed(ids: readonly string[], signal?: AbortSignal): Promise<{ found: Employee[]; unknown: string[] }>;
   close(): Promise<void>;
 }

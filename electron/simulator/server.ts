@@ -8,6 +8,7 @@ import { handleChildren, handleFindByDepartment, handleUserGet } from './contact
 import type { Chaos, Faults } from './faults';
 import type { Gateway } from './gateway';
 import { hashString } from './rng';
+import { handleBatchGetId } from './user-ids';
 import { ApiError, type Handler, type HandlerContext, type Reply, type RouteKind, type RouteRequest } from './reply';
 import { handleToken } from './tokens';
 
@@ -32,6 +33,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { key: 'token', path: 'auth/v3/tenant_access_token/internal', methods: ['POST'], kind: 'token', handle: handleToken },
   { key: 'departments.children', path: 'contact/v3/departments/:department_id/children', methods: ['GET'], kind: 'contact', handle: handleChildren },
   { key: 'users.find_by_department', path: 'contact/v3/users/find_by_department', methods: ['GET'], kind: 'contact', handle: handleFindByDepartment },
+  { key: 'users.batch_get_id', path: 'contact/v3/users/batch_get_id', methods: ['POST'], kind: 'contact', handle: handleBatchGetId },
   { key: 'users.get', path: 'contact/v3/users/:user_id', methods: ['GET'], kind: 'contact', handle: handleUserGet },
   { key: 'groups.list', path: 'attendance/v1/groups', methods: ['GET'], kind: 'attendance', handle: handleGroups },
   { key: 'groups.search', path: 'attendance/v1/groups/search', methods: ['POST'], kind: 'attendance', handle: handleGroupSearch },

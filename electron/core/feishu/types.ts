@@ -11,6 +11,14 @@ export interface RawDepartment {
   status?: { is_deleted?: boolean };
 }
 
+/** One answer of users/batch_get_id: the e-mail or mobile as sent, and the user_id when it matched. */
+export interface RawUserId {
+  user_id?: string;
+  email?: string;
+  mobile?: string;
+  status?: { is_resigned?: boolean };
+}
+
 export interface RawUser {
   user_id?: string; // present only with contact:user.employee_id:readonly
   open_id?: string;
@@ -104,8 +112,10 @@ export interface FeishuClient {
   departmentChildren(departmentId: string, opts?: { fetchChild?: boolean; signal?: AbortSignal }): Promise<RawDepartment[]>;
   /** Users directly under a department (user_id_type=user_id); every page. */
   usersByDepartment(departmentId: string, signal?: AbortSignal): Promise<RawUser[]>;
-  /** One user by user_id; throws feishu.not_found when absent. */
-  user(userId: string, signal?: AbortSignal): Promise<RawUser>;
+  /** One user by user_id (or by open_id); throws feishu.not_found when absent. */
+  user(userId: string, signal?: AbortSignal, idType?: 'user_id' | 'open_id'): Promise<RawUser>;
+  /** user_ids by e-mail and mobile (≤ 50 of each a call; more are sent in several calls); no match = no user_id. */
+  batchGetId(query: { emails?: string[]; mobiles?: string[]; includeResigned?: boolean }, signal?: AbortSignal): Promise<RawUserId[]>;
   groups(signal?: AbortSignal): Promise<RawGroup[]>;
   searchGroups(name: string, exactlyMatched?: boolean, signal?: AbortSignal): Promise<RawGroup[]>;
   groupMembers(groupId: string, signal?: AbortSignal): Promise<RawGroupMember[]>;

@@ -5,7 +5,7 @@ import { appError, isAppFailure } from '../../../../shared/errors';
 import { BIG_DEPT_CODE } from '../errors';
 import { opt } from '../schemas';
 import type { FeishuTransport } from '../transport';
-import type { RawDepartment, RawUser } from '../types';
+import type { RawDepartment, RawUser, RawUserId } from '../types';
 import { paginate } from './paging';
 
 const seg = (s: string) => encodeURIComponent(s);
@@ -108,18 +108,55 @@ export function usersByDepartment(t: FeishuTransport, departmentId: string, sign
   );
 }
 
-/** One user by user_id; an answer without one is feishu.not_found. */
-export async function user(t: FeishuTransport, userId: string, signal?: AbortSignal): Promise<RawUser> {
+/** One user by user_id (or open_id); an answer without one is feishu.not_found. */
+export async function user(t: FeishuTransport, userId: string, signal?: AbortSignal, idType: 'user_id' | 'open_id' = 'user_id'): Promise<RawUser> {
   const data = await t.call(
     {
       key: 'users.get',
       method: 'GET',
       path: `/open-apis/contact/v3/users/${seg(userId)}`,
-      query: { user_id_type: 'user_id', department_id_type: 'open_department_id' },
+      query: { user_id_type: idType, department_id_type: 'open_department_id' },
     },
     UserAnswerSchema,
     signal,
   );
   if (!data.user) throw appError('feishu.not_found', 'No such employee');
   return data.user;
+}
+
+/** Feishu's limit per list and call of users/batch_get_id. */
+export const BATCH_GET_ID_MAX = 50;
+
+const UserIdSchema: z.ZodType<RawUserId> = z.looseObject({
+  user_id: opt(z.string()),
+  email: opt(z.string()),
+  mobile: opt(z.string()),
+  status: opt(z.looseObject({ is_resigned: opt(z.boolean()) })),
+});
+const UserIdAnswerSchema = z.looseObject({ user_list: opt(z.array(UserIdSchema)) });
+
+const chunks = (list: readonly string[]): string[][] =>
+  Array.from({ length: Math.ceil(list.length / BATCH_GET_ID_MAX) }, (_, i) => list.slice(i * BATCH_GET_ID_MAX, (i + 1) * BATCH_GET_ID_MAX));
+
+/** user_ids by e-mail and mobile, ≤ 50 of each per call (the calls run one after another under the contact quota). */
+export async function batchGetId(
+  t: FeishuTransport,
+  query: { emails?: string[]; mobiles?: string[]; includeResigned?: boolean },
+  signal?: AbortSignal,
+): Promise<RawUserId[]> {
+  const emails = chunks(query.emails ?? []);
+  const mobiles = chunks(query.mobiles ?? []);
+  const out: RawUserId[] = [];
+  for (let i = 0; i < Math.max(emails.length, mobiles.length); i++) {
+    const body: Record<string, unknown> = { include_resigned: query.includeResigned ?? false };
+    if (emails[i]) body.emails = emails[i];
+    if (mobiles[i]) body.mobiles = mobiles[i];
+    const data = await t.call(
+      { key: 'users.batch_get_id', method: 'POST', path: '/open-apis/contact/v3/users/batch_get_id', query: { user_id_type: 'user_id' }, body },
+      UserIdAnswerSchema,
+      signal,
+    );
+    out.push(...(data.user_list ?? []));
+  }
+  return out;
 }

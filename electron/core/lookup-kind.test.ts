@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { isAppFailure } from '../../shared/errors';
 import type { Employee } from '../../shared/model';
-import { lookupKind, nationalMobile } from './lookup-kind';
-import { employeesMatching, pickEmployee } from './select';
+import { lookupKind, nationalMobile } from '../../shared/lookup-kind';
+import { employeesMatching, pickEmployee } from './lookup';
 
 describe('lookupKind', () => {
   it.each([

@@ -1,6 +1,6 @@
 // What kind of input `check` was given: the one place that decides, so a later lookup can be swapped per kind
 // (e.g. Feishu's batch_get_id for an email or a mobile instead of walking the directory).
-import { IdSchema } from '../../shared/model';
+import { IdSchema } from './model';
 
 export type LookupKind =
   /** Shaped like an id: a user_id or an employee number (工号) — Feishu lets tenants make them look alike. */
