@@ -1,7 +1,7 @@
 // Who has a face photo enrolled, and which one: user_settings/query, batched by the client (≤100 ids a call).
 // Cached per employee for ttlMs; a read that is already under way for an id is shared, not repeated.
 import type { FaceInfo } from '../../shared/model';
-import { withSignal } from './cache';
+import { withSignal } from '../util/abort';
 import type { FeishuClient, RawUserSetting } from './feishu/types';
 import type { FaceSettings } from './types';
 
