@@ -2,8 +2,7 @@
 // signed in, its core), the export folder chosen in this run and the export jobs. No electron
 // import: Electron main and the browser harness both run this file.
 import { randomUUID } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { appError, isAppFailure, toAppError } from '../../shared/errors';
 import type { Handlers, ResponseOf } from '../../shared/ipc';
@@ -19,6 +18,7 @@ import {
 import { extensionFor, singlePhotoFileName } from '../../shared/naming';
 import { createCore as defaultCreateCore, writeAtomic } from '../core/index';
 import type { Core, CoreOptions } from '../core/types';
+import { isWritableFolder } from '../util/writable-folder';
 import type { AppHost, StoredCredentials } from './host';
 
 /** Shows enough of an app id to recognise it, e.g. `cli_a1b2****f3g4`. */
@@ -31,13 +31,7 @@ export function maskAppId(appId: string): string {
 
 /** Resolves when the folder exists, is a directory and can be written to; else fs.not_writable. */
 export async function ensureWritableFolder(folder: string): Promise<void> {
-  try {
-    const s = await stat(folder);
-    if (!s.isDirectory()) throw new Error('not a directory');
-    await access(folder, fsConstants.W_OK);
-  } catch {
-    throw appError('fs.not_writable', 'The export folder is missing or cannot be written to', { detail: folder });
-  }
+  if (!(await isWritableFolder(folder))) throw appError('fs.not_writable', 'The export folder is missing or cannot be written to', { detail: folder });
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { appError } from '../../../shared/errors';
+import { ensureWritableFolder, FolderNotWritable, type FolderProblem } from '../../util/writable-folder';
 
 // The folder lock lives in its own module (shared with its tests); the exporter takes it from here.
 export { lockFolder } from '../folder-lock';
@@ -133,24 +134,25 @@ export async function writeAtomic(
 
 /** Checks the folder before any API call: exists, is a folder, and a file can really be created in it. Returns its realpath. */
 export async function assertWritable(outDir: string): Promise<string> {
-  const fail = (why: string) => appError('fs.not_writable', `The export folder cannot be written to (${why})`, { detail: outDir });
-  const st = await fs.stat(outDir).catch(() => null);
-  if (!st) throw fail('it does not exist');
-  if (!st.isDirectory()) throw fail('it is not a folder');
-  const real = await fs.realpath(outDir).catch(() => null);
-  if (!real) throw fail('it cannot be resolved');
-  outDir = real;
-  const probe = path.join(outDir, `.write-check.part-${randomBytes(6).toString('hex')}`);
   try {
-    await fs.writeFile(probe, '');
+    return (await ensureWritableFolder(outDir, { realpath: true, probe: true })).path;
   } catch (e) {
-    if (errorCode(e) === 'ENOSPC') throw appError('fs.disk_full', 'The disk is full', { detail: outDir });
-    throw fail('permission denied');
-  } finally {
-    await fs.rm(probe, { force: true }).catch(() => {});
+    if (!(e instanceof FolderNotWritable)) throw e;
+    if (e.problem === 'disk-full') throw appError('fs.disk_full', 'The disk is full', { detail: outDir });
+    throw appError('fs.not_writable', `The export folder cannot be written to (${WHY[e.problem]})`, { detail: outDir });
   }
-  return real;
 }
+
+/** Each problem in the words of the exporter's error. */
+const WHY: Record<FolderProblem, string> = {
+  missing: 'it does not exist',
+  unreadable: 'it does not exist',
+  'not-a-folder': 'it is not a folder',
+  'cannot-create': 'it cannot be created',
+  unresolvable: 'it cannot be resolved',
+  'not-writable': 'permission denied',
+  'disk-full': 'the disk is full',
+};
 
 /** Temp files left by a run that was killed: in the folder and in its subfolders. */
 export async function removeLeftovers(outDir: string): Promise<void> {
