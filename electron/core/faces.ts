@@ -2,6 +2,7 @@
 // Cached per employee for ttlMs; a read that is already under way for an id is shared, not repeated.
 import type { FaceInfo } from '../../shared/model';
 import { withSignal } from '../util/abort';
+import type { LogFn } from '../util/logger';
 import type { FeishuClient, RawUserSetting } from './feishu/types';
 import type { FaceSettings } from './types';
 
@@ -31,7 +32,7 @@ export class FaceSettingsService implements FaceSettings {
     private readonly client: FeishuClient,
     private readonly ttlMs: number,
     private readonly now: () => number,
-    private readonly log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void,
+    private readonly log?: LogFn,
   ) {}
 
   invalidate(): void {
