@@ -1,11 +1,13 @@
 // The export folder as the exporter touches it: only paths inside it, never through a symlink, files written
 // atomically, one job per folder (the lock), files the manifest does not list left alone, temp files of a killed
 // run and folders a run emptied cleaned up. Every check compares realpaths against the folder's own realpath.
-import { randomBytes } from 'node:crypto';
 import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { appError } from '../../../shared/errors';
 import { ensureWritableFolder, FolderNotWritable, type FolderProblem } from '../../util/writable-folder';
+
+// The atomic write lives in electron/util; the exporter's modules take it from here with the folder checks.
+export { tempNameFor, writeAtomic } from '../../util/write-atomic';
 
 // The folder lock lives in its own module (shared with its tests); the exporter takes it from here.
 export { lockFolder } from '../folder-lock';
@@ -19,11 +21,6 @@ export function errorCode(e: unknown): string | undefined {
 export function isInside(root: string, abs: string): boolean {
   const rel = path.relative(root, abs);
   return rel !== '' && !path.isAbsolute(rel) && rel.split(path.sep)[0] !== '..';
-}
-
-/** The hidden temp name beside a file: removed after a kill by removeLeftovers. */
-export function tempNameFor(abs: string): string {
-  return path.join(path.dirname(abs), `.${path.basename(abs)}.part-${randomBytes(6).toString('hex')}`);
 }
 
 /**
@@ -113,23 +110,6 @@ export async function foreignFileAt(abs: string, bytes: Uint8Array): Promise<'no
   const there = await fs.lstat(abs).catch(() => null);
   if (!there) return 'none';
   return (await sameFile(abs, there, bytes)) ? 'same' : 'foreign';
-}
-
-/** Writes a file as a hidden temp file beside it, then renames it into place: no reader ever sees half a file. */
-export async function writeAtomic(
-  abs: string,
-  bytes: Uint8Array,
-  write: (file: string, bytes: Uint8Array) => Promise<void> = (f, b) => fs.writeFile(f, b, { flag: 'wx' }),
-): Promise<void> {
-  const temp = tempNameFor(abs);
-  try {
-    await write(temp, bytes);
-    // rename replaces a symlink at abs itself; it never writes through one.
-    await fs.rename(temp, abs);
-  } catch (e) {
-    await fs.rm(temp, { force: true }).catch(() => {});
-    throw e;
-  }
 }
 
 /** Checks the folder before any API call: exists, is a folder, and a file can really be created in it. Returns its realpath. */
