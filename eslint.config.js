@@ -13,19 +13,8 @@ import reactHooks from 'eslint-plugin-react-hooks';
 /** Tests may import anything: unit tests, Playwright specs and benchmarks. */
 const testFiles = ['**/*.test.ts', '**/*.test.tsx', 'e2e/**', 'bench/**'];
 
-/**
- * Test-support modules: helpers only tests use. New ones are named `*.testkit.ts` (or `*.fixture.ts`
- * for a script a test spawns); the legacy names below predate that convention.
- */
-const legacyTestSupport = ['testkit', 'testing', 'test-server'];
-const testSupportFiles = [
-  '**/*.testkit.{ts,tsx}',
-  '**/*.fixture.ts',
-  'electron/simulator/testkit.ts',
-  'electron/cli/testkit.ts',
-  'electron/core/testing.ts',
-  'electron/core/feishu/test-server.ts',
-];
+/** Test-support modules: helpers only tests use, named `*.testkit.ts` (or `*.fixture.ts` for a script a test spawns). */
+const testSupportFiles = ['**/*.testkit.{ts,tsx}', '**/*.fixture.ts'];
 
 const ext = String.raw`(?:\.[cm]?[jt]sx?)?`;
 // `-` stays unescaped: ESLint compiles these with the `u` flag, where `\-` is a syntax error.
@@ -54,7 +43,7 @@ const is = {
   nodeBuiltin: { regex: String.raw`^node:|${pkg(...builtins).source}`, message: 'No Node built-ins here: this code also runs in the browser.' },
   nodeOnly: { regex: pkg(...nodeOnlyPackages).source, message: 'Node-only package: it belongs to electron/core, the CLI or main, not to code that runs in the browser.' },
   testSupport: {
-    regex: String.raw`${pkg('vitest', '@playwright/test').source}|^\.{1,2}/(?:.*/)?(?:${legacyTestSupport.join('|')}|[^/]+\.(?:testkit|fixture|test|spec))${ext}$`,
+    regex: String.raw`${pkg('vitest', '@playwright/test').source}|^\.{1,2}/(?:.*/)?[^/]+\.(?:testkit|fixture|test|spec)${ext}$`,
     message: 'Test-support modules (*.testkit.ts) and test tooling are for tests only (*.test.ts, e2e/, bench/).',
   },
   anyProcess: { regex: folder('electron').source, message: 'Reach the processes only through window.api (renderer) or shared/ types.' },
@@ -76,6 +65,8 @@ const zones = [
   { files: ['shared/**'], borders: [is.electron, is.nodeBuiltin, is.nodeOnly, is.anyProcess, is.renderer, is.testSupport] },
   { files: ['renderer/**'], borders: [is.electron, is.nodeBuiltin, is.nodeOnly, is.anyProcess, is.testSupport] },
   { files: ['electron/core/**'], borders: [is.electron, is.electronStore, is.app, is.cli, is.main, is.preload, is.renderer, is.simulator, is.testSupport] },
+  // Plain-Node helpers shared by several rooms: everyone in electron/ may import them; they import no process folder.
+  { files: ['electron/util/**'], borders: [is.electron, is.electronStore, is.core, is.app, is.cli, is.main, is.preload, is.renderer, is.simulator, is.testSupport] },
   { files: ['electron/simulator/**'], borders: [is.electron, is.electronStore, is.core, is.app, is.cli, is.main, is.preload, is.renderer, is.testSupport] },
   { files: ['electron/app/**'], borders: [is.electron, is.electronStore, is.main, is.cli, is.preload, is.renderer, is.testSupport] },
   { files: ['electron/cli/**'], borders: [is.electron, is.electronStore, is.app, is.main, is.preload, is.renderer, is.simulatorButDemo, is.testSupport] },

@@ -112,18 +112,18 @@ describe('shared/ and renderer/ run in the browser: no Node built-ins, no Node-o
 
 describe('test-support modules are for tests only', () => {
   it.each<Crossing>([
-    ['electron/core/new-service.ts', './testing', /tests only/],
-    ['electron/core/new-service.ts', './feishu/test-server', /tests only/],
+    ['electron/core/new-service.ts', './core.testkit', /tests only/],
+    ['electron/core/new-service.ts', './feishu/test-server.testkit', /tests only/],
     ['electron/core/new-service.ts', './export-child.fixture', /tests only/],
     ['electron/core/new-service.ts', './photos.testkit', /tests only/],
     ['electron/core/new-service.ts', './exporter.test', /tests only/],
-    ['electron/simulator/new-endpoint.ts', './testkit', /tests only/],
-    ['electron/cli/new-command.ts', './testkit', /tests only/],
-    ['electron/app/new-handler.ts', '../core/testing', /tests only/],
-    ['electron/main/new-window.ts', '../cli/testkit', /tests only|electron\/cli/],
+    ['electron/simulator/new-endpoint.ts', './simulator.testkit', /tests only/],
+    ['electron/cli/new-command.ts', './cli.testkit', /tests only/],
+    ['electron/app/new-handler.ts', '../core/core.testkit', /tests only/],
+    ['electron/main/new-window.ts', '../cli/cli.testkit', /tests only|electron\/cli/],
     ['shared/new-rules.ts', 'vitest', /tests only/],
     ['renderer/src/lib/new-helper.ts', './fake.testkit', /tests only/],
-    ['scripts/new-tool.ts', '../electron/simulator/testkit', /tests only|demo tenant/],
+    ['scripts/new-tool.ts', '../electron/simulator/simulator.testkit', /tests only|demo tenant/],
   ])('%s must not import %s', async (from, source, message) => {
     const errors = await borderErrors(from, source);
     expect(errors.length, `${from} importing ${source}`).toBeGreaterThan(0);
@@ -131,17 +131,43 @@ describe('test-support modules are for tests only', () => {
   });
 
   it.each<[string, string]>([
-    ['electron/core/new-service.test.ts', './testing'],
-    ['electron/cli/new-command.test.ts', './testkit'],
+    ['electron/core/new-service.test.ts', './core.testkit'],
+    ['electron/cli/new-command.test.ts', './cli.testkit'],
     ['renderer/src/lib/new-helper.test.tsx', './fake.testkit'],
-    ['e2e/browser/new.spec.ts', '../../electron/cli/testkit'],
-    ['bench/new-bench.ts', '../electron/core/testing'],
+    ['e2e/browser/new.spec.ts', '../../electron/cli/cli.testkit'],
+    ['bench/new-bench.ts', '../electron/core/core.testkit'],
     // Test-support modules build on each other and on whatever they fake.
-    ['electron/core/photos.testkit.ts', '../simulator/testkit'],
-    ['electron/core/testing.ts', '../simulator/index'],
-    ['electron/cli/testkit.ts', '../simulator/types'],
+    ['electron/core/photos.testkit.ts', '../simulator/simulator.testkit'],
+    ['electron/core/core.testkit.ts', '../simulator/index'],
+    ['electron/cli/cli.testkit.ts', '../simulator/types'],
   ])('%s may import %s', async (from, source) => {
     await expectAllowed(from, source);
+  });
+});
+
+describe('electron/util holds plain-Node helpers every room may use', () => {
+  const from = 'electron/util/new-helper.ts';
+  it.each<Crossing>([
+    [from, '../core/index', /electron\/core/],
+    [from, '../simulator/index', /simulator/],
+    [from, '../app/handlers', /electron\/app/],
+    [from, '../cli/messages', /electron\/cli/],
+    [from, '../main/index', /electron\/main/],
+    [from, 'electron', /electron/],
+    [from, './sleep.testkit', /tests only/],
+  ])('%s must not import %s', async (...crossing) => expectBlocked(crossing));
+
+  it.each<[string, string]>([
+    [from, 'node:fs/promises'],
+    [from, './sleep'],
+    ['electron/core/new-service.ts', '../util/sliding-window'],
+    ['electron/core/feishu/new-client.ts', '../../util/abort'],
+    ['electron/simulator/new-endpoint.ts', '../util/body'],
+    ['electron/cli/new-command.ts', '../util/writable-folder'],
+    ['electron/app/new-handler.ts', '../util/logger'],
+    ['electron/main/new-window.ts', '../util/writable-folder'],
+  ])('%s may import %s', async (f, source) => {
+    await expectAllowed(f, source);
   });
 });
 

@@ -1,20 +1,13 @@
 // The export folder of this run: the one the admin chose in the native dialog, else the remembered one
 // while it is still writable. The renderer never sends a path.
-import { constants as fsConstants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
 import { appError } from '../../shared/errors';
 import type { Handlers } from '../../shared/ipc';
+import { isWritableFolder } from '../util/writable-folder';
 import type { AppHost } from './host';
 
 /** Resolves when the folder exists, is a directory and can be written to; else fs.not_writable. */
 export async function ensureWritableFolder(folder: string): Promise<void> {
-  try {
-    const s = await stat(folder);
-    if (!s.isDirectory()) throw new Error('not a directory');
-    await access(folder, fsConstants.W_OK);
-  } catch {
-    throw appError('fs.not_writable', 'The export folder is missing or cannot be written to', { detail: folder });
-  }
+  if (!(await isWritableFolder(folder))) throw appError('fs.not_writable', 'The export folder is missing or cannot be written to', { detail: folder });
 }
 
 export interface FolderChoice {

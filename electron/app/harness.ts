@@ -13,6 +13,7 @@ import { SettingsSchema, type Settings, type SettingsPatch } from '../../shared/
 import { WIRE, fromWire, toWire } from '../../shared/wire';
 import { startSimulator } from '../simulator/index';
 import type { Simulator, SimulatorOptions } from '../simulator/types';
+import { readBody } from '../util/body';
 import { buildCsp } from './csp';
 import { createDispatch } from './dispatch';
 import { createHandlers } from './handlers';
@@ -127,23 +128,10 @@ function memorySettings(): AppHost['settings'] {
 /** The body did not fit MAX_BODY_BYTES (answered with 413). */
 class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolveBody, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        // Keep draining (and dropping) the rest, so the 413 can still reach the client.
-        chunks.length = 0;
-        reject(new BodyTooLarge('body too large'));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+/** The request body as text; over MAX_BODY_BYTES rejects with BodyTooLarge and keeps draining the rest, so the 413 can still reach the client. */
+async function readText(req: IncomingMessage): Promise<string> {
+  const body = await readBody(req, { maxBytes: MAX_BODY_BYTES, tooLarge: () => new BodyTooLarge('body too large'), rest: 'drain' });
+  return body.toString('utf8');
 }
 
 function send(res: ServerResponse, status: number, body: string, type = 'application/json; charset=utf-8'): void {
@@ -225,7 +213,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   async function handleCall(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
     let request: unknown;
     try {
-      const body = await readBody(req);
+      const body = await readText(req);
       const parsed = body ? fromWire(body) : {};
       request = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as { request?: unknown }).request : Symbol('bad');
     } catch (e) {
@@ -253,7 +241,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     if (path === '/__test/sim' && req.method === 'POST') {
       let patch: z.infer<typeof SimPatchSchema>;
       try {
-        patch = SimPatchSchema.parse(JSON.parse(await readBody(req)));
+        patch = SimPatchSchema.parse(JSON.parse(await readText(req)));
       } catch {
         send(res, 400, JSON.stringify({ ok: false }));
         return;

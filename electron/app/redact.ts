@@ -5,16 +5,12 @@ import { redact, redactValue } from '../../shared/redact';
 
 export { REDACTED, redact, redactValue } from '../../shared/redact';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+import type { Logger as BaseLogger, LogLevel } from '../util/logger';
+
+export type { LogLevel } from '../util/logger';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-  /** Same signature as core's `log` option. */
-  log(level: LogLevel, message: string, fields?: Record<string, unknown>): void;
+export interface Logger extends BaseLogger {
   /** Registers a secret (e.g. the app secret) so it is blanked wherever it appears. */
   addSecret(secret: string): void;
 }

@@ -3,7 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliTenant, ndjson, parseCsv, runCli } from './testkit';
+import { cliTenant, ndjson, parseCsv, runCli } from './cli.testkit';
 
 const tenant = cliTenant({ seed: 11, employees: 30, latencyMs: 0 });
 const logFile = () => join(tenant.cacheHome, 'feishu-face-photos', 'audit.log');

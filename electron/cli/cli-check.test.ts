@@ -1,6 +1,6 @@
 // `check` as an admin types it: a name (梁军), an email or a mobile, not only a user id or 工号.
 import { describe, expect, it } from 'vitest';
-import { cliTenant, ndjson, runCli } from './testkit';
+import { cliTenant, ndjson, runCli } from './cli.testkit';
 
 // hostile: the fixtures include two employees both named 张伟, the namesakes an admin must choose between.
 const tenant = cliTenant({ seed: 7, employees: 60, latencyMs: 0, hostile: true });

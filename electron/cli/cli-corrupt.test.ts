@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cacheFileName } from '../core/photo-store';
-import { cliTenant, listFiles, PHOTO_RE, readManifest, runCli } from './testkit';
+import { cliTenant, listFiles, PHOTO_RE, readManifest, runCli } from './cli.testkit';
 
 const tenant = cliTenant({ seed: 11, employees: 40, latencyMs: 0 });
 

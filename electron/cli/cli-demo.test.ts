@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listFiles, ndjson, runCli } from './testkit';
+import { listFiles, ndjson, runCli } from './cli.testkit';
 
 const PHOTO_RE = /\.(jpe?g|png|gif|webp|bmp)$/i;
 let work: string;

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SimDepartment } from '../simulator/types';
-import { cliTenant, readManifest, runCli } from './testkit';
+import { cliTenant, readManifest, runCli } from './cli.testkit';
 
 const tenant = cliTenant({ seed: 7, employees: 60, latencyMs: 0, twinDepartments: true });
 

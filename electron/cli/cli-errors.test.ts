@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SimUser } from '../simulator/types';
-import { cliTenant, listFiles, ndjson, PHOTO_RE, readManifest, runCli, sha256 } from './testkit';
+import { cliTenant, listFiles, ndjson, PHOTO_RE, readManifest, runCli, sha256 } from './cli.testkit';
 
 const tenant = cliTenant({ seed: 7, employees: 60, latencyMs: 0 });
 

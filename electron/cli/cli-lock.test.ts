@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../core/folder-lock';
-import { cliTenant, readManifest, runCli } from './testkit';
+import { cliTenant, readManifest, runCli } from './cli.testkit';
 
 const tenant = cliTenant({ seed: 9, employees: 30, latencyMs: 0 });
 const lockOf = (pid: number) => JSON.stringify({ pid, host: hostname(), startedAt: new Date().toISOString(), id: `test-${pid}` });

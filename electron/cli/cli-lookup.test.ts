@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NO_DEPARTMENT_FOLDER } from '../../shared/naming';
-import { cliTenant, listFiles, ndjson, readManifest, runCli } from './testkit';
+import { cliTenant, listFiles, ndjson, readManifest, runCli } from './cli.testkit';
 
 // Feishu's contact quota and a realistic latency: a walk of this tenant takes over a minute.
 const tenant = cliTenant({ seed: 11, employees: 20_000, latencyMs: 40, contactPerMinute: 1000 });

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliTenant, listFiles, ndjson, readManifest, runCli, type CliRun } from './testkit';
+import { cliTenant, listFiles, ndjson, readManifest, runCli, type CliRun } from './cli.testkit';
 
 const SECRET = 'Echoed-App-S3cret-0e1f2a';
 const tenant = cliTenant({ seed: 11, employees: 40, latencyMs: 0, appSecret: SECRET });

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliTenant, listFiles, readManifest, runCli } from './testkit';
+import { cliTenant, listFiles, readManifest, runCli } from './cli.testkit';
 
 const tenant = cliTenant({ seed: 7, employees: 60, latencyMs: 0 });
 

@@ -2,7 +2,7 @@
 // limit is no credential problem; a server that refuses even a token it has just issued is, and says so fast.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliTenant, listFiles, PHOTO_RE, readManifest, runCli } from './testkit';
+import { cliTenant, listFiles, PHOTO_RE, readManifest, runCli } from './cli.testkit';
 
 const tenant = cliTenant({ seed: 13, employees: 50, latencyMs: 0 });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATE } from '../../shared/model';
 import { extensionFor, renderFileName } from '../../shared/naming';
-import { cliTenant, listFiles, ndjson, PHOTO_RE, readManifest, runCli, sha256 } from './testkit';
+import { cliTenant, listFiles, ndjson, PHOTO_RE, readManifest, runCli, sha256 } from './cli.testkit';
 
 const tenant = cliTenant({ seed: 7, employees: 60, latencyMs: 0 });
 

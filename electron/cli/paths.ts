@@ -1,9 +1,9 @@
 // Where the CLI keeps its photo cache, and checks on the export folder.
-import { constants as fsConstants } from 'node:fs';
-import { access, mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, resolve, win32 } from 'node:path';
+import { join, resolve, win32 } from 'node:path';
 import { appError } from '../../shared/errors';
+import { ensureWritableFolder as checkFolder, FolderNotWritable, type FolderProblem, removeIfEmpty } from '../util/writable-folder';
 
 export const APP_DIR_NAME = 'feishu-face-photos';
 
@@ -25,37 +25,6 @@ export function defaultCacheRoot(
 /** Real and demo photos live in sibling folders so a demo run never mixes into a real tenant's cache. */
 export function photoCacheDir(root: string, demo: boolean): string {
   return join(root, demo ? 'demo-photos' : 'photos');
-}
-
-/**
- * mkdir -p one level at a time: Node 20's recursive mkdir can spin forever on some pseudo file
- * systems (e.g. a path under /proc), which would hang a cron job instead of failing it.
- * Returns the folders it created, outermost first.
- */
-async function mkdirp(dir: string): Promise<string[]> {
-  const missing: string[] = [];
-  let cur = dir;
-  for (;;) {
-    try {
-      await stat(cur);
-      break;
-    } catch {
-      missing.push(cur);
-      const parent = dirname(cur);
-      if (parent === cur) break;
-      cur = parent;
-    }
-  }
-  const created: string[] = [];
-  for (const d of missing.reverse()) {
-    try {
-      await mkdir(d);
-      created.push(d);
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'EEXIST') throw e;
-    }
-  }
-  return created;
 }
 
 /** The probe file of earlier versions (`.write-test-` + 8 hex digits), which a killed run left behind. */
@@ -81,40 +50,21 @@ export interface OutFolder {
  */
 export async function openOutFolder(dir: string): Promise<OutFolder> {
   const abs = resolve(dir);
-  const notWritable = (why: string) => appError('fs.not_writable', `Cannot write to ${abs}: ${why}`, { detail: abs });
-  let created: string[] = [];
-  try {
-    const st = await stat(abs);
-    if (!st.isDirectory()) throw notWritable('it is a file, not a folder');
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'ENOENT') {
-      if (e instanceof Error && e.name === 'AppFailure') throw e;
-      throw notWritable('it cannot be read');
-    }
-    try {
-      created = await mkdirp(abs);
-    } catch {
-      throw notWritable('it cannot be created');
-    }
-  }
-  const folder: OutFolder = {
-    path: abs,
-    removeIfEmpty: async () => {
-      // rmdir refuses a folder that is not empty: whatever got in stays.
-      for (const d of [...created].reverse()) if (!(await rmdir(d).then(() => true, () => false))) return;
-    },
-  };
-  try {
-    await access(abs, fsConstants.W_OK);
-  } catch {
-    await folder.removeIfEmpty();
-    throw notWritable('no permission to write');
-  }
+  const { created } = await checkFolder(abs, { create: true }).catch((e: unknown) => {
+    if (!(e instanceof FolderNotWritable)) throw e;
+    throw appError('fs.not_writable', `Cannot write to ${abs}: ${WHY[e.problem]}`, { detail: abs });
+  });
   await removeOldProbes(abs);
-  return folder;
+  return { path: abs, removeIfEmpty: () => removeIfEmpty(created) };
 }
 
-/** openOutFolder for callers that keep whatever was created. */
-export async function ensureWritableFolder(dir: string): Promise<string> {
-  return (await openOutFolder(dir)).path;
-}
+/** Each problem in the words of the CLI's error line. */
+const WHY: Record<FolderProblem, string> = {
+  missing: 'it does not exist',
+  unreadable: 'it cannot be read',
+  'not-a-folder': 'it is a file, not a folder',
+  'cannot-create': 'it cannot be created',
+  unresolvable: 'it cannot be resolved',
+  'not-writable': 'no permission to write',
+  'disk-full': 'the disk is full',
+};

@@ -3,11 +3,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportProgress } from '../../shared/model';
-import { startRig, type CoreRig } from '../core/testing';
+import { startRig, type CoreRig } from '../core/core.testkit';
 import { runExport, scopePhrase } from './commands';
 import { formatProgressLine } from './progress-line';
 import { countOf, Reporter } from './report';
-import { readManifest } from './testkit';
+import { readManifest } from './cli.testkit';
 
 const progress = (over: Partial<ExportProgress> = {}): ExportProgress => ({
   jobId: 'j',

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connect as netConnect } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { request as undiciRequest } from 'undici';
-import { ok, startFake } from '../core/feishu/test-server';
+import { ok, startFake } from '../core/feishu/test-server.testkit';
 import { dispatcherFromEnv } from './proxy';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -7,7 +7,9 @@ import { ERROR_CODES, isAppFailure } from '../../shared/errors';
 import type { DepartmentNode, ExportSummary } from '../../shared/model';
 import { checkFileName, exitCodeForSummary, parseExportOptions } from './commands';
 import { describeError, exitCodeFor, redact } from './messages';
-import { defaultCacheRoot, ensureWritableFolder, openOutFolder, photoCacheDir } from './paths';
+import { defaultCacheRoot, openOutFolder, photoCacheDir } from './paths';
+
+const ensureWritableFolder = async (dir: string) => (await openOutFolder(dir)).path;
 import { exitCodeForSignal, watchStopSignals, type StopSignal } from './signals';
 import { parseIdList, resolveDepartment, resolveGroup } from './select';
 import { Reporter } from './report';

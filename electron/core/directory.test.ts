@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppFailure } from '../../shared/errors';
 import type { DepartmentNode, EmployeeFilter } from '../../shared/model';
-import { startRig, type CoreRig } from './testing';
+import { startRig, type CoreRig } from './core.testkit';
 
 const all = (over: Partial<EmployeeFilter> = {}): EmployeeFilter => ({
   scope: { kind: 'all' },

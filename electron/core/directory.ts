@@ -4,7 +4,8 @@ import PQueue from 'p-queue';
 import { departmentPaths } from '../../shared/departments';
 import { appError, isAppFailure } from '../../shared/errors';
 import type { AttendanceGroup, DepartmentNode, DepartmentPath, Employee, EmployeeFilter } from '../../shared/model';
-import { ReadCache, withSignal } from './cache';
+import { withSignal } from '../util/abort';
+import { ReadCache } from './cache';
 import type { FeishuClient, RawDepartment, RawGroupMember, RawUser } from './feishu/types';
 import type { Directory } from './types';
 

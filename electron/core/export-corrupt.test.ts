@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportOptions } from '../../shared/model';
 import { readManifest } from './manifest';
-import { startRig, type CoreRig } from './testing';
+import { startRig, type CoreRig } from './core.testkit';
 
 const opts: ExportOptions = { template: '{name}_{employee_no}', subfolders: 'none', zip: false };
 

@@ -9,7 +9,7 @@ import { nameKey, subfolderFor } from '../../shared/naming';
 import { HOSTILE_USER_IDS } from '../simulator/index';
 import { PhotoExporter } from './exporter';
 import { manifestCsv, parseCsv, readManifest } from './manifest';
-import { readZip, startRig, validOnAllSystems, type CoreRig } from './testing';
+import { readZip, startRig, validOnAllSystems, type CoreRig } from './core.testkit';
 import type { FaceSettings, PhotoStore } from './types';
 
 const opts = (over: Partial<ExportOptions> = {}): ExportOptions => ({ template: '{name}_{employee_no}', subfolders: 'none', zip: false, ...over });

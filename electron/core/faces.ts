@@ -1,7 +1,8 @@
 // Who has a face photo enrolled, and which one: user_settings/query, batched by the client (≤100 ids a call).
 // Cached per employee for ttlMs; a read that is already under way for an id is shared, not repeated.
 import type { FaceInfo } from '../../shared/model';
-import { withSignal } from './cache';
+import { withSignal } from '../util/abort';
+import type { LogFn } from '../util/logger';
 import type { FeishuClient, RawUserSetting } from './feishu/types';
 import type { FaceSettings } from './types';
 
@@ -31,7 +32,7 @@ export class FaceSettingsService implements FaceSettings {
     private readonly client: FeishuClient,
     private readonly ttlMs: number,
     private readonly now: () => number,
-    private readonly log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void,
+    private readonly log?: LogFn,
   ) {}
 
   invalidate(): void {

@@ -1,6 +1,6 @@
 // Builds the whole engine from its options: one call for the app, the CLI, tests and benchmarks.
 import type { EmployeeFilter, EmployeePage, EmployeeRow, FaceInfo, Employee } from '../../shared/model';
-import { withSignal } from './cache';
+import { withSignal } from '../util/abort';
 import { DirectoryService, scopeKey } from './directory';
 import { PhotoExporter } from './exporter';
 import { FaceSettingsService, NOT_ENROLLED } from './faces';

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppFailure } from '../../shared/errors';
 import { SCOPE_USER_ID_LOOKUP } from '../simulator/user-ids';
-import { startRig, type CoreRig } from './testing';
+import { startRig, type CoreRig } from './core.testkit';
 
 let rig: CoreRig;
 beforeAll(async () => {

@@ -4,7 +4,7 @@
 import { appError, isAppFailure } from '../../shared/errors';
 import { lookupKind, nationalMobile, type LookupQuery } from '../../shared/lookup-kind';
 import type { Employee, EmployeeRow } from '../../shared/model';
-import { withSignal } from './cache';
+import { withSignal } from '../util/abort';
 import { NOT_ENROLLED } from './faces';
 import type { FeishuClient, RawUser } from './feishu/types';
 import type { Directory, FaceSettings } from './types';

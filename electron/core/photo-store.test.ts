@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isAppFailure } from '../../shared/errors';
 import { cacheFileName, DiskPhotoStore, sniffImageMime } from './photo-store';
-import { startRig, type CoreRig } from './testing';
+import { startRig, type CoreRig } from './core.testkit';
 
 function totalRequests(rig: CoreRig): number {
   return Object.values(rig.sim.stats().requests).reduce((a, b) => a + b, 0);

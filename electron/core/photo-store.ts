@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { appError, isAppFailure } from '../../shared/errors';
 import type { CacheInfo, Photo } from '../../shared/model';
-import { abortReason } from './cache';
+import { abortReason } from '../util/abort';
 import { imageDamage } from './image-check';
 import type { FeishuClient } from './feishu/types';
 import type { PhotoStore } from './types';

@@ -1,7 +1,6 @@
 // Electron main: lifecycle, the one locked-down window, app:// for the built renderer, IPC,
 // and the host (vault, settings, dialogs, proxy, demo tenant) the application layer runs on.
-import { constants as fsConstants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, app, dialog, ipcMain, protocol, safeStorage, screen, session, shell } from 'electron';
@@ -12,6 +11,7 @@ import { createDispatch } from '../app/dispatch';
 import { createHandlers } from '../app/handlers';
 import type { AppHost } from '../app/host';
 import { type DemoTenant, startDemoTenant } from '../simulator/demo';
+import { isWritableFolder } from '../util/writable-folder';
 import { registerIpc } from './ipc';
 import { createFileLogger } from './log-file';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol';
@@ -67,16 +67,6 @@ if (!app.requestSingleInstanceLock()) {
     });
 }
 
-async function writable(folder: string): Promise<boolean> {
-  try {
-    if (!(await stat(folder)).isDirectory()) return false;
-    await access(folder, fsConstants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function start(): Promise<void> {
   const userData = app.getPath('userData');
   const log = createFileLogger(join(userData, 'logs'));
@@ -122,7 +112,7 @@ async function start(): Promise<void> {
     settings,
     async chooseFolder({ remembered, useRemembered }) {
       // Re-checking the remembered folder never pops a dialog the admin did not ask for.
-      if (useRemembered) return remembered && (await writable(remembered)) ? remembered : null;
+      if (useRemembered) return remembered && (await isWritableFolder(remembered)) ? remembered : null;
       const opts: Electron.OpenDialogOptions = {
         properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
         ...(remembered ? { defaultPath: remembered } : {}),
@@ -131,7 +121,7 @@ async function start(): Promise<void> {
       const folder = res.canceled ? undefined : res.filePaths[0];
       if (!folder) return null;
       await mkdir(folder, { recursive: true }).catch(() => {});
-      if (!(await writable(folder))) throw appError('fs.not_writable', 'The folder cannot be written to', { detail: folder });
+      if (!(await isWritableFolder(folder))) throw appError('fs.not_writable', 'The folder cannot be written to', { detail: folder });
       return folder;
     },
     async chooseSavePath(defaultName) {

@@ -1,13 +1,13 @@
 // The credential vault: the app secret encrypted with the OS keychain (safeStorage), in a 0600
 // file under userData. Refuses to write when the OS cannot really encrypt (no key, or Linux's
 // basic_text fallback): the credentials are then kept for this run only and the renderer is told.
-import { randomUUID } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { SafeStorage } from 'electron';
 import { BaseUrlSchema } from '../../shared/model';
 import { z } from 'zod';
 import type { EncryptionState, StoredCredentials, Vault } from '../app/host';
 import type { Logger } from '../app/redact';
+import { writeAtomic } from '../util/write-atomic';
 
 export type SafeStorageLike = Pick<SafeStorage, 'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync'> & {
   getSelectedStorageBackend?: SafeStorage['getSelectedStorageBackend'];
@@ -51,9 +51,7 @@ export async function createVault(opts: VaultOptions): Promise<Vault> {
   let session: (StoredCredentials & { persisted: boolean }) | null = null;
 
   async function writeFile0600(contents: string): Promise<void> {
-    const tmp = `${file}.${randomUUID().slice(0, 8)}.tmp`;
-    await writeFile(tmp, contents, { mode: 0o600 });
-    await rename(tmp, file);
+    await writeAtomic(file, Buffer.from(contents, 'utf8'), (tmp, bytes) => writeFile(tmp, bytes, { mode: 0o600, flag: 'wx' }));
   }
 
   async function store(creds: StoredCredentials): Promise<void> {

@@ -1,7 +1,7 @@
 import { FormData, request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from './index';
-import { call, tokenFor, type SimResponse } from './testkit';
+import { call, tokenFor, type SimResponse } from './simulator.testkit';
 
 let sim: Simulator;
 let token: string;

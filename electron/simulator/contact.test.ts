@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, FIELD_SCOPES, type Simulator } from './index';
-import { allPages, call, tokenFor } from './testkit';
+import { allPages, call, tokenFor } from './simulator.testkit';
 
 let sim: Simulator;
 let token: string;

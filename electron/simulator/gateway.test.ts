@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, SCOPE_ATTENDANCE, SCOPE_CONTACT, type Simulator } from './index';
-import { call, tokenFor } from './testkit';
+import { call, tokenFor } from './simulator.testkit';
 
 const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 const GROUPS = '/open-apis/attendance/v1/groups?page_size=10';

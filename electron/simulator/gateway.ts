@@ -1,6 +1,7 @@
 // The gateway in front of every endpoint, in Feishu's order: resets and hangs, per-endpoint rate windows
 // (50/s, plus the contact API's per-minute quota), IP allow-list, bearer token, scope, echoed-credential
 // errors, injected 500s; after the handler, damaged downloads.
+import { SlidingWindow } from '../util/sliding-window';
 import type { Chaos, Faults } from './faults';
 import { ApiError, type Reply, type RouteRequest } from './reply';
 import type { TokenBook } from './tokens';
@@ -11,31 +12,6 @@ export const SCOPE_CONTACT = 'contact:contact.base:readonly';
 /** The write scope: photo upload and user_settings/modify need it, reads do not. */
 export const SCOPE_ATTENDANCE_WRITE = 'attendance:rule';
 const WRITE_KEYS: ReadonlySet<string> = new Set(['files.upload', 'user_settings.modify']);
-
-/** Request times within a sliding window (one per endpoint and window length). */
-class SlidingWindow {
-  private times: number[] = [];
-  private head = 0;
-  constructor(private readonly windowMs: number) {}
-  /** Drops requests older than the window; returns how many remain. */
-  count(now: number): number {
-    const cutoff = now - this.windowMs;
-    while (this.head < this.times.length && (this.times[this.head] as number) <= cutoff) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.times.length) {
-      this.times = this.times.slice(this.head);
-      this.head = 0;
-    }
-    return this.times.length - this.head;
-  }
-  /** Whole seconds until the oldest request leaves the window (at least 1). */
-  resetSeconds(now: number): number {
-    const oldest = this.times[this.head] ?? now;
-    return Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
-  }
-  add(now: number): void {
-    this.times.push(now);
-  }
-}
 
 const isLimit = (n: number): boolean => n > 0 && Number.isFinite(n);
 

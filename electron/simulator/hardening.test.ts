@@ -2,7 +2,7 @@
 import { get } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from './index';
-import { call, tokenFor } from './testkit';
+import { call, tokenFor } from './simulator.testkit';
 
 const GROUPS = '/open-apis/attendance/v1/groups?page_size=10';
 const ROOT_CHILDREN = '/open-apis/contact/v3/departments/0/children';

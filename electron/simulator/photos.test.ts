@@ -2,7 +2,7 @@ import jpeg from 'jpeg-js';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from './index';
-import { call, tokenFor } from './testkit';
+import { call, tokenFor } from './simulator.testkit';
 
 let sim: Simulator;
 let token: string;

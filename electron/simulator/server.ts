@@ -2,6 +2,7 @@
 // envelope with its log id, latency, connection resets, and start/close on 127.0.0.1.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { readBody } from '../util/body';
 import { handleDownload, handleGroups, handleGroupSearch, handleListUser, handleUserSettings } from './attendance';
 import { handleModify, handleUpload } from './attendance-write';
 import { handleChildren, handleFindByDepartment, handleUserGet } from './contact';
@@ -68,23 +69,8 @@ function matchRoute(method: string, pathname: string): Matched | 'method' | unde
   return undefined;
 }
 
-function readBody(req: IncomingMessage, max = 1_000_000): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > max) {
-        reject(new Error('body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+/** A request body larger than this is refused (the connection is dropped). */
+const MAX_BODY_BYTES = 1_000_000;
 
 export interface ServerDeps {
   ctx: HandlerContext;
@@ -105,7 +91,7 @@ const notFound = (): Reply => ({ status: 404, body: Buffer.from('404 page not fo
 async function answer(req: IncomingMessage, deps: ServerDeps, chaosOf: WeakMap<IncomingMessage, Chaos>): Promise<Reply> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const route = matchRoute(req.method ?? 'GET', url.pathname);
-  const body = await readBody(req, route !== undefined && route !== 'method' ? route.spec.maxBody : undefined);
+  const body = await readBody(req, { maxBytes: (route !== undefined && route !== 'method' ? route.spec.maxBody : undefined) ?? MAX_BODY_BYTES, tooLarge: () => new Error('body too large') });
   if (route === undefined || route === 'method') return notFound();
   const call: RouteRequest = {
     key: route.spec.key,

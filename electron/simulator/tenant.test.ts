@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateTenant, HOSTILE_DEPARTMENTS, HOSTILE_EMPLOYEES, HOSTILE_GROUPS, HOSTILE_USER_IDS, TENANT_EPOCH_SECONDS } from './tenant';
 import { startSimulator } from './index';
-import { allPages, tokenFor } from './testkit';
+import { allPages, tokenFor } from './simulator.testkit';
 
 const size = (seed: number, employees = 240) => ({ seed, employees, departments: Math.max(6, Math.round(employees / 15)), groups: 5, enrolledShare: 0.9 });
 /** The same tenant with the hostile fixtures, as tests and benchmarks ask for them. */

@@ -1,7 +1,7 @@
 // The simulator's switches for issue #8: errors that echo the credentials, token churn, refused tokens.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from './index';
-import { call, tokenFor } from './testkit';
+import { call, tokenFor } from './simulator.testkit';
 
 const GROUPS = '/open-apis/attendance/v1/groups?page_size=10';
 const DOWNLOAD = (key: string) => `/open-apis/attendance/v1/files/${key}/download`;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, FIELD_SCOPES, SCOPE_CONTACT, type Simulator } from './index';
-import { call, tokenFor } from './testkit';
+import { call, tokenFor } from './simulator.testkit';
 import { SCOPE_USER_ID_LOOKUP } from './user-ids';
 
 let sim: Simulator;

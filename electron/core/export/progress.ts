@@ -1,31 +1,10 @@
 // The export's progress meter: counts by outcome, the save rate and the ETA, sent to a listener at most every
 // PROGRESS_MS (phase changes and the last event are forced through).
 import type { ExportProgress, ManifestRow } from '../../../shared/model';
+import { SlidingWindow } from '../../util/sliding-window';
 
 const PROGRESS_MS = 100;
 const RATE_WINDOW_MS = 5000;
-
-/** Timestamps within a sliding window of windowMs, pruned from the front without shifting arrays. */
-export class SlidingWindow {
-  private stamps: number[] = [];
-  private head = 0;
-
-  constructor(private readonly windowMs: number) {}
-
-  push(t: number): void {
-    this.stamps.push(t);
-  }
-
-  /** How many timestamps fall within the window ending at now. */
-  count(now: number): number {
-    while (this.head < this.stamps.length && now - this.stamps[this.head]! >= this.windowMs) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.stamps.length) {
-      this.stamps = this.stamps.slice(this.head);
-      this.head = 0;
-    }
-    return this.stamps.length - this.head;
-  }
-}
 
 /**
  * rate: photos saved (downloaded and written) per second over the last RATE_WINDOW_MS; rows settled before the
@@ -61,8 +40,8 @@ export class ProgressMeter {
     else if (status === 'failed') this.counts.failed++;
     if (!live) return;
     const t = this.now();
-    this.handledAt.push(t);
-    if (status === 'saved') this.savedAt.push(t);
+    this.handledAt.add(t);
+    if (status === 'saved') this.savedAt.add(t);
   }
 
   snapshot(): ExportProgress {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { appError, isAppFailure, toAppError, type AppError } from '../../../shared/errors';
 import { DEFAULT_TEMPLATE, type Employee, type ExportFailure, type ExportSummary, type FaceInfo, type ManifestRow } from '../../../shared/model';
 import { validateTemplate, type SubfolderMode } from '../../../shared/naming';
+import type { LogFn } from '../../util/logger';
 import { readManifest, writeManifest } from '../manifest';
 import { manifestBound, reserveManifestRoom, type ManifestReserve } from '../manifest-reserve';
 import type { ExportRequest, FaceSettings, PhotoStore } from '../types';
@@ -25,7 +26,7 @@ export interface ExporterDeps {
   faces: FaceSettings;
   photos: PhotoStore;
   now?: () => number;
-  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  log?: LogFn;
   concurrency?: number;
   /** Writes a photo's temp file; tests swap it to simulate a full disk. */
   writeFile?: (file: string, bytes: Uint8Array) => Promise<void>;

@@ -1,10 +1,13 @@
 // The export folder as the exporter touches it: only paths inside it, never through a symlink, files written
 // atomically, one job per folder (the lock), files the manifest does not list left alone, temp files of a killed
 // run and folders a run emptied cleaned up. Every check compares realpaths against the folder's own realpath.
-import { randomBytes } from 'node:crypto';
 import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { appError } from '../../../shared/errors';
+import { ensureWritableFolder, FolderNotWritable, type FolderProblem } from '../../util/writable-folder';
+
+// The atomic write lives in electron/util; the exporter's modules take it from here with the folder checks.
+export { tempNameFor, writeAtomic } from '../../util/write-atomic';
 
 // The folder lock lives in its own module (shared with its tests); the exporter takes it from here.
 export { lockFolder } from '../folder-lock';
@@ -18,11 +21,6 @@ export function errorCode(e: unknown): string | undefined {
 export function isInside(root: string, abs: string): boolean {
   const rel = path.relative(root, abs);
   return rel !== '' && !path.isAbsolute(rel) && rel.split(path.sep)[0] !== '..';
-}
-
-/** The hidden temp name beside a file: removed after a kill by removeLeftovers. */
-export function tempNameFor(abs: string): string {
-  return path.join(path.dirname(abs), `.${path.basename(abs)}.part-${randomBytes(6).toString('hex')}`);
 }
 
 /**
@@ -114,43 +112,27 @@ export async function foreignFileAt(abs: string, bytes: Uint8Array): Promise<'no
   return (await sameFile(abs, there, bytes)) ? 'same' : 'foreign';
 }
 
-/** Writes a file as a hidden temp file beside it, then renames it into place: no reader ever sees half a file. */
-export async function writeAtomic(
-  abs: string,
-  bytes: Uint8Array,
-  write: (file: string, bytes: Uint8Array) => Promise<void> = (f, b) => fs.writeFile(f, b, { flag: 'wx' }),
-): Promise<void> {
-  const temp = tempNameFor(abs);
+/** Checks the folder before any API call: exists, is a folder, and a file can really be created in it. Returns its realpath. */
+export async function assertWritable(outDir: string): Promise<string> {
   try {
-    await write(temp, bytes);
-    // rename replaces a symlink at abs itself; it never writes through one.
-    await fs.rename(temp, abs);
+    return (await ensureWritableFolder(outDir, { realpath: true, probe: true })).path;
   } catch (e) {
-    await fs.rm(temp, { force: true }).catch(() => {});
-    throw e;
+    if (!(e instanceof FolderNotWritable)) throw e;
+    if (e.problem === 'disk-full') throw appError('fs.disk_full', 'The disk is full', { detail: outDir });
+    throw appError('fs.not_writable', `The export folder cannot be written to (${WHY[e.problem]})`, { detail: outDir });
   }
 }
 
-/** Checks the folder before any API call: exists, is a folder, and a file can really be created in it. Returns its realpath. */
-export async function assertWritable(outDir: string): Promise<string> {
-  const fail = (why: string) => appError('fs.not_writable', `The export folder cannot be written to (${why})`, { detail: outDir });
-  const st = await fs.stat(outDir).catch(() => null);
-  if (!st) throw fail('it does not exist');
-  if (!st.isDirectory()) throw fail('it is not a folder');
-  const real = await fs.realpath(outDir).catch(() => null);
-  if (!real) throw fail('it cannot be resolved');
-  outDir = real;
-  const probe = path.join(outDir, `.write-check.part-${randomBytes(6).toString('hex')}`);
-  try {
-    await fs.writeFile(probe, '');
-  } catch (e) {
-    if (errorCode(e) === 'ENOSPC') throw appError('fs.disk_full', 'The disk is full', { detail: outDir });
-    throw fail('permission denied');
-  } finally {
-    await fs.rm(probe, { force: true }).catch(() => {});
-  }
-  return real;
-}
+/** Each problem in the words of the exporter's error. */
+const WHY: Record<FolderProblem, string> = {
+  missing: 'it does not exist',
+  unreadable: 'it does not exist',
+  'not-a-folder': 'it is not a folder',
+  'cannot-create': 'it cannot be created',
+  unresolvable: 'it cannot be resolved',
+  'not-writable': 'permission denied',
+  'disk-full': 'the disk is full',
+};
 
 /** Temp files left by a run that was killed: in the folder and in its subfolders. */
 export async function removeLeftovers(outDir: string): Promise<void> {

@@ -5,7 +5,7 @@ import { startSimulator } from '../../simulator/index';
 import type { Simulator } from '../../simulator/types';
 import { preparePhoto } from '../photo-prep';
 import { createFeishuClient } from './client';
-import { fail, failure, ok, startFake, TOKEN_PATH, type Answer, type SeenRequest } from './test-server';
+import { fail, failure, ok, startFake, TOKEN_PATH, type Answer, type SeenRequest } from './test-server.testkit';
 import type { FeishuClient } from './types';
 
 const cleanups: (() => Promise<void>)[] = [];

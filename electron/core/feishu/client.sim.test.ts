@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, SCOPE_ATTENDANCE } from '../../simulator/index';
 import type { Simulator, SimulatorOptions } from '../../simulator/types';
 import { createFeishuClient } from './client';
-import { failure } from './test-server';
+import { failure } from './test-server.testkit';
 import type { FeishuClient, FeishuClientOptions } from './types';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import type { AppError } from '../../../shared/errors';
 import { createFeishuClient } from './client';
-import { fail, failure, ManualClock, ok, startFake, TOKEN_PATH, type Answer, type FakeFeishu, type SeenRequest } from './test-server';
+import { fail, failure, ManualClock, ok, startFake, TOKEN_PATH, type Answer, type FakeFeishu, type SeenRequest } from './test-server.testkit';
 import type { FeishuClient, FeishuClientOptions } from './types';
 
 const SECRET = 'very-secret-value';

@@ -2,6 +2,7 @@
 // undici's `request` (unlike fetch) sends a body on GET, which user_settings/query needs.
 import { request, type Dispatcher } from 'undici';
 import { appError } from '../../../shared/errors';
+import { readBody } from '../../util/body';
 import { headerValue, type HeaderBag } from './errors';
 
 /** Largest answer read into memory (a face photo is well under 1 MB). */
@@ -77,23 +78,7 @@ async function readCapped(body: Dispatcher.ResponseData['body'], max: number, co
     body.destroy();
     throw tooLarge(max);
   }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    const c = chunk as Buffer;
-    total += c.length;
-    if (total > max) {
-      body.destroy();
-      throw tooLarge(max);
-    }
-    chunks.push(c);
-  }
-  // A standalone buffer (not a view into Node's shared pool).
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  const bytes = await readBody(body, { maxBytes: max, tooLarge: () => tooLarge(max) });
+  // A Uint8Array over the reader's own memory (not a view into Node's shared pool).
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

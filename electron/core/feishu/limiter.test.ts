@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EndpointLimiter, LimiterClosed } from './limiter';
-import { ManualClock, settle } from './test-server';
+import { ManualClock, settle } from './test-server.testkit';
 
 function limiter(clock: ManualClock, extra: Partial<ConstructorParameters<typeof EndpointLimiter>[0]> = {}) {
   return new EndpointLimiter({ ratePerSecond: 48, concurrency: 1000, sleep: clock.sleep, clock, ...extra });

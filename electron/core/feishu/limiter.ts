@@ -2,6 +2,8 @@
 // sliding one-second window (plus, for the contact endpoints, a sliding one-minute window), its
 // own concurrency cap, and its own 429 pause, so a storm on one endpoint doesn't multiply.
 import { setMaxListeners } from 'node:events';
+import { sleep } from '../../util/sleep';
+import { SlidingWindow } from '../../util/sliding-window';
 
 export interface LimiterClock {
   now(): number;
@@ -28,56 +30,12 @@ export class LimiterClosed extends Error {
   override readonly name = 'AbortError';
 }
 
-/** Start times of the requests in the last `spanMs`: at most `limit` of them at any moment. */
-export class SlidingWindow {
-  private starts: number[] = [];
-  private head = 0;
-  constructor(
-    public limit: number,
-    readonly spanMs: number,
-  ) {}
-
-  private prune(t: number): void {
-    while (this.head < this.starts.length && (this.starts[this.head] as number) <= t - this.spanMs) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.starts.length) {
-      this.starts = this.starts.slice(this.head);
-      this.head = 0;
-    }
-  }
-
-  /** How long until one more request may start (0 = now). */
-  waitMs(t: number, limit = this.limit): number {
-    this.prune(t);
-    const inWindow = this.starts.length - this.head;
-    if (inWindow < limit) return 0;
-    // The request that has to leave the window before one more fits.
-    const blocker = this.starts[this.starts.length - limit] as number;
-    return Math.max(1, blocker + this.spanMs - t + 1);
-  }
-
-  take(t: number): void {
-    this.starts.push(t);
-  }
-}
-
 /** Burst allowance of the pacing at high (simulator) rates; at Feishu's rates it is one spacing. */
 const PACING_TOLERANCE_MS = 20;
 
 const realClock: LimiterClock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new LimiterClosed('closed'));
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(new LimiterClosed('closed'));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
+  sleep: (ms, signal) => sleep(ms, signal, () => new LimiterClosed('closed')),
 };
 
 interface Waiter {
@@ -88,7 +46,7 @@ interface Waiter {
 interface Endpoint {
   readonly key: string;
   readonly second: SlidingWindow;
-  readonly longer: SlidingWindow[];
+  readonly longer: { window: SlidingWindow; limit: number }[];
   readonly waiters: Waiter[];
   active: number;
   pauses: number;
@@ -126,8 +84,8 @@ export class EndpointLimiter {
     if (!ep) {
       ep = {
         key,
-        second: new SlidingWindow(this.configured, 1000),
-        longer: (this.opts.windowsFor?.(key) ?? []).map((w) => new SlidingWindow(Math.max(1, Math.floor(w.limit)), w.spanMs)),
+        second: new SlidingWindow(1000),
+        longer: (this.opts.windowsFor?.(key) ?? []).map((w) => ({ window: new SlidingWindow(w.spanMs), limit: Math.max(1, Math.floor(w.limit)) })),
         waiters: [],
         active: 0,
         pauses: 0,
@@ -195,7 +153,7 @@ export class EndpointLimiter {
       const tolerance = Math.max(spacing, PACING_TOLERANCE_MS);
       let wait = Math.max(0, Math.ceil(ep.tat - tolerance - t));
       wait = Math.max(wait, ep.second.waitMs(t, rate));
-      for (const w of ep.longer) wait = Math.max(wait, w.waitMs(t));
+      for (const w of ep.longer) wait = Math.max(wait, w.window.waitMs(t, w.limit));
       if (wait > 0) {
         ep.timer = true;
         const again = () => {
@@ -206,8 +164,8 @@ export class EndpointLimiter {
         return;
       }
       ep.tat = Math.max(ep.tat, t) + spacing;
-      ep.second.take(t);
-      for (const w of ep.longer) w.take(t);
+      ep.second.add(t);
+      for (const w of ep.longer) w.window.add(t);
       ep.waiters.shift()!.start();
     }
   }

@@ -2,7 +2,7 @@
 // feishu.bad_response that names the endpoint and the field; extra fields Feishu adds pass through.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFeishuClient } from './client';
-import { failure, ok, startFake, TOKEN_PATH, type Answer, type SeenRequest } from './test-server';
+import { failure, ok, startFake, TOKEN_PATH, type Answer, type SeenRequest } from './test-server.testkit';
 import type { FeishuClient } from './types';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -1,7 +1,7 @@
 // tenant_access_token cache: refreshed 3 min before expiry (as the official SDKs do), one shared
 // fetch for concurrent callers, and a drop that only forgets the token the caller actually used.
 import { isAppFailure, isTransient } from '../../../shared/errors';
-import { withSignal } from '../cache';
+import { withSignal } from '../../util/abort';
 import { cancelled } from './errors';
 
 export interface IssuedToken {

@@ -21,6 +21,7 @@ import {
   type FailureKind,
   type FeishuEnvelope,
 } from './errors';
+import { sleep } from '../../util/sleep';
 import { DEFAULT_MAX_RESPONSE_BYTES, HttpCancelled, sendOnce, type HttpResponse } from './http';
 import { EndpointLimiter, LimiterClosed } from './limiter';
 import { parseAnswer } from './schemas';
@@ -114,20 +115,7 @@ interface Failed {
   mapped: () => AppFailure;
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelled());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(cancelled());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> => sleep(ms, signal, () => cancelled());
 
 function buildUrl(baseUrl: string, path: string, query?: Query): string {
   const url = new URL(baseUrl + path);

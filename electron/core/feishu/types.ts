@@ -1,6 +1,7 @@
 // The Feishu client's surface, as the services see it. Raw shapes follow docs/feishu-api.md §3.
 import type { Dispatcher } from 'undici';
 import type { AppError } from '../../../shared/errors';
+import type { LogFn } from '../../util/logger';
 
 export interface RawDepartment {
   name: string;
@@ -93,7 +94,7 @@ export interface FeishuClientOptions {
   /** Sleep, for tests. Defaults to setTimeout. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Redacted diagnostic log (never receives secrets or tokens). */
-  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  log?: LogFn;
 }
 
 export interface UserSettingsOptions {
