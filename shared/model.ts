@@ -298,6 +298,8 @@ const settingFields = {
   subfolders: z.enum(SUBFOLDER_MODES),
   zip: z.boolean(),
   cacheMaxMB: z.number().int().min(50).max(20_000),
+  /** Photo grid thumbnails on the browse screen. */
+  thumbSize: z.enum(['small', 'medium', 'large']),
 };
 
 export const SettingsSchema = z.object({
@@ -309,6 +311,7 @@ export const SettingsSchema = z.object({
   subfolders: settingFields.subfolders.default('none'),
   zip: settingFields.zip.default(false),
   cacheMaxMB: settingFields.cacheMaxMB.default(500),
+  thumbSize: settingFields.thumbSize.default('medium'),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 /** A partial change from the renderer: only the fields sent, no defaults (lastFolder is set by main only). */
@@ -320,6 +323,7 @@ export const SettingsPatchSchema = z
     subfolders: settingFields.subfolders,
     zip: settingFields.zip,
     cacheMaxMB: settingFields.cacheMaxMB,
+    thumbSize: settingFields.thumbSize,
   })
   .partial();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
