@@ -58,7 +58,7 @@ export function FilterBar({ filter: f, page, firstPage, view, onView, thumbSize,
       </Checkbox>
       <div style={s.spacer} />
       {/* While main reads the directory its progress stands where the coverage goes (both would not fit). */}
-      {firstPage?.loading && firstPage.total > 0 ? <DirectoryProgress inline progress={firstPage.loading} /> : page && <Coverage page={page} />}
+      {firstPage?.loading && firstPage.total > 0 ? <DirectoryProgress inline progress={firstPage.loading} /> : page && <Coverage page={page} bar={view === 'table'} />}
       {view === 'grid' && (
         <Tooltip title={t('browse.thumbSize')}>
           <Segmented
@@ -89,14 +89,14 @@ export function FilterBar({ filter: f, page, firstPage, view, onView, thumbSize,
   );
 }
 
-/** Enrolled of all in the scope, as a small bar; the tooltip says how many match. */
-function Coverage({ page }: { page: EmployeePage }) {
+/** Enrolled of all in the scope, as a small bar (not in the grid, where the size control needs its room). */
+function Coverage({ page, bar }: { page: EmployeePage; bar: boolean }) {
   const { t } = useTranslation();
   const { coverage } = page;
   return (
     <Tooltip title={t('browse.matching', { count: page.total })}>
       <Space size={8} data-testid="coverage" style={s.noShrink}>
-        <Progress style={s.coverageBar} size="small" status="normal" percent={coverage.total ? Math.round((coverage.enrolled / coverage.total) * 100) : 0} showInfo={false} />
+        {bar && <Progress style={s.coverageBar} size="small" status="normal" percent={coverage.total ? Math.round((coverage.enrolled / coverage.total) * 100) : 0} showInfo={false} />}
         <Typography.Text>{t('browse.coverage', { enrolled: coverage.enrolled.toLocaleString(), total: coverage.total.toLocaleString() })}</Typography.Text>
       </Space>
     </Tooltip>

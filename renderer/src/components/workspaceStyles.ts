@@ -49,7 +49,7 @@ export function layoutStyles(token: GlobalToken) {
 export const filterBarStyles = {
   // Never wraps (a second line would push the list down while the directory loads): the filter box shrinks.
   bar: { display: 'flex', gap: 12, alignItems: 'center', flexWrap: 'nowrap', minWidth: 0 },
-  search: { flex: '0 1 320px', minWidth: 140 },
+  search: { flex: '0 1 320px', minWidth: 120 },
   spacer: { flex: '1 0 0' },
   noShrink: { flex: 'none' },
   coverageBar: { width: 72, margin: 0 },
