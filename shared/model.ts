@@ -66,7 +66,13 @@ export const DepartmentSchema = z.object({
   id: z.string(), // open_department_id; "0" is the root
   name: z.string(),
   parentId: z.string().nullable(),
+  /**
+   * Current (not resigned) employees in the department and its sub-departments, counted from the directory the
+   * list shows; absent until the whole directory has been read (Feishu's own member_count counts resigned staff).
+   */
   memberCount: z.number().int().nonnegative().optional(),
+  /** Resigned employees counted the same way (the list shows them with "include resigned"). */
+  resignedCount: z.number().int().nonnegative().optional(),
 });
 export type Department = z.infer<typeof DepartmentSchema>;
 
@@ -149,7 +155,7 @@ export const EmployeePageSchema = z.object({
   offset: z.number().int().nonnegative(),
   /** Rows matching the filter (all pages). */
   total: z.number().int().nonnegative(),
-  /** Coverage of the scope with search/photo filter applied but before paging: enrolled of total. */
+  /** Coverage of the scope with the search applied, before the photo filter and paging: enrolled of total. */
   coverage: z.object({ enrolled: z.number().int().nonnegative(), total: z.number().int().nonnegative() }),
   /**
    * Set while a large directory is still being read (departments read of all): rows, total and
@@ -159,6 +165,11 @@ export const EmployeePageSchema = z.object({
     .object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative() })
     .nullable()
     .optional(),
+  /**
+   * Field scopes the app lacks, seen in the directory behind this page (Feishu leaves the field out of every
+   * user): e.g. contact:user.employee_number:read, without which there is no 工号. Absent when none is missing.
+   */
+  missingScopes: z.array(z.string()).optional(),
 });
 export type EmployeePage = z.infer<typeof EmployeePageSchema>;
 
@@ -287,6 +298,8 @@ const settingFields = {
   subfolders: z.enum(SUBFOLDER_MODES),
   zip: z.boolean(),
   cacheMaxMB: z.number().int().min(50).max(20_000),
+  /** Photo grid thumbnails on the browse screen. */
+  thumbSize: z.enum(['small', 'medium', 'large']),
 };
 
 export const SettingsSchema = z.object({
@@ -298,6 +311,7 @@ export const SettingsSchema = z.object({
   subfolders: settingFields.subfolders.default('none'),
   zip: settingFields.zip.default(false),
   cacheMaxMB: settingFields.cacheMaxMB.default(500),
+  thumbSize: settingFields.thumbSize.default('medium'),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 /** A partial change from the renderer: only the fields sent, no defaults (lastFolder is set by main only). */
@@ -309,6 +323,7 @@ export const SettingsPatchSchema = z
     subfolders: settingFields.subfolders,
     zip: settingFields.zip,
     cacheMaxMB: settingFields.cacheMaxMB,
+    thumbSize: settingFields.thumbSize,
   })
   .partial();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

@@ -34,6 +34,11 @@ export class ReadCache<V> {
     return this.load(key, load, opts.fresh);
   }
 
+  /** The cached value for key, however old, without loading anything. */
+  peek(key: string): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
   private load(key: string, load: () => Promise<V>, force = false): Promise<V> {
     const running = this.inFlight.get(key);
     if (running && !force) return running;

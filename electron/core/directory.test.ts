@@ -62,6 +62,30 @@ describe('directory against the simulated tenant', () => {
     expect((await rig.core.employeeRow(resigned[0]!.user_id)).resigned).toBe(true);
   });
 
+  it("counts each department's current and resigned staff as its list shows them, once the directory is read", async () => {
+    await rig.core.employeeIds(all());
+    const flat = flatten(await rig.core.directory.departmentTree());
+    const withResigned = flat.find((d) => (d.resignedCount ?? 0) > 0);
+    expect(withResigned).toBeDefined();
+    for (const d of [withResigned!, ...flat.slice(0, 5)]) {
+      const scope = { kind: 'department' as const, id: d.id, recursive: true };
+      expect(d.memberCount).toBe((await rig.core.employeeIds(all({ scope }))).length);
+      expect(d.memberCount! + d.resignedCount!).toBe((await rig.core.employeeIds(all({ scope, includeResigned: true }))).length);
+    }
+  });
+
+  it("reports the scope's real coverage whatever the photo filter", async () => {
+    await rig.core.employeeIds(all()); // the whole directory, not the first partial page
+    const any = await rig.core.employeePage(all(), 0, 5);
+    expect(any.coverage.enrolled).toBeGreaterThan(0);
+    expect(any.coverage.enrolled).toBeLessThan(any.coverage.total);
+    const without = await rig.core.employeePage(all({ photo: 'without' }), 0, 5);
+    const withPhoto = await rig.core.employeePage(all({ photo: 'with' }), 0, 5);
+    expect(without.total).toBe(any.coverage.total - any.coverage.enrolled);
+    expect(without.coverage).toEqual(any.coverage);
+    expect(withPhoto.coverage).toEqual(any.coverage);
+  });
+
   it('gives a department with or without its sub-departments', async () => {
     const tree = await rig.core.directory.departmentTree();
     const top = tree.find((d) => d.children.length > 0)!;
@@ -259,5 +283,40 @@ describe('directory with same-named departments', () => {
       });
     }
     expect(new Set(byDept.values()).size).toBe(byDept.size);
+  });
+});
+
+describe('directory without the employee-number scope', () => {
+  let rig: CoreRig;
+  beforeAll(async () => {
+    rig = await startRig({ seed: 5, employees: 60 });
+    rig.sim.switches.missingScopes = ['contact:user.employee_number:read'];
+  });
+  afterAll(() => rig.close());
+
+  it('lists everyone without 工号 and says which scope is missing', async () => {
+    await rig.core.employeeIds(all());
+    const page = await rig.core.employeePage(all(), 0, 10);
+    expect(page.rows.length).toBeGreaterThan(0);
+    expect(page.rows.every((r) => r.employeeNo === '')).toBe(true);
+    expect(page.missingScopes).toEqual(['contact:user.employee_number:read']);
+  });
+});
+
+describe('directory with every scope', () => {
+  it('reports no missing scope, also for a tenant whose 工号 are empty', async () => {
+    const rig = await startRig({ seed: 5, employees: 30 });
+    try {
+      await rig.core.employeeIds(all());
+      expect((await rig.core.employeePage(all(), 0, 10)).missingScopes).toBeUndefined();
+      for (const u of rig.sim.tenant.users) u.employee_no = '';
+      rig.core.directory.invalidate();
+      await rig.core.employeeIds(all());
+      const page = await rig.core.employeePage(all(), 0, 10);
+      expect(page.rows[0]!.employeeNo).toBe('');
+      expect(page.missingScopes).toBeUndefined();
+    } finally {
+      await rig.close();
+    }
   });
 });

@@ -13,6 +13,8 @@ export const ROOT_DEPARTMENT_ID = '0';
 /** Name for the root department: Feishu's contact API does not return the tenant's name. */
 export const ROOT_DEPARTMENT_NAME = '全公司';
 export const USER_ID_SCOPE = 'contact:user.employee_id:readonly';
+/** The field scope behind employee_no (工号). Without it the app still works, with no 工号 anywhere. */
+export const EMPLOYEE_NO_SCOPE = 'contact:user.employee_number:read';
 
 type Scope = EmployeeFilter['scope'];
 
@@ -103,6 +105,8 @@ export class DirectoryService implements Directory {
   /** Department walks under way, by scope key. */
   private readonly walks = new Map<string, { progress: WalkProgress; snapshot: () => Employee[] }>();
   private readonly collator = new Intl.Collator('zh-CN');
+  /** Field scopes found missing, by the employee list they were seen in. */
+  private readonly missingOf = new WeakMap<readonly Employee[], string[]>();
 
   constructor(
     private readonly client: FeishuClient,
@@ -158,8 +162,16 @@ export class DirectoryService implements Directory {
     });
   }
 
+  /**
+   * The department tree. Counts come from the directory the list shows (a department scope lists its
+   * sub-departments too), split into current and resigned staff, so a count matches the rows of its
+   * department; Feishu's member_count counts resigned staff and would not. Until the whole directory
+   * has been read there are no counts: the caller asks again once the list has finished loading.
+   */
   async departmentTree(signal?: AbortSignal): Promise<DepartmentNode[]> {
     const idx = await withSignal(this.departmentIndex(), signal);
+    const all = this.scopeCache.peek(scopeKey({ kind: 'all' }));
+    const counts = all ? this.subtreeCounts(all, idx) : null;
     const seen = new Set<string>();
     const build = (id: string): DepartmentNode => {
       seen.add(id);
@@ -169,11 +181,34 @@ export class DirectoryService implements Directory {
         id,
         name: d.name,
         parentId: parent,
-        ...(typeof d.member_count === 'number' && d.member_count >= 0 ? { memberCount: Math.floor(d.member_count) } : {}),
+        ...(counts ? { memberCount: counts.get(id)?.current ?? 0, resignedCount: counts.get(id)?.resigned ?? 0 } : {}),
         children: (idx.children.get(id) ?? []).filter((c) => !seen.has(c)).map(build),
       };
     };
     return (idx.children.get(ROOT_DEPARTMENT_ID) ?? []).map(build);
+  }
+
+  /** Per department: employees in it or below it, each counted once, current and resigned apart. */
+  private subtreeCounts(all: readonly Employee[], idx: DepartmentIndex): Map<string, { current: number; resigned: number }> {
+    const counts = new Map<string, { current: number; resigned: number }>();
+    for (const e of all) {
+      const reached = new Set<string>();
+      for (const start of e.departmentIds) {
+        let cur: string | null | undefined = start;
+        while (cur && cur !== ROOT_DEPARTMENT_ID && !reached.has(cur)) {
+          reached.add(cur);
+          const d = idx.byId.get(cur);
+          cur = d?.parent_department_id && idx.byId.has(d.parent_department_id) ? d.parent_department_id : null;
+        }
+      }
+      for (const id of reached) {
+        const c = counts.get(id) ?? { current: 0, resigned: 0 };
+        if (e.resigned) c.resigned++;
+        else c.current++;
+        counts.set(id, c);
+      }
+    }
+    return counts;
   }
 
   private departmentName(idx: DepartmentIndex, id: string): string {
@@ -318,10 +353,14 @@ export class DirectoryService implements Directory {
     try {
       const raws = await this.rawUsersOf(scope, idx, progress);
       groupsOf = await groups;
-      return this.sortEmployees(
+      const list = this.sortEmployees(
         raws.map((u) => this.toEmployee(u, idx, groupsOf)),
         idx,
       );
+      // Feishu leaves a field out of every user when its field scope is missing; a tenant that does not
+      // use 工号 sends it empty instead.
+      if (raws.length && raws.every((u) => u.employee_no === undefined)) this.missingOf.set(list, [EMPLOYEE_NO_SCOPE]);
+      return list;
     } finally {
       if (this.walks.get(key)?.progress === progress) this.walks.delete(key);
     }
@@ -390,6 +429,11 @@ export class DirectoryService implements Directory {
     // Before the walk starts (departments and groups are read first) there is nothing to show yet.
     if (!walk) return { employees: [], loading: { done: 0, total: 0 } };
     return { employees: walk.snapshot(), loading: { done: walk.progress.done, total: walk.progress.total } };
+  }
+
+  /** Field scopes the app was found to lack when `list` (an answer of employees()) was read. */
+  missingScopes(list: readonly Employee[]): string[] {
+    return this.missingOf.get(list) ?? [];
   }
 
   /** Like employees(), but an expired list is returned at once and refreshed in the background. */

@@ -37,22 +37,29 @@ export function createCore(opts: CoreOptions): Core {
 
   // The table pages through the same filtered list while the admin scrolls: keep the last few lists, valid
   // while the directory list and the face answers they were built from are unchanged.
-  type Filtered = { e: Employee; face: FaceInfo }[];
+  /** The filtered rows, and the coverage of the same employees before the photo filter. */
+  type Filtered = { rows: { e: Employee; face: FaceInfo }[]; coverage: Coverage };
   const views = new Map<string, { all: Employee[]; faceVersion: number; at: number; rows: Filtered }>();
 
-  /** Employees joined with their face info, then the search, resigned and photo filters applied. */
+  /**
+   * Employees joined with their face info, then the search, resigned and photo filters applied. The coverage is
+   * counted before the photo filter: "without photo" must not turn "3 of 4 enrolled" into "0 of 1".
+   */
   async function rowsOf(all: Employee[], filter: EmployeeFilter, signal?: AbortSignal): Promise<Filtered> {
     const info = await withSignal(faces.getStaleOk(all.map((e) => e.userId), signal), signal);
     const matched = filter.search?.trim() ? directory.match(all, filter.search) : all;
-    const rows: Filtered = [];
+    const rows: Filtered['rows'] = [];
+    const coverage = { enrolled: 0, total: 0 };
     for (const e of matched) {
       if (e.resigned && !filter.includeResigned) continue;
       const face = info.get(e.userId)!;
+      coverage.total++;
+      if (face.enrolled) coverage.enrolled++;
       if (filter.photo === 'with' && !face.enrolled) continue;
       if (filter.photo === 'without' && face.enrolled) continue;
       rows.push({ e, face });
     }
-    return rows;
+    return { rows, coverage };
   }
 
   /** The scope's employees with face info, filtered. Served from caches after the first load. */
@@ -83,11 +90,13 @@ export function createCore(opts: CoreOptions): Core {
         const partial = await rowsOf(progressive.employees, filter, signal);
         return { ...pageOf(partial, offset, limit), loading: progressive.loading };
       }
-      return pageOf(await filtered(filter, signal), offset, limit);
+      const page = pageOf(await filtered(filter, signal), offset, limit);
+      const missingScopes = directory.missingScopes(progressive.employees);
+      return missingScopes.length ? { ...page, missingScopes } : page;
     },
 
     async employeeIds(filter, signal) {
-      return (await filtered(filter, signal)).map((r) => r.e.userId);
+      return (await filtered(filter, signal)).rows.map((r) => r.e.userId);
     },
 
     async employeeRow(userIdOrEmployeeNo, signal) {
@@ -111,14 +120,15 @@ export function createCore(opts: CoreOptions): Core {
   };
 }
 
-function pageOf(rows: { e: Employee; face: FaceInfo }[], offset: number, limit: number): EmployeePage {
-  const enrolled = rows.reduce((n, r) => n + (r.face.enrolled ? 1 : 0), 0);
+type Coverage = EmployeePage['coverage'];
+
+function pageOf({ rows, coverage }: { rows: { e: Employee; face: FaceInfo }[]; coverage: Coverage }, offset: number, limit: number): EmployeePage {
   const start = Math.max(0, Math.floor(offset));
   const page = rows.slice(start, start + Math.max(0, Math.floor(limit)));
   return {
     rows: page.map(({ e, face }) => ({ ...e, face })),
     offset: start,
     total: rows.length,
-    coverage: { enrolled, total: rows.length },
+    coverage,
   };
 }

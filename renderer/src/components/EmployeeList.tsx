@@ -23,17 +23,18 @@ export interface ListProps {
   onOpen: (userId: string) => void;
 }
 
-function useWidth(ref: React.RefObject<HTMLElement | null>): number {
-  const [w, setW] = useState(0);
+function useSize(ref: React.RefObject<HTMLElement | null>): { width: number; height: number } {
+  const [size, setSize] = useState({ width: 0, height: 0 });
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    setW(el.clientWidth);
-    const ro = new ResizeObserver(() => setW(el.clientWidth));
+    const read = () => setSize((s) => (s.width === el.clientWidth && s.height === el.clientHeight ? s : { width: el.clientWidth, height: el.clientHeight }));
+    read();
+    const ro = new ResizeObserver(read);
     ro.observe(el);
     return () => ro.disconnect();
   }, [ref]);
-  return w;
+  return size;
 }
 
 /** Arrow keys, space and Enter over the list; columns > 1 in the grid. */
@@ -243,15 +244,32 @@ const TableRow = memo(function TableRow({ row, index, checked, focused, locale, 
 // ---------------------------------------------------------------------------
 // Photo grid
 
-const TILE_MIN = 150;
+/** Narrowest tile of each thumbnail size; tiles widen to fill the row. */
+export const TILE_WIDTHS = { small: 100, medium: 136, large: 190 } as const;
 const GAP = 12;
+/** Below a 3:4 photo: name, 工号 and status. */
+const CAPTION = 56;
 
-export function PhotoGrid(p: ListProps) {
+/**
+ * Columns and tile width for a grid of the given size: as many tiles of the chosen size as fit, widened to fill
+ * the row, but never so tall that fewer than two rows show (a short window still shows a grid, not one row).
+ */
+export function gridLayout(width: number, height: number, size: keyof typeof TILE_WIDTHS) {
+  const min = TILE_WIDTHS[size];
+  let columns = Math.max(1, Math.floor((width - GAP) / (min + GAP)));
+  let tileWidth = width > 0 ? Math.floor((width - GAP * (columns + 1)) / columns) : min;
+  const twoRows = Math.floor(((height / 2 - GAP - CAPTION) * 3) / 4);
+  if (height > 0 && twoRows > 60 && tileWidth > twoRows) {
+    tileWidth = twoRows;
+    columns = Math.max(1, Math.floor((width - GAP) / (tileWidth + GAP)));
+  }
+  return { columns, tileWidth, rowHeight: Math.round((tileWidth * 4) / 3) + CAPTION + GAP };
+}
+
+export function PhotoGrid({ thumbSize, ...p }: ListProps & { thumbSize: keyof typeof TILE_WIDTHS }) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const width = useWidth(scrollRef);
-  const columns = Math.max(1, Math.floor((width - GAP) / (TILE_MIN + GAP)));
-  const tileWidth = width > 0 ? Math.floor((width - GAP * (columns + 1)) / columns) : TILE_MIN;
-  const rowHeight = Math.round((tileWidth * 4) / 3) + 56 + GAP;
+  const { width, height } = useSize(scrollRef);
+  const { columns, tileWidth, rowHeight } = gridLayout(width, height, thumbSize);
   const total = p.first?.total ?? 0;
   const rowCount = Math.ceil(total / columns);
   // eslint-disable-next-line react-hooks/incompatible-library

@@ -1,14 +1,16 @@
-// The bar above the selection bar: search, photo filter, "include resigned", directory progress, coverage
-// and the table / photo grid toggle.
+// The bar above the selection bar: the list filter, photo filter, "include resigned", directory progress or
+// coverage, and the table / photo grid toggle (with the thumbnail size in the grid). One line at any width:
+// the filter box and the progress text shrink instead of wrapping.
 import { Checkbox, Input, Progress, Segmented, Space, Tooltip, Typography } from 'antd';
-import { AppstoreOutlined, TableOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, FilterOutlined, TableOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { EmployeePage } from '../../../shared/model';
+import type { EmployeePage, Settings } from '../../../shared/model';
 import type { EmployeeFilterState, PhotoFilter } from '../hooks/useEmployeeFilter';
 import { DirectoryProgress } from './EmptyList';
 import { filterBarStyles as s } from './workspaceStyles';
 
 export type ListView = 'table' | 'grid';
+export type ThumbSize = Settings['thumbSize'];
 
 export interface FilterBarProps {
   filter: EmployeeFilterState;
@@ -18,23 +20,30 @@ export interface FilterBarProps {
   firstPage: EmployeePage | undefined;
   view: ListView;
   onView: (view: ListView) => void;
+  thumbSize: ThumbSize;
+  onThumbSize: (size: ThumbSize) => void;
 }
 
-export function FilterBar({ filter: f, page, firstPage, view, onView }: FilterBarProps) {
+export function FilterBar({ filter: f, page, firstPage, view, onView, thumbSize, onThumbSize }: FilterBarProps) {
   const { t } = useTranslation();
   return (
     <div style={s.bar}>
-      <Input.Search
-        data-testid="employee-search"
-        placeholder={t('browse.searchPlaceholder')}
-        allowClear
-        value={f.searchText}
-        onChange={(e) => f.setSearchText(e.target.value)}
-        onSearch={f.submitSearch}
-        style={s.search}
-        maxLength={200}
-      />
+      {/* A filter of the list below (funnel, "filter the list"), unlike the header's "check one employee". */}
+      <span data-testid="employee-search" style={s.search}>
+        <Input
+          prefix={<FilterOutlined />}
+          aria-label={t('browse.searchLabel')}
+          title={t('browse.searchLabel')}
+          placeholder={t('browse.searchPlaceholder')}
+          allowClear
+          value={f.searchText}
+          onChange={(e) => f.setSearchText(e.target.value)}
+          onPressEnter={() => f.submitSearch(f.searchText)}
+          maxLength={200}
+        />
+      </span>
       <Segmented
+        style={s.noShrink}
         data-testid="photo-filter"
         value={f.filter.photo}
         onChange={(v) => f.setPhoto(v as PhotoFilter)}
@@ -44,13 +53,30 @@ export function FilterBar({ filter: f, page, firstPage, view, onView }: FilterBa
           { value: 'without', label: t('browse.photoWithout') },
         ]}
       />
-      <Checkbox checked={f.filter.includeResigned} onChange={(e) => f.setIncludeResigned(e.target.checked)} data-testid="include-resigned">
+      <Checkbox style={s.noShrink} checked={f.filter.includeResigned} onChange={(e) => f.setIncludeResigned(e.target.checked)} data-testid="include-resigned">
         {t('browse.includeResigned')}
       </Checkbox>
       <div style={s.spacer} />
-      {firstPage?.loading && firstPage.total > 0 && <DirectoryProgress inline progress={firstPage.loading} />}
-      {page && <Coverage page={page} />}
+      {/* While main reads the directory its progress stands where the coverage goes (both would not fit). */}
+      {firstPage?.loading && firstPage.total > 0 ? <DirectoryProgress inline progress={firstPage.loading} /> : page && <Coverage page={page} bar={view === 'table'} />}
+      {view === 'grid' && (
+        <Tooltip title={t('browse.thumbSize')}>
+          <Segmented
+            data-testid="thumb-size"
+            aria-label={t('browse.thumbSize')}
+            style={s.noShrink}
+            value={thumbSize}
+            onChange={(v) => onThumbSize(v as ThumbSize)}
+            options={[
+              { value: 'small', label: t('browse.thumbSmall') },
+              { value: 'medium', label: t('browse.thumbMedium') },
+              { value: 'large', label: t('browse.thumbLarge') },
+            ]}
+          />
+        </Tooltip>
+      )}
       <Segmented
+        style={s.noShrink}
         data-testid="view-toggle"
         value={view}
         onChange={(v) => onView(v as ListView)}
@@ -63,14 +89,14 @@ export function FilterBar({ filter: f, page, firstPage, view, onView }: FilterBa
   );
 }
 
-/** Enrolled of all in the scope, as a small bar; the tooltip says how many match. */
-function Coverage({ page }: { page: EmployeePage }) {
+/** Enrolled of all in the scope, as a small bar (not in the grid, where the size control needs its room). */
+function Coverage({ page, bar }: { page: EmployeePage; bar: boolean }) {
   const { t } = useTranslation();
   const { coverage } = page;
   return (
     <Tooltip title={t('browse.matching', { count: page.total })}>
-      <Space size={8} data-testid="coverage">
-        <Progress style={s.coverageBar} size="small" status="normal" percent={coverage.total ? Math.round((coverage.enrolled / coverage.total) * 100) : 0} showInfo={false} />
+      <Space size={8} data-testid="coverage" style={s.noShrink}>
+        {bar && <Progress style={s.coverageBar} size="small" status="normal" percent={coverage.total ? Math.round((coverage.enrolled / coverage.total) * 100) : 0} showInfo={false} />}
         <Typography.Text>{t('browse.coverage', { enrolled: coverage.enrolled.toLocaleString(), total: coverage.total.toLocaleString() })}</Typography.Text>
       </Space>
     </Tooltip>

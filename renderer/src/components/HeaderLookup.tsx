@@ -91,8 +91,9 @@ export function HeaderLookup({ onOpen }: { onOpen: (userId: string) => void }) {
         data-testid="lookup-input"
         maxLength={200}
         prefix={<SearchOutlined />}
-        placeholder={t('header.lookupPlaceholder')}
-        suffix={<span className="fa-kbd">{shortcut('K')}</span>}
+        aria-label={t('header.lookupLabel')}
+        title={t('header.lookupLabel')}
+        placeholder={t('header.lookupPlaceholder', { key: shortcut('K') })}
         allowClear
       />
     </AutoComplete>

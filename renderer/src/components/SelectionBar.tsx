@@ -21,24 +21,24 @@ export function SelectionBar({ count, total, onSelectAll, selectAllPending, onCl
   const s = selectionBarStyles(token, count > 0);
   return (
     <div style={s.bar}>
-      <Typography.Text strong={count > 0} data-testid="selection-count" data-count={count}>
+      <Typography.Text strong={count > 0} data-testid="selection-count" data-count={count} style={s.noShrink}>
         {count ? t('selection.count', { count, formatted: count.toLocaleString() }) : t('selection.none')}
       </Typography.Text>
       {total > 0 && (
-        <Button size="small" data-testid="select-all-filter" loading={selectAllPending} onClick={onSelectAll}>
+        <Button size="small" style={s.noShrink} data-testid="select-all-filter" loading={selectAllPending} onClick={onSelectAll}>
           {t('selection.selectAllFilter', { count: total })}
         </Button>
       )}
       {count > 0 && (
-        <Button size="small" type="text" icon={<CloseOutlined />} onClick={onClear} data-testid="selection-clear">
+        <Button size="small" type="text" style={s.noShrink} icon={<CloseOutlined />} onClick={onClear} data-testid="selection-clear">
           {t('selection.clear')}
         </Button>
       )}
       <div style={s.spacer} />
-      <Typography.Text type="secondary" style={s.hint}>
+      <Typography.Text type="secondary" style={s.hint} title={t('browse.keyboardHint', { selectAll: shortcut('A') })}>
         {t('browse.keyboardHint', { selectAll: shortcut('A') })}
       </Typography.Text>
-      <Button type="primary" icon={<ExportOutlined />} disabled={count === 0} onClick={onExport} data-testid="export-open">
+      <Button type="primary" style={s.noShrink} icon={<ExportOutlined />} disabled={count === 0} onClick={onExport} data-testid="export-open">
         {t('selection.export')}
       </Button>
     </div>

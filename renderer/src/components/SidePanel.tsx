@@ -1,4 +1,5 @@
-// Where to look: the department tree and the attendance groups.
+// Where to look: the department tree (with counts of what each department lists) and the attendance groups.
+// Errors reading either are shown in the main pane (PanelErrors), not squeezed in here.
 import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Empty, Menu, Skeleton, Tabs, Tree, Typography } from 'antd';
@@ -8,30 +9,59 @@ import { useTranslation } from 'react-i18next';
 import type { DepartmentNode, Scope } from '../../../shared/model';
 import { departmentsOptions, groupsOptions } from '../lib/employees';
 import { formatCount } from '../lib/format';
-import { ErrorState } from './ErrorState';
 
-function toTree(nodes: DepartmentNode[], locale: string): TreeDataNode[] {
-  return nodes.map((n) => ({
-    key: n.id,
-    title: (
-      <span data-testid="department-node" data-department-id={n.id}>
-        {n.name}
-        {n.memberCount != null && (
-          <Typography.Text type="secondary" style={{ fontSize: 12, marginLeft: 6 }}>
-            {formatCount(n.memberCount, locale)}
-          </Typography.Text>
-        )}
-      </span>
-    ),
-    children: toTree(n.children, locale),
-  }));
+/** The count beside a department: the rows its list shows (resigned staff only with "include resigned"). */
+function countOf(n: DepartmentNode, includeResigned: boolean): number | null {
+  if (n.memberCount == null) return null;
+  return includeResigned ? n.memberCount + (n.resignedCount ?? 0) : n.memberCount;
 }
 
-export function SidePanel({ scope, onScope, height }: { scope: Scope; onScope: (s: Scope) => void; height: number }) {
+function toTree(nodes: DepartmentNode[], includeResigned: boolean, countTitle: string, locale: string): TreeDataNode[] {
+  return nodes.map((n) => {
+    const count = countOf(n, includeResigned);
+    return {
+      key: n.id,
+      title: (
+        <span data-testid="department-node" data-department-id={n.id}>
+          {n.name}
+          {count != null && (
+            <Typography.Text type="secondary" style={{ fontSize: 12, marginLeft: 6 }} data-testid="department-count" title={countTitle}>
+              {formatCount(count, locale)}
+            </Typography.Text>
+          )}
+        </span>
+      ),
+      children: toTree(n.children, includeResigned, countTitle, locale),
+    };
+  });
+}
+
+/** Counts arrive once main has read the whole directory: ask again until they do. */
+const COUNTS_POLL_MS = 1500;
+
+/** A side-panel list that could not load: a muted line here, the error itself in the main pane. */
+function Unavailable() {
+  const { t } = useTranslation();
+  return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} data-testid="panel-unavailable" description={t('browse.panelUnavailable')} />;
+}
+
+export interface SidePanelProps {
+  scope: Scope;
+  onScope: (s: Scope) => void;
+  height: number;
+  /** The list's "include resigned": department counts follow it. */
+  includeResigned: boolean;
+}
+
+export function SidePanel({ scope, onScope, height, includeResigned }: SidePanelProps) {
   const { t, i18n } = useTranslation();
-  const departments = useQuery(departmentsOptions());
+  const departments = useQuery({
+    ...departmentsOptions(),
+    refetchInterval: (q) => (q.state.data?.[0] && q.state.data[0].memberCount == null ? COUNTS_POLL_MS : false),
+  });
   const groups = useQuery(groupsOptions());
-  const treeData = useMemo(() => toTree(departments.data ?? [], i18n.language), [departments.data, i18n.language]);
+  const countTitle = t(includeResigned ? 'browse.departmentCountResigned' : 'browse.departmentCount');
+  const treeData = useMemo(() => toTree(departments.data ?? [], includeResigned, countTitle, i18n.language), [departments.data, includeResigned, countTitle, i18n.language]);
   // Open the top two levels: enough to see the company's shape without a wall of names.
   const expanded = useMemo(() => {
     const keys: string[] = [];
@@ -64,7 +94,7 @@ export function SidePanel({ scope, onScope, height }: { scope: Scope; onScope: (
               </span>
             ),
             children: departments.error ? (
-              <ErrorState compact error={departments.error} onRetry={() => void departments.refetch()} />
+              <Unavailable />
             ) : departments.isPending ? (
               <Skeleton active paragraph={{ rows: 8 }} />
             ) : treeData.length === 0 ? (
@@ -93,7 +123,7 @@ export function SidePanel({ scope, onScope, height }: { scope: Scope; onScope: (
               </span>
             ),
             children: groups.error ? (
-              <ErrorState compact error={groups.error} onRetry={() => void groups.refetch()} />
+              <Unavailable />
             ) : groups.isPending ? (
               <Skeleton active paragraph={{ rows: 5 }} />
             ) : (groups.data ?? []).length === 0 ? (

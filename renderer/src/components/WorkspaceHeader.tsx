@@ -2,7 +2,8 @@
 // progress button and settings; plus the banner for a sign-in kept for this run only.
 import { useState } from 'react';
 import { Alert, Badge, Button, Input, Layout, Progress, Space, Tag, Tooltip, Typography, theme } from 'antd';
-import { CloudDownloadOutlined, ExportOutlined, SettingOutlined } from '@ant-design/icons';
+import { CloudDownloadOutlined, ExportOutlined, SearchOutlined, SettingOutlined } from '@ant-design/icons';
+import { shortcut } from '../lib/keys';
 import { useTranslation } from 'react-i18next';
 import type { CredentialStatus } from '../../../shared/model';
 import { useExportState } from '../lib/exportState';
@@ -33,7 +34,7 @@ export function WorkspaceHeader({ status, lookupReady, onOpenEmployee, onOpenSet
         {status.demo && <Tag color="purple">{t('app.demoBadge')}</Tag>}
       </Space>
       <div style={s.center}>
-        {lookupReady ? <HeaderLookup onOpen={onOpenEmployee} /> : <Input style={s.lookupPlaceholder} disabled placeholder={t('header.lookupPlaceholder')} />}
+        {lookupReady ? <HeaderLookup onOpen={onOpenEmployee} /> : <Input style={s.lookupPlaceholder} disabled prefix={<SearchOutlined />} placeholder={t('header.lookupPlaceholder', { key: shortcut('K') })} />}
       </div>
       <Space>
         <ExportProgressButton />

@@ -47,9 +47,11 @@ export function layoutStyles(token: GlobalToken) {
 }
 
 export const filterBarStyles = {
-  bar: { display: 'flex', gap: 12, alignItems: 'center', flexWrap: 'wrap' },
-  search: { width: 320 },
-  spacer: { flex: 1 },
+  // Never wraps (a second line would push the list down while the directory loads): the filter box shrinks.
+  bar: { display: 'flex', gap: 12, alignItems: 'center', flexWrap: 'nowrap', minWidth: 0 },
+  search: { flex: '0 1 320px', minWidth: 120 },
+  spacer: { flex: '1 0 0' },
+  noShrink: { flex: 'none' },
   coverageBar: { width: 72, margin: 0 },
 } satisfies Styles;
 
@@ -65,7 +67,9 @@ export function selectionBarStyles(token: GlobalToken, anySelected: boolean) {
       minHeight: 44,
       boxSizing: 'border-box',
     },
-    spacer: { flex: 1 },
-    hint: { fontSize: 12 },
+    spacer: { flex: '1 0 0' },
+    // The keyboard hint is the first to give way on a narrow window (ellipsis, full text in its title).
+    hint: { fontSize: 12, minWidth: 0, flex: '0 1 auto', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' },
+    noShrink: { flex: 'none', whiteSpace: 'nowrap' },
   } satisfies Styles;
 }

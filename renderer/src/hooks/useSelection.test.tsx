@@ -59,7 +59,7 @@ function Browse({ blocked = false }: { blocked?: boolean }) {
       {drawerOpen && (
         <div data-testid="drawer" tabIndex={-1} onKeyDown={(e) => e.key === 'Escape' && setDrawerOpen(false)} />
       )}
-      <FilterBar filter={f} page={first.data} firstPage={firstPage} view="table" onView={() => undefined} />
+      <FilterBar filter={f} page={first.data} firstPage={firstPage} view="table" onView={() => undefined} thumbSize="medium" onThumbSize={() => undefined} />
       <SelectionBar count={sel.count} total={first.data?.total ?? 0} onSelectAll={sel.selectAll} selectAllPending={sel.selectAllPending} onClear={sel.clear} onExport={() => undefined} />
       <output data-testid="export-request">{JSON.stringify(toExportSelection(sel.selection))}</output>
       <ul data-testid="rows">
@@ -169,7 +169,7 @@ describe('selecting employees in the list', () => {
     const view = renderBrowse();
     await shown();
     await u.click(box('u1'));
-    await u.click(screen.getByPlaceholderText('Name, employee no., email or mobile'));
+    await u.click(screen.getByRole('textbox', { name: /^Filter the list below/ }));
     await u.keyboard('{Escape}');
     expect(count()).toBe(1);
     view.rerender({ blocked: true });

@@ -10,7 +10,9 @@ import { SidePanel } from '../components/SidePanel';
 import { ErrorState } from '../components/ErrorState';
 import { EmptyList, ListLoading } from '../components/EmptyList';
 import { SessionOnlyNotice, WorkspaceHeader } from '../components/WorkspaceHeader';
-import { FilterBar, type ListView } from '../components/FilterBar';
+import { FilterBar, type ListView, type ThumbSize } from '../components/FilterBar';
+import { MissingScopeNotice, PanelErrors } from '../components/BrowseNotices';
+import { useSaveSettings, useSettings } from '../lib/settings';
 import { SelectionBar } from '../components/SelectionBar';
 import { HEADER_HEIGHT, layoutStyles } from '../components/workspaceStyles';
 import { useEmployeeFilter } from '../hooks/useEmployeeFilter';
@@ -44,6 +46,13 @@ export function MainScreen({ status }: { status: CredentialStatus }) {
   );
 }
 
+/** The grid's thumbnail size, kept in the settings (the choice shows at once, before main has saved it). */
+function useThumbSize(): [ThumbSize, (size: ThumbSize) => void] {
+  const settings = useSettings();
+  const save = useSaveSettings();
+  return [settings.data?.thumbSize ?? 'medium', (thumbSize) => save.mutate({ thumbSize })];
+}
+
 /** Focus (keyboard row) belongs to one filter; a new filter starts fresh. */
 function useListFocus(filter: EmployeeFilter): [number, (index: number) => void] {
   const [focus, setFocus] = useState<{ filter: EmployeeFilter | null; index: number }>({ filter: null, index: -1 });
@@ -58,6 +67,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
   const height = useWindowHeight();
   const f = useEmployeeFilter();
   const [view, setView] = useState<ListView>('table');
+  const [thumbSize, setThumbSize] = useThumbSize();
   const [detailUserId, setDetailUserId] = useState<string | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
@@ -79,7 +89,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
       <Layout style={s.body}>
         <Layout.Sider width={280} style={s.sider}>
           {panelReady ? (
-            <SidePanel scope={f.filter.scope} onScope={f.setScope} height={height - HEADER_HEIGHT} />
+            <SidePanel scope={f.filter.scope} onScope={f.setScope} height={height - HEADER_HEIGHT} includeResigned={f.filter.includeResigned} />
           ) : (
             <div style={s.siderLoading}>
               <Skeleton active paragraph={{ rows: 8 }} />
@@ -87,10 +97,12 @@ function Workspace({ status }: { status: CredentialStatus }) {
           )}
         </Layout.Sider>
         <Layout.Content style={s.content}>
-          <FilterBar filter={f} page={first.data} firstPage={firstPage} view={view} onView={setView} />
+          <MissingScopeNotice scopes={first.data?.missingScopes ?? []} />
+          {panelReady && <PanelErrors listError={first.error} />}
+          <FilterBar filter={f} page={first.data} firstPage={firstPage} view={view} onView={setView} thumbSize={thumbSize} onThumbSize={setThumbSize} />
           <SelectionBar count={sel.count} total={first.data?.total ?? 0} onSelectAll={sel.selectAll} selectAllPending={sel.selectAllPending} onClear={sel.clear} onExport={() => setExportOpen(true)} />
           <div style={s.listFrame}>
-            <ListBody first={first} firstPage={firstPage} narrowed={f.narrowed} onClearFilter={f.clear} view={view} listProps={listProps} />
+            <ListBody first={first} firstPage={firstPage} photo={f.filter.photo} narrowed={f.narrowed} onClearFilter={f.clear} view={view} thumbSize={thumbSize} listProps={listProps} />
           </div>
         </Layout.Content>
       </Layout>
@@ -114,14 +126,16 @@ function Workspace({ status }: { status: CredentialStatus }) {
 interface ListBodyProps {
   first: ReturnType<typeof useFirstPage>;
   firstPage: EmployeePage | undefined;
+  photo: EmployeeFilter['photo'];
   narrowed: boolean;
   onClearFilter: () => void;
   view: ListView;
+  thumbSize: ThumbSize;
   listProps: ListProps;
 }
 
 /** The list frame's content: error, directory loading, nothing matching, or the table / photo grid. */
-function ListBody({ first, firstPage, narrowed, onClearFilter, view, listProps }: ListBodyProps) {
+function ListBody({ first, firstPage, photo, narrowed, onClearFilter, view, thumbSize, listProps }: ListBodyProps) {
   const { token } = theme.useToken();
   if (first.error)
     return (
@@ -130,6 +144,6 @@ function ListBody({ first, firstPage, narrowed, onClearFilter, view, listProps }
       </div>
     );
   if (first.isPending || (firstPage?.loading && firstPage.total === 0)) return <ListLoading progress={firstPage?.loading} />;
-  if (firstPage && firstPage.total === 0) return <EmptyList filtered={narrowed} onClear={onClearFilter} />;
-  return view === 'table' ? <EmployeeTable {...listProps} /> : <PhotoGrid {...listProps} />;
+  if (firstPage && firstPage.total === 0) return <EmptyList filtered={narrowed} photo={photo} coverage={firstPage.coverage} onClear={onClearFilter} />;
+  return view === 'table' ? <EmployeeTable {...listProps} /> : <PhotoGrid {...listProps} thumbSize={thumbSize} />;
 }
