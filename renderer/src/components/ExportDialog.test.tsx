@@ -51,7 +51,8 @@ describe('export dialog', () => {
         </AntApp>
       </QueryClientProvider>,
     );
-    expect((await screen.findByText('1499 employees selected', {}, { timeout: 10_000 })).textContent).toBe('1499 employees selected');
+    // Counts are grouped in the UI language (one number format everywhere).
+    expect((await screen.findByText('1,499 employees selected', {}, { timeout: 10_000 })).textContent).toBe('1,499 employees selected');
     await u.click(screen.getByTestId('export-choose-folder'));
     await waitFor(() => expect((screen.getByTestId('export-folder') as HTMLInputElement).value).toBe('/exports/faces'));
     await u.click(screen.getByTestId('export-start'));
