@@ -1,0 +1,77 @@
+// The browser harness's AppHost: credentials and settings kept in memory, saves into one fixed export
+// folder instead of native dialogs, and the demo tenant is the harness's own simulator.
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import sanitizeFilename from 'sanitize-filename';
+import { SettingsSchema, type Settings, type SettingsPatch } from '../../shared/model';
+import type { Simulator } from '../simulator/types';
+import type { AppHost, EncryptionState, StoredCredentials, Vault } from './host';
+import type { Logger } from './redact';
+
+function memoryVault(encryption: EncryptionState): Vault {
+  let creds: StoredCredentials | null = null;
+  return {
+    async get() {
+      return creds ? { ...creds, persisted: encryption === 'available' } : null;
+    },
+    async set(c) {
+      creds = { ...c };
+      return { persisted: encryption === 'available' };
+    },
+    async clear() {
+      creds = null;
+    },
+    encryption: () => encryption,
+  };
+}
+
+function memorySettings(): AppHost['settings'] {
+  let current: Settings = SettingsSchema.parse({});
+  return {
+    get: () => current,
+    patch(p: SettingsPatch) {
+      current = SettingsSchema.parse({ ...current, ...p });
+      return current;
+    },
+    setLastFolder(path) {
+      current = { ...current, lastFolder: path };
+    },
+  };
+}
+
+export interface HarnessHostOptions {
+  /** Already resolved and created. */
+  exportDir: string;
+  cacheDir: string;
+  encryption: EncryptionState;
+  sim: Simulator;
+  emit: AppHost['emit'];
+  log: Logger;
+}
+
+export function createHarnessHost({ exportDir, cacheDir, encryption, sim, emit, log }: HarnessHostOptions): AppHost {
+  return {
+    vault: memoryVault(encryption),
+    settings: memorySettings(),
+    async chooseFolder() {
+      await mkdir(exportDir, { recursive: true });
+      return exportDir;
+    },
+    async chooseSavePath(defaultName) {
+      return join(exportDir, sanitizeFilename(defaultName) || 'photo');
+    },
+    async showItemInFolder() {},
+    async openPath() {},
+    async openExternal(url) {
+      log.info('openExternal (not opened in the harness)', { url });
+    },
+    emit,
+    cacheDir: join(resolve(cacheDir), 'tenant'),
+    demoCacheDir: join(resolve(cacheDir), 'demo'),
+    async startDemo() {
+      return { url: sim.url, appId: sim.appId, appSecret: sim.appSecret };
+    },
+    appInfo: { version: '0.0.0-harness', platform: process.platform, systemLocale: 'zh-CN', harness: true },
+    log,
+  };
+}
