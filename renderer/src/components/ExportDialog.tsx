@@ -43,43 +43,17 @@ export function ExportDialog({ open, onClose, ...form }: ExportDialogProps) {
   );
 }
 
-function ExportForm({ selection, count, sampleIds: allSamples, onClose }: Omit<ExportDialogProps, 'open'>) {
+function ExportForm({ selection, count, sampleIds, onClose }: Omit<ExportDialogProps, 'open'>) {
   const { t } = useTranslation();
-  const { token } = theme.useToken();
-  const qc = useQueryClient();
   const settings = useSettings();
   const saveSettings = useSaveSettings();
   const exportState = useExportState();
-  const templateRef = useRef<InputRef>(null);
 
   const [template, setTemplate] = useState(settings.data?.template ?? DEFAULT_TEMPLATE);
   const [subfolders, setSubfolders] = useState<SubfolderMode>(settings.data?.subfolders ?? 'none');
   const [zip, setZip] = useState(settings.data?.zip ?? false);
-  const [folder, setFolder] = useState<string | null>(null);
-
-  const sampleIds = allSamples.slice(0, PREVIEW_COUNT);
-  const samples = useQuery({
-    queryKey: queryKeys.employeeSample(sampleIds),
-    queryFn: () => Promise.all(sampleIds.map((userId) => qc.ensureQueryData({ queryKey: queryKeys.employee(userId), queryFn: () => unwrap(api.employee({ userId })), staleTime: staleTimes.employee }))),
-    staleTime: staleTimes.employee,
-  });
-
-  const choose = useMutation({
-    mutationFn: (useRemembered: boolean) => unwrap(api.exportChooseFolder({ useRemembered })),
-    onSuccess: (r) => {
-      if (r) setFolder(r.folder);
-    },
-  });
-  // Re-check the remembered folder once when the dialog opens (it may have been removed since).
-  const lastFolder = settings.data?.lastFolder;
-  const checkedRemembered = useRef(false);
-  const chooseFolder = choose.mutate;
-  useEffect(() => {
-    if (lastFolder && !checkedRemembered.current) {
-      checkedRemembered.current = true;
-      chooseFolder(true);
-    }
-  }, [lastFolder, chooseFolder]);
+  const { folder, choose } = useExportFolder(settings.data?.lastFolder);
+  const { templateError, preview, loading } = useTemplatePreview(template, subfolders, sampleIds);
 
   const start = useMutation({
     mutationFn: async (request: { selection: ExportSelection; options: ExportOptions }) => {
@@ -93,108 +67,15 @@ function ExportForm({ selection, count, sampleIds: allSamples, onClose }: Omit<E
     },
   });
 
-  const check = validateTemplate(template);
-  const templateError = !template.trim() ? t('connect.required') : check.ok ? null : unknownTokensMessage(t, check.unknownTokens);
-  const preview = useMemo(() => {
-    const rows: EmployeeRow[] = samples.data ?? [];
-    if (!rows.length || templateError) return [];
-    try {
-      return previewFileNames(template, subfolders, rows, PREVIEW_COUNT);
-    } catch {
-      return [];
-    }
-  }, [samples.data, template, subfolders, templateError]);
-
-  const insertToken = (tok: string) => {
-    const el = templateRef.current?.input;
-    const at = el?.selectionStart ?? template.length;
-    const end = el?.selectionEnd ?? at;
-    const next = `${template.slice(0, at)}{${tok}}${template.slice(end)}`;
-    setTemplate(next);
-    requestAnimationFrame(() => {
-      el?.focus();
-      const pos = at + tok.length + 2;
-      el?.setSelectionRange(pos, pos);
-    });
-  };
-
   return (
     <Form layout="vertical" requiredMark={false} data-testid="export-dialog">
       <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
         {t('export.count', { count })}
       </Typography.Paragraph>
-      <Form.Item label={t('export.folder')}>
-        <Space.Compact style={{ width: '100%' }}>
-          <Input
-            readOnly
-            value={folder ?? ''}
-            placeholder={t('export.noFolder')}
-            data-testid="export-folder"
-            prefix={<FolderOpenOutlined style={{ color: token.colorTextTertiary }} />}
-          />
-          <Button onClick={() => choose.mutate(false)} loading={choose.isPending} data-testid="export-choose-folder">
-            {t('export.chooseFolder')}
-          </Button>
-        </Space.Compact>
-        {choose.error && (
-          <div style={{ marginTop: 8 }}>
-            <ErrorState compact error={choose.error} />
-          </div>
-        )}
-      </Form.Item>
-      <Form.Item label={t('export.template')} validateStatus={templateError ? 'error' : undefined} help={templateError ?? undefined}>
-        <Input ref={templateRef} value={template} onChange={(e) => setTemplate(e.target.value)} data-testid="export-template" spellCheck={false} />
-        <TemplateReading template={template} />
-        <div style={{ marginTop: 8, display: 'flex', flexWrap: 'wrap', gap: 6, alignItems: 'center' }}>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {t('export.tokensHint')}
-          </Typography.Text>
-          {TEMPLATE_TOKENS.map((tok) => (
-            <Tag.CheckableTag
-              key={tok}
-              checked={false}
-              onChange={() => insertToken(tok)}
-              data-testid={`export-token-${tok}`}
-              style={{ border: `1px dashed ${token.colorBorder}` }}
-            >
-              <span title={t('templateHelp.tokenTitle', { token: `{${tok}}`, label: t(`tokens.${tok}`) })}>
-                {t(`tokens.${tok}`)}
-                <span style={{ marginLeft: 4, fontFamily: token.fontFamilyCode, fontSize: 11, color: token.colorTextTertiary }}>{`{${tok}}`}</span>
-              </span>
-            </Tag.CheckableTag>
-          ))}
-        </div>
-      </Form.Item>
-      <div
-        data-testid="export-preview"
-        style={{ background: token.colorFillQuaternary, borderRadius: token.borderRadius, padding: '8px 12px', marginBottom: 16, minHeight: 40 }}
-      >
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          {t('export.preview')}
-        </Typography.Text>
-        {preview.length ? (
-          preview.map((name, i) => (
-            <div key={i} style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', fontSize: 12 }} data-testid="export-preview-name">
-              {name}
-            </div>
-          ))
-        ) : (
-          <div style={{ fontSize: 12 }}>{samples.isPending ? t('common.loading') : t('export.previewEmpty')}</div>
-        )}
-      </div>
-      <Form.Item label={t('export.subfolders')}>
-        <Radio.Group value={subfolders} onChange={(e) => setSubfolders(e.target.value as SubfolderMode)} data-testid="export-subfolders">
-          <Radio.Button value="none">{t('export.sub_none')}</Radio.Button>
-          <Radio.Button value="department">{t('export.sub_department')}</Radio.Button>
-          <Radio.Button value="group">{t('export.sub_group')}</Radio.Button>
-        </Radio.Group>
-      </Form.Item>
-      <Form.Item>
-        <Space>
-          <Switch checked={zip} onChange={setZip} data-testid="export-zip" />
-          <span>{t('export.zip')}</span>
-        </Space>
-      </Form.Item>
+      <FolderRow folder={folder} choose={choose} />
+      <TemplateField template={template} onChange={setTemplate} error={templateError} />
+      <PreviewBox names={preview} loading={loading} />
+      <ExportOptionFields subfolders={subfolders} onSubfolders={setSubfolders} zip={zip} onZip={setZip} />
       <Alert type="info" showIcon icon={<LockOutlined />} title={t('export.privacy')} style={{ marginBottom: 16 }} />
       {exportState.running && <Alert type="warning" showIcon title={t('export.busy')} style={{ marginBottom: 16 }} />}
       {start.error && (
@@ -216,6 +97,185 @@ function ExportForm({ selection, count, sampleIds: allSamples, onClose }: Omit<E
         </Button>
       </div>
     </Form>
+  );
+}
+
+/** The chosen folder, starting from the remembered one if it still exists. */
+function useExportFolder(lastFolder: string | null | undefined) {
+  const [folder, setFolder] = useState<string | null>(null);
+  const choose = useMutation({
+    mutationFn: (useRemembered: boolean) => unwrap(api.exportChooseFolder({ useRemembered })),
+    onSuccess: (r) => {
+      if (r) setFolder(r.folder);
+    },
+  });
+  // Re-check the remembered folder once when the dialog opens (it may have been removed since).
+  const checkedRemembered = useRef(false);
+  const chooseFolder = choose.mutate;
+  useEffect(() => {
+    if (lastFolder && !checkedRemembered.current) {
+      checkedRemembered.current = true;
+      chooseFolder(true);
+    }
+  }, [lastFolder, chooseFolder]);
+  return { folder, choose };
+}
+
+type ChooseFolder = ReturnType<typeof useExportFolder>['choose'];
+
+function FolderRow({ folder, choose }: { folder: string | null; choose: ChooseFolder }) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  return (
+    <Form.Item label={t('export.folder')}>
+      <Space.Compact style={{ width: '100%' }}>
+        <Input
+          readOnly
+          value={folder ?? ''}
+          placeholder={t('export.noFolder')}
+          data-testid="export-folder"
+          prefix={<FolderOpenOutlined style={{ color: token.colorTextTertiary }} />}
+        />
+        <Button onClick={() => choose.mutate(false)} loading={choose.isPending} data-testid="export-choose-folder">
+          {t('export.chooseFolder')}
+        </Button>
+      </Space.Compact>
+      {choose.error && (
+        <div style={{ marginTop: 8 }}>
+          <ErrorState compact error={choose.error} />
+        </div>
+      )}
+    </Form.Item>
+  );
+}
+
+/** Whether the template is usable, and the names it gives the first few selected employees. */
+function useTemplatePreview(template: string, subfolders: SubfolderMode, allSamples: readonly string[]) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const sampleIds = allSamples.slice(0, PREVIEW_COUNT);
+  const samples = useQuery({
+    queryKey: queryKeys.employeeSample(sampleIds),
+    queryFn: () => Promise.all(sampleIds.map((userId) => qc.ensureQueryData({ queryKey: queryKeys.employee(userId), queryFn: () => unwrap(api.employee({ userId })), staleTime: staleTimes.employee }))),
+    staleTime: staleTimes.employee,
+  });
+
+  const check = validateTemplate(template);
+  const templateError = !template.trim() ? t('connect.required') : check.ok ? null : unknownTokensMessage(t, check.unknownTokens);
+  const preview = useMemo(() => {
+    const rows: EmployeeRow[] = samples.data ?? [];
+    if (!rows.length || templateError) return [];
+    try {
+      return previewFileNames(template, subfolders, rows, PREVIEW_COUNT);
+    } catch {
+      return [];
+    }
+  }, [samples.data, template, subfolders, templateError]);
+  return { templateError, preview, loading: samples.isPending };
+}
+
+function TemplateField({ template, onChange, error }: { template: string; onChange: (next: string) => void; error: string | null }) {
+  const { t } = useTranslation();
+  const templateRef = useRef<InputRef>(null);
+
+  // A chip inserts its token at the caret (replacing any selection) and leaves the caret after it.
+  const insertToken = (tok: string) => {
+    const el = templateRef.current?.input;
+    const at = el?.selectionStart ?? template.length;
+    const end = el?.selectionEnd ?? at;
+    const next = `${template.slice(0, at)}{${tok}}${template.slice(end)}`;
+    onChange(next);
+    requestAnimationFrame(() => {
+      el?.focus();
+      const pos = at + tok.length + 2;
+      el?.setSelectionRange(pos, pos);
+    });
+  };
+
+  return (
+    <Form.Item label={t('export.template')} validateStatus={error ? 'error' : undefined} help={error ?? undefined}>
+      <Input ref={templateRef} value={template} onChange={(e) => onChange(e.target.value)} data-testid="export-template" spellCheck={false} />
+      <TemplateReading template={template} />
+      <TokenChips onInsert={insertToken} />
+    </Form.Item>
+  );
+}
+
+function TokenChips({ onInsert }: { onInsert: (tok: string) => void }) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  return (
+    <div style={{ marginTop: 8, display: 'flex', flexWrap: 'wrap', gap: 6, alignItems: 'center' }}>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t('export.tokensHint')}
+      </Typography.Text>
+      {TEMPLATE_TOKENS.map((tok) => (
+        <Tag.CheckableTag
+          key={tok}
+          checked={false}
+          onChange={() => onInsert(tok)}
+          data-testid={`export-token-${tok}`}
+          style={{ border: `1px dashed ${token.colorBorder}` }}
+        >
+          <span title={t('templateHelp.tokenTitle', { token: `{${tok}}`, label: t(`tokens.${tok}`) })}>
+            {t(`tokens.${tok}`)}
+            <span style={{ marginLeft: 4, fontFamily: token.fontFamilyCode, fontSize: 11, color: token.colorTextTertiary }}>{`{${tok}}`}</span>
+          </span>
+        </Tag.CheckableTag>
+      ))}
+    </div>
+  );
+}
+
+function PreviewBox({ names, loading }: { names: string[]; loading: boolean }) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  return (
+    <div
+      data-testid="export-preview"
+      style={{ background: token.colorFillQuaternary, borderRadius: token.borderRadius, padding: '8px 12px', marginBottom: 16, minHeight: 40 }}
+    >
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t('export.preview')}
+      </Typography.Text>
+      {names.length ? (
+        names.map((name, i) => (
+          <div key={i} style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', fontSize: 12 }} data-testid="export-preview-name">
+            {name}
+          </div>
+        ))
+      ) : (
+        <div style={{ fontSize: 12 }}>{loading ? t('common.loading') : t('export.previewEmpty')}</div>
+      )}
+    </div>
+  );
+}
+
+interface OptionProps {
+  subfolders: SubfolderMode;
+  onSubfolders: (mode: SubfolderMode) => void;
+  zip: boolean;
+  onZip: (zip: boolean) => void;
+}
+
+function ExportOptionFields({ subfolders, onSubfolders, zip, onZip }: OptionProps) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Form.Item label={t('export.subfolders')}>
+        <Radio.Group value={subfolders} onChange={(e) => onSubfolders(e.target.value as SubfolderMode)} data-testid="export-subfolders">
+          <Radio.Button value="none">{t('export.sub_none')}</Radio.Button>
+          <Radio.Button value="department">{t('export.sub_department')}</Radio.Button>
+          <Radio.Button value="group">{t('export.sub_group')}</Radio.Button>
+        </Radio.Group>
+      </Form.Item>
+      <Form.Item>
+        <Space>
+          <Switch checked={zip} onChange={onZip} data-testid="export-zip" />
+          <span>{t('export.zip')}</span>
+        </Space>
+      </Form.Item>
+    </>
   );
 }
 
