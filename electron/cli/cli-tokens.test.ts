@@ -8,7 +8,10 @@ const tenant = cliTenant({ seed: 13, employees: 50, latencyMs: 0 });
 
 describe('cli under token trouble', { timeout: 120_000 }, () => {
   it('token churn: every photo is saved and the run exits 0', async () => {
-    tenant.sim.switches.tokenChurnMs = 2000;
+    tenant.sim.switches.tokenChurnMs = 1000;
+    // Each answer takes 150 ms, so the run lasts several churn periods even on an idle machine
+    // (with no latency it can finish before the first token is replaced).
+    tenant.sim.switches.latencyMs = 150;
     const out = join(tenant.work, 'churn');
     const run = await runCli(['export', '--all', '--out', out], { env: tenant.env(), timeoutMs: 100_000 });
     expect(run.stderr).not.toMatch(/system clock/);
