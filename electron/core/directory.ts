@@ -63,6 +63,29 @@ function mergeUsers(lists: readonly (RawUser[] | undefined)[]): Map<string, RawU
   return byId;
 }
 
+/** What a raw contact user becomes once its departments and groups are named (or left unnamed). */
+export function employeeFromRaw(
+  u: RawUser,
+  userId: string,
+  departmentIds: string[],
+  names: { nameOf?: (id: string) => string; pathOf?: (id: string) => DepartmentPath | undefined; groupNames?: string[] } = {},
+): Employee {
+  return {
+    userId,
+    name: u.name ?? '',
+    enName: u.en_name ?? '',
+    employeeNo: u.employee_no ?? '',
+    email: u.email ?? u.enterprise_email ?? '',
+    mobile: u.mobile ?? '',
+    departmentIds,
+    departmentNames: departmentIds.map((d) => names.nameOf?.(d) ?? ''),
+    departmentPaths: departmentIds.map((d) => names.pathOf?.(d) ?? { full: [], unique: [] }),
+    groupNames: names.groupNames ?? [],
+    resigned: Boolean(u.status?.is_resigned),
+    jobTitle: u.job_title ?? '',
+  };
+}
+
 export class EmployeeMatcher {
   private readonly texts = new WeakMap<readonly Employee[], string[]>();
 
@@ -299,21 +322,12 @@ export class DirectoryService implements Directory {
   private toEmployee(u: RawUser, idx: DepartmentIndex, groupsOf: Map<string, string[]> | null, foundIn?: string): Employee {
     let departmentIds = u.department_ids?.length ? [...u.department_ids] : foundIn ? [foundIn] : [];
     departmentIds = departmentIds.filter((d, i) => departmentIds.indexOf(d) === i);
-    return {
-      userId: u.user_id!,
-      name: u.name ?? '',
-      enName: u.en_name ?? '',
-      employeeNo: u.employee_no ?? '',
-      email: u.email ?? u.enterprise_email ?? '',
-      mobile: u.mobile ?? '',
-      departmentIds,
-      departmentNames: departmentIds.map((d) => this.departmentName(idx, d)),
+    return employeeFromRaw(u, u.user_id!, departmentIds, {
+      nameOf: (d) => this.departmentName(idx, d),
       // A department outside the tree we can see has no name, hence no path either.
-      departmentPaths: departmentIds.map((d) => idx.paths.get(d) ?? { full: [], unique: [] }),
+      pathOf: (d) => idx.paths.get(d),
       groupNames: [...(groupsOf?.get(u.user_id!) ?? [])],
-      resigned: Boolean(u.status?.is_resigned),
-      jobTitle: u.job_title ?? '',
-    };
+    });
   }
 
   private sortEmployees(list: Employee[], idx: DepartmentIndex): Employee[] {

@@ -1,6 +1,7 @@
 // Finding one employee (or a few named ones) without walking the directory: the input's shape decides the
 // call — a user_id or open_id is one users.get, an e-mail or mobile one batch_get_id then users.get — and only an
 // employee number or a name falls back to the directory (Feishu has no contact lookup by employee number).
+import { employeeFromRaw } from './directory';
 import { appError, isAppFailure } from '../../shared/errors';
 import { lookupKind, nationalMobile, type LookupQuery } from '../../shared/lookup-kind';
 import type { Employee, EmployeeRow } from '../../shared/model';
@@ -26,21 +27,7 @@ const notFound = (e: unknown): boolean => isAppFailure(e) && (e.info.code === 'f
  * they stay empty here (the remembered directory will fill them in).
  */
 export function employeeFromUser(u: RawUser, userId: string): Employee {
-  const departmentIds = [...new Set(u.department_ids ?? [])];
-  return {
-    userId: u.user_id ?? userId,
-    name: u.name ?? '',
-    enName: u.en_name ?? '',
-    employeeNo: u.employee_no ?? '',
-    email: u.email ?? u.enterprise_email ?? '',
-    mobile: u.mobile ?? '',
-    departmentIds,
-    departmentNames: departmentIds.map(() => ''),
-    departmentPaths: departmentIds.map(() => ({ full: [], unique: [] })),
-    groupNames: [],
-    resigned: Boolean(u.status?.is_resigned),
-    jobTitle: u.job_title ?? '',
-  };
+  return employeeFromRaw(u, u.user_id ?? userId, [...new Set(u.department_ids ?? [])]);
 }
 
 /** users.get by user_id or open_id; null when Feishu does not know the id (or it is outside the contact range). */
