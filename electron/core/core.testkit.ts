@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { startSimulator } from '../simulator/index';
+import { ephemeralKey, type KeyProvider } from './at-rest/envelope';
 import type { Simulator, SimulatorOptions } from '../simulator/types';
 import { createCore } from './index';
 import type { Core, CoreOptions } from './types';
@@ -14,6 +15,8 @@ export interface CoreRig {
   /** A fresh temp folder for this rig (the photo cache lives in its "cache" subfolder). */
   root: string;
   cacheDir: string;
+  /** The photo cache's key, shared by every core of the rig (a restart keeps the key, as the app's keychain does). */
+  keys: KeyProvider;
   /** Requests the simulator received for an endpoint key since the last resetStats(). */
   calls(key: string): number;
   /** Another core on the same simulator and cache folder (e.g. "after a restart"). */
@@ -27,12 +30,14 @@ export async function startRig(simOpts: SimulatorOptions = {}, coreOpts: Partial
   const root = await mkdtemp(path.join(tmpdir(), 'face-core-'));
   const cacheDir = path.join(root, 'cache');
   const cores: Core[] = [];
+  const keys = ephemeralKey();
   const newCore = (over: Partial<CoreOptions> = {}) => {
     const core = createCore({
       baseUrl: sim.url,
       appId: sim.appId,
       appSecret: sim.appSecret,
       cacheDir,
+      photoCache: { kind: 'encrypted', keys },
       client: { ratePerSecond: 2000, maxAttempts: 2, ...coreOpts.client, ...over.client },
       ...coreOpts,
       ...over,
@@ -46,6 +51,7 @@ export async function startRig(simOpts: SimulatorOptions = {}, coreOpts: Partial
     core,
     root,
     cacheDir,
+    keys,
     calls: (key) => sim.stats().requests[key] ?? 0,
     newCore,
     async close() {

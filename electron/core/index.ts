@@ -7,7 +7,7 @@ import { FaceSettingsService } from './faces';
 import { createFeishuClient } from './feishu/client';
 import type { FeishuClient } from './feishu/types';
 import { DiskPhotoStore, DEFAULT_CACHE_MAX_BYTES } from './photo-store';
-import type { Core, CoreOptions } from './types';
+import type { Core, CoreOptions, Exporter } from './types';
 
 export { writeAtomic } from './exporter';
 export { PARTIAL_AFTER_MS } from './employee-views';
@@ -41,11 +41,22 @@ function buildFaces(client: FeishuClient, opts: CoreOptions, { now, ttlMs }: Tim
 }
 
 function buildPhotoStore(client: FeishuClient, opts: CoreOptions, { now }: Timing): DiskPhotoStore {
-  return new DiskPhotoStore(client, { cacheDir: opts.cacheDir, maxBytes: opts.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES, now, log: opts.log });
+  return new DiskPhotoStore(client, {
+    cacheDir: opts.cacheDir,
+    maxBytes: opts.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
+    ...(opts.cacheRetentionDays === undefined ? {} : { retentionDays: opts.cacheRetentionDays }),
+    ...(opts.photoCache ? { mode: opts.photoCache } : {}),
+    now,
+    log: opts.log,
+  });
 }
 
-function buildExporter(faces: FaceSettingsService, photos: DiskPhotoStore, opts: CoreOptions, { now }: Timing): PhotoExporter {
-  return new PhotoExporter({ faces, photos, now, log: opts.log });
+/** The exporter; after each run, cached photos past their retention go (the run itself just used its own). */
+function buildExporter(faces: FaceSettingsService, photos: DiskPhotoStore, opts: CoreOptions, { now }: Timing): Exporter {
+  const exporter = new PhotoExporter({ faces, photos, now, log: opts.log });
+  return {
+    run: (req) => exporter.run(req).finally(() => photos.applyRetention().catch(() => {})),
+  };
 }
 
 export function createCore(opts: CoreOptions): Core {

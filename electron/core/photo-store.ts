@@ -1,28 +1,25 @@
-// Face photos on disk, keyed by face_key. Feishu gives a changed photo a new face_key, so a cached file
-// never goes stale: a hit costs no API call at all (which matters on plans with a monthly call quota).
-// Bounded by maxBytes with least-recently-used eviction; the index lives in memory, rebuilt from the folder.
-// Each file is named after its key and the start of its SHA-256 (`<key>.<16 hex>`), so the index records size and
-// hash across restarts and a read checks both: a file damaged on disk is dropped and downloaded again, never served.
+// Face photos cached by face_key. Feishu gives a changed photo a new face_key, so a cached photo never goes
+// stale: a hit costs no API call at all (which matters on plans with a monthly call quota).
+// Bounded by maxBytes with least-recently-used eviction, and by retention (photos unused for retentionDays go);
+// the index lives in memory, rebuilt from the shelf. The shelf is a folder of AES-256-GCM sealed files
+// (`<key>.enc`, see at-rest/): a file damaged on disk, sealed with another key or left plain by an older version
+// is deleted and downloaded again, never served. Or, where no key can be protected, memory for the session.
 // Only complete images get here: the client rejects (and retries) a damaged download (see image-check.ts).
-import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { appError, isAppFailure } from '../../shared/errors';
+import { isAppFailure, appError } from '../../shared/errors';
 import type { CacheInfo, Photo } from '../../shared/model';
 import { abortReason } from '../util/abort';
-import { imageDamage } from './image-check';
+import { ephemeralKey } from './at-rest/envelope';
+import { SealedFolder } from './at-rest/sealed-folder';
 import type { FeishuClient } from './feishu/types';
-import type { PhotoStore } from './types';
+import { memoryShelf, type PhotoShelf } from './photo-shelves';
+import type { PhotoCacheMode, PhotoStore } from './types';
 
 export const DEFAULT_CACHE_MAX_BYTES = 500 * 1024 * 1024;
 const FACE_KEY_RE = /^[A-Za-z0-9_-]{1,128}$/;
-/** `<key>.<hash>`; a file without the hash was written before hashes were recorded and is checked as an image instead. */
-const CACHE_FILE_RE = /^([a-z0-9_-]{1,128}(?:~[0-9a-f]{8})?)(?:\.([0-9a-f]{16}))?$/;
-
-/** The first 64 bits of the SHA-256, as recorded in the file name: enough to notice damage, short enough for a name. */
-function contentHash(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-}
+export const DEFAULT_RETENTION_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The plain files of earlier versions (`<key>` or `<key>.<16 hex>`): deleted on sight, never read. */
+const LEGACY_PLAIN_RE = /^[a-z0-9_-]{1,128}(?:~[0-9a-f]{8})?(?:\.[0-9a-f]{16})?$/;
 
 export function isValidFaceKey(faceKey: string): boolean {
   return FACE_KEY_RE.test(faceKey);
@@ -66,11 +63,8 @@ function ownBytes(b: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 interface Entry {
-  /** The file's name in the folder. */
-  file: string;
+  /** Bytes the shelf holds for it (on disk: the sealed file's size). */
   size: number;
-  /** contentHash of the bytes, or null for a file from before hashes were recorded. */
-  hash: string | null;
   lastUsed: number;
 }
 
@@ -83,14 +77,30 @@ interface Download {
 export interface PhotoStoreOptions {
   cacheDir: string;
   maxBytes?: number;
+  /** Photos unused for longer are removed: on start, after each export, and on applyRetention(). */
+  retentionDays?: number;
+  /** Sealed files in cacheDir (default: with a key that lives as long as this store), or memory for the session. */
+  mode?: PhotoCacheMode;
   now?: () => number;
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
+function shelfFor(opts: PhotoStoreOptions): PhotoShelf {
+  const mode = opts.mode ?? { kind: 'encrypted', keys: ephemeralKey() };
+  if (mode.kind === 'memory') return memoryShelf();
+  return new SealedFolder({
+    dir: opts.cacheDir,
+    keys: mode.keys,
+    legacyPlain: LEGACY_PLAIN_RE,
+    onDiscard: (_name, why) => opts.log?.('info', 'cached face photo discarded; it will be downloaded again', { why }),
+  });
+}
+
 export class DiskPhotoStore implements PhotoStore {
-  private readonly dir: string;
   private maxBytes: number;
+  private retentionMs: number;
   private readonly now: () => number;
+  private readonly shelf: PhotoShelf;
   private readonly index = new Map<string, Entry>();
   private total = 0;
   private readonly downloads = new Map<string, Download>();
@@ -102,58 +112,38 @@ export class DiskPhotoStore implements PhotoStore {
     private readonly client: FeishuClient,
     private readonly opts: PhotoStoreOptions,
   ) {
-    this.dir = path.resolve(opts.cacheDir);
     this.maxBytes = opts.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+    this.retentionMs = (opts.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS;
     this.now = opts.now ?? Date.now;
+    this.shelf = shelfFor(opts);
+  }
+
+  /** true when the cache is kept in memory for this session only. */
+  get inMemory(): boolean {
+    return this.shelf.inMemory;
   }
 
   /**
-   * Reads the folder once: sizes and last use (mtime, which we bump on every hit). Leftover temp files go.
-   * A cache folder that cannot be created or read leaves the cache empty rather than failing every photo:
-   * the cache is only an optimisation (store() tries the folder again on each download).
+   * Reads the shelf once (sizes and last use), then applies retention. A cache folder that cannot be created or
+   * read leaves the cache empty rather than failing every photo: the cache is only an optimisation (store()
+   * tries the folder again on each download).
    */
   private init(): Promise<void> {
-    this.ready ??= this.scan().catch((e: unknown) => {
-      this.opts.log?.('warn', 'photo cache folder unusable; photos will be downloaded', { code: (e as { code?: string }).code });
-    });
+    this.ready ??= this.scan()
+      .catch((e: unknown) => {
+        this.opts.log?.('warn', 'photo cache folder unusable; photos will be downloaded', { code: (e as { code?: string }).code });
+      })
+      .then(() => this.scheduleEviction());
     return this.ready;
   }
 
   private async scan(): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true });
-    const names = await fs.readdir(this.dir);
-    await Promise.all(
-      names.map(async (name) => {
-        const file = path.join(this.dir, name);
-        if (name.startsWith('.') && name.includes('.part-')) {
-          await fs.rm(file, { force: true }).catch(() => {});
-          return;
-        }
-        const m = CACHE_FILE_RE.exec(name);
-        if (!m) return;
-        const st = await fs.lstat(file).catch(() => null); // a symlink is not one of ours: never read through it
-        if (!st?.isFile()) return;
-        const key = m[1] as string;
-        const entry: Entry = { file: name, size: st.size, hash: m[2] ?? null, lastUsed: st.mtimeMs };
-        const other = this.index.get(key);
-        if (other) {
-          // Two files for one key (one from before hashes were recorded): keep the hashed, else the newer one.
-          const sameKind = (other.hash === null) === (entry.hash === null);
-          const keepOther = sameKind ? other.lastUsed >= entry.lastUsed : other.hash !== null;
-          const drop = keepOther ? entry : other;
-          if (!keepOther) this.forget(key);
-          void fs.rm(path.join(this.dir, drop.file), { force: true }).catch(() => {});
-          if (keepOther) return;
-        }
-        this.index.set(key, entry);
-        this.clock = Math.max(this.clock, st.mtimeMs);
-        this.total += st.size;
-      }),
-    );
-    // From here on the index is kept in least-recently-used order (a use moves an entry to the end).
-    const oldestFirst = [...this.index].sort((a, b) => a[1].lastUsed - b[1].lastUsed);
-    this.index.clear();
-    for (const [name, entry] of oldestFirst) this.index.set(name, entry);
+    // Oldest first: from here on the index is kept in least-recently-used order (a use moves an entry to the end).
+    for (const { name, size, lastUsed } of await this.shelf.list()) {
+      this.index.set(name, { size, lastUsed });
+      this.clock = Math.max(this.clock, lastUsed);
+      this.total += size;
+    }
   }
 
   /** Strictly increasing use stamps, so two uses in one millisecond still have an order. */
@@ -185,47 +175,20 @@ export class DiskPhotoStore implements PhotoStore {
   private async readCached(name: string): Promise<Photo | null> {
     const entry = this.index.get(name);
     if (!entry) return null;
-    const file = path.join(this.dir, entry.file);
-    try {
-      const bytes = ownBytes(await fs.readFile(file));
-      const mime = sniffImageMime(bytes);
-      if (!mime || !this.intact(entry, bytes)) {
-        this.opts.log?.('warn', 'cached face photo damaged on disk; downloading it again');
-        throw new Error('corrupt cache file');
-      }
-      const current = entry.hash === null ? await this.recordHash(name, entry, bytes) : file;
-      entry.lastUsed = this.tick();
-      this.index.delete(name);
-      this.index.set(name, entry);
-      const t = new Date(entry.lastUsed);
-      fs.utimes(current, t, t).catch(() => {});
-      return { bytes, mime };
-    } catch {
-      // Gone or damaged behind our back: forget it and download again.
+    const plain = await this.shelf.read(name).catch(() => null);
+    const bytes = plain ? ownBytes(plain) : null;
+    const mime = bytes ? sniffImageMime(bytes) : null;
+    if (!bytes || !mime) {
+      // Gone, damaged, another key's or not an image: forget it and download again.
       this.forget(name);
-      await fs.rm(file, { force: true }).catch(() => {});
+      if (plain) await this.shelf.remove(name);
       return null;
     }
-  }
-
-  /** A file from before hashes were recorded, found whole: renamed to carry its hash, so later reads check that. */
-  private async recordHash(name: string, entry: Entry, bytes: Uint8Array): Promise<string> {
-    const hash = contentHash(bytes);
-    const target = path.join(this.dir, `${name}.${hash}`);
-    try {
-      await fs.rename(path.join(this.dir, entry.file), target);
-    } catch {
-      return path.join(this.dir, entry.file); // still good; checked as an image again next time
-    }
-    entry.file = `${name}.${hash}`;
-    entry.hash = hash;
-    return target;
-  }
-
-  /** The bytes are what was stored: recorded size and hash, or (a file from before hashes) a complete image. */
-  private intact(entry: Entry, bytes: Uint8Array): boolean {
-    if (bytes.byteLength !== entry.size) return false;
-    return entry.hash !== null ? contentHash(bytes) === entry.hash : imageDamage(bytes) === null;
+    entry.lastUsed = this.tick();
+    this.index.delete(name);
+    this.index.set(name, entry);
+    this.shelf.touch(name, entry.lastUsed);
+    return { bytes, mime };
   }
 
   private forget(name: string): void {
@@ -286,22 +249,14 @@ export class DiskPhotoStore implements PhotoStore {
   }
 
   private async store(name: string, bytes: Uint8Array): Promise<void> {
-    const hash = contentHash(bytes);
-    const file = `${name}.${hash}`;
-    const temp = path.join(this.dir, `.${name}.part-${randomBytes(6).toString('hex')}`);
     try {
-      await fs.mkdir(this.dir, { recursive: true });
-      await fs.writeFile(temp, bytes);
-      await fs.rename(temp, path.join(this.dir, file));
-      const old = this.index.get(name)?.file;
-      if (old !== undefined && old !== file) await fs.rm(path.join(this.dir, old), { force: true }).catch(() => {});
+      const size = await this.shelf.write(name, bytes);
       this.forget(name);
-      this.index.set(name, { file, size: bytes.byteLength, hash, lastUsed: this.tick() });
-      this.total += bytes.byteLength;
+      this.index.set(name, { size, lastUsed: this.tick() });
+      this.total += size;
       this.scheduleEviction(name);
     } catch (e) {
       // The photo is still good for the caller; the cache is only an optimisation.
-      await fs.rm(temp, { force: true }).catch(() => {});
       this.opts.log?.('warn', 'could not cache a face photo', { code: isAppFailure(e) ? e.info.code : (e as { code?: string }).code });
     }
   }
@@ -311,8 +266,16 @@ export class DiskPhotoStore implements PhotoStore {
     return this.evicting;
   }
 
-  /** Drops the least recently used entries (the front of the index) until the cache fits; never `keep`. */
+  /**
+   * Drops what retention says is too old, then the least recently used entries (the front of the index) until
+   * the cache fits; never `keep` (the photo just stored).
+   */
   private async evict(keep?: string): Promise<void> {
+    const cutoff = this.now() - this.retentionMs;
+    for (const [name, e] of [...this.index]) {
+      if (e.lastUsed >= cutoff) break; // the index is in order of use: the rest is newer
+      if (name !== keep) await this.drop(name);
+    }
     while (this.total > this.maxBytes) {
       let oldest: string | undefined;
       for (const name of this.index.keys()) {
@@ -321,10 +284,13 @@ export class DiskPhotoStore implements PhotoStore {
         break;
       }
       if (oldest === undefined) return;
-      const file = this.index.get(oldest)!.file;
-      this.forget(oldest);
-      await fs.rm(path.join(this.dir, file), { force: true }).catch(() => {});
+      await this.drop(oldest);
     }
+  }
+
+  private async drop(name: string): Promise<void> {
+    this.forget(name);
+    await this.shelf.remove(name);
   }
 
   async info(): Promise<CacheInfo> {
@@ -336,14 +302,32 @@ export class DiskPhotoStore implements PhotoStore {
   async clear(): Promise<CacheInfo> {
     await this.init();
     await this.evicting;
-    const files = [...this.index.values()].map((e) => e.file);
-    for (const n of [...this.index.keys()]) this.forget(n);
-    await Promise.all(files.map((f) => fs.rm(path.join(this.dir, f), { force: true }).catch(() => {})));
+    await Promise.all([...this.index.keys()].map((n) => this.drop(n)));
     return this.info();
   }
 
   setMaxBytes(bytes: number): void {
     this.maxBytes = Math.max(0, bytes);
     void this.init().then(() => this.scheduleEviction());
+  }
+
+  setRetentionDays(days: number): void {
+    this.retentionMs = Math.max(0, days) * DAY_MS;
+    void this.init().then(() => this.scheduleEviction());
+  }
+
+  /** Removes the photos unused for longer than the retention period (also done on start and after exports). */
+  async applyRetention(): Promise<void> {
+    await this.init();
+    await this.scheduleEviction();
+  }
+
+  /** Removes the cached photos of these face keys (employees who resigned); how many were cached. */
+  async purgeEmployees(faceKeys: Iterable<string>): Promise<number> {
+    await this.init();
+    await this.evicting;
+    const names = [...new Set([...faceKeys].filter(isValidFaceKey).map(cacheFileName))].filter((n) => this.index.has(n));
+    await Promise.all(names.map((n) => this.drop(n)));
+    return names.length;
   }
 }

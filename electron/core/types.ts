@@ -15,7 +15,11 @@ import type {
   FaceInfo,
   Photo,
 } from '../../shared/model';
+import type { KeyProvider } from './at-rest/envelope';
 import type { FeishuClient, FeishuClientOptions } from './feishu/types';
+
+/** Where cached photos live: sealed (AES-256-GCM) files in the cache folder with this key, or memory for the session. */
+export type PhotoCacheMode = { kind: 'encrypted'; keys: KeyProvider } | { kind: 'memory' };
 
 export interface CoreOptions {
   /** Absolute base URL (resolveBaseUrl already applied). */
@@ -26,6 +30,10 @@ export interface CoreOptions {
   cacheDir: string;
   /** Photo cache bound in bytes (default 500 MB). */
   cacheMaxBytes?: number;
+  /** Cached photos unused for longer are removed (default 30 days). */
+  cacheRetentionDays?: number;
+  /** How the photo cache is kept (default: encrypted with a key that lives as long as the core). */
+  photoCache?: PhotoCacheMode;
   dispatcher?: Dispatcher;
   /** How long directory and face-setting reads are reused, ms (default 60 000). */
   ttlMs?: number;
@@ -63,6 +71,13 @@ export interface PhotoStore {
   info(): Promise<CacheInfo>;
   clear(): Promise<CacheInfo>;
   setMaxBytes(bytes: number): void;
+  /** true when the cache is kept in memory for this session only (the OS could not protect a key). */
+  readonly inMemory: boolean;
+  setRetentionDays(days: number): void;
+  /** Removes the photos unused for longer than the retention period (done on start and after exports too). */
+  applyRetention(): Promise<void>;
+  /** Removes the cached photos of these face keys (employees who resigned); how many there were. */
+  purgeEmployees(faceKeys: Iterable<string>): Promise<number>;
 }
 
 export interface ExportRequest {
