@@ -3,7 +3,7 @@
 // reached before anything was saved), 130 / 143 / 129 stopped by SIGINT / SIGTERM / SIGHUP.
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { toAppError, type AppError } from '../../shared/errors';
 import { DEFAULT_TEMPLATE } from '../../shared/model';
 import { registerAuditCommand } from './audit-command';
@@ -57,12 +57,24 @@ Examples:
 const ROOT_EXAMPLES = `
 Credentials come from FEISHU_APP_ID, FEISHU_APP_SECRET and FEISHU_BASE_URL (feishu, lark or a URL),
 or from --app-id / --app-secret / --base-url. HTTPS_PROXY is honoured.
+Cached photos are encrypted (AES-256-GCM) with the key in cache.key beside the cache (made on first use,
+readable by you only) or with FEISHU_CACHE_KEY (32 bytes, base64 or 64 hex digits) when set; photos unused
+for --retention-days (default 30) are removed.
 
 Examples:
   npm run cli -- export --demo --all --out ./photos
   npm run cli -- check E00123 --demo
   npm run cli -- export --help
 `;
+
+/** A whole number of days from 1 to 3650; anything else is a usage error (exit 2). */
+function parseRetentionDays(value: string): number {
+  const days = Number(value);
+  if (!/^\d+$/.test(value.trim()) || days < 1 || days > 3650) {
+    throw new InvalidArgumentError('a whole number of days from 1 to 3650.');
+  }
+  return days;
+}
 
 interface CommonOpts extends ConnectionFlags {
   json?: boolean;
@@ -74,6 +86,7 @@ function addConnectionOptions(cmd: Command): Command {
     .option('--app-secret <secret>', 'App Secret (default: $FEISHU_APP_SECRET; avoid: lands in shell history)')
     .option('--base-url <url>', 'feishu, lark or an http(s) URL (default: $FEISHU_BASE_URL or feishu)')
     .option('--cache-dir <dir>', 'photo cache folder (default: the per-user cache folder)')
+    .option('--retention-days <days>', 'remove cached photos unused for longer (default 30)', parseRetentionDays)
     .option('--demo', 'use the built-in demo tenant instead of a real one')
     .option('--json', 'print NDJSON events on stdout (progress, summary, error)');
 }

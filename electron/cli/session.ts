@@ -1,7 +1,10 @@
 // Where one CLI run's tenant comes from: credentials from flags or the environment (or the demo tenant),
 // the per-user cache folder and the proxy from the environment. Opening it is the engine's
 // openTenantSession, the same as the app's; close() ends everything the run opened.
-import { appError } from '../../shared/errors';
+import { join } from 'node:path';
+import { appError, isAppFailure } from '../../shared/errors';
+import { fixedKey, type KeyProvider } from '../core/at-rest/envelope';
+import { keyFileProvider, keyFromEnv } from '../core/at-rest/key-file';
 import { BaseUrlSchema } from '../../shared/model';
 import { dispatcherFromEnv } from './proxy';
 import { openTenantSession, type SessionSetup, type TenantSource, type TenantSession } from '../core/session';
@@ -14,6 +17,26 @@ export interface ConnectionFlags {
   baseUrl?: string;
   cacheDir?: string;
   demo?: boolean;
+  /** Cached photos unused for longer are removed (default 30). */
+  retentionDays?: number;
+}
+
+/** The key file beside the photo folders (one key for the tenant's and the demo's cache). */
+export const CACHE_KEY_FILE = 'cache.key';
+
+/**
+ * The photo cache's key: FEISHU_CACHE_KEY when set (checked here, so a bad value stops the run before anything),
+ * else the 0600 key file in the cache root, made on first use.
+ */
+async function cacheKeys(cacheRoot: string, reporter: Reporter, env: NodeJS.ProcessEnv): Promise<KeyProvider> {
+  const fromEnv = keyFromEnv(env);
+  if (fromEnv) return fixedKey(fromEnv);
+  const keys = keyFileProvider(join(cacheRoot, CACHE_KEY_FILE), (m) => reporter.warn(m));
+  // A damaged key file stops the run with what to do; a folder that cannot be written only costs the cache.
+  await keys.key().catch((e: unknown) => {
+    if (isAppFailure(e)) throw e;
+  });
+  return keys;
 }
 
 export type Session = TenantSession;
@@ -58,6 +81,8 @@ export async function openSession(flags: ConnectionFlags, reporter: Reporter, en
   const setup: SessionSetup = {
     cacheDir: photoCacheDir(cacheRoot, false),
     demoCacheDir: photoCacheDir(cacheRoot, true),
+    photoCache: { kind: 'encrypted', keys: await cacheKeys(cacheRoot, reporter, env) },
+    ...(flags.retentionDays === undefined ? {} : { cacheRetentionDays: flags.retentionDays }),
     dispatcher: () => dispatcherFromEnv(env),
     startDemo: () => startDemo(env),
     hide: (secret) => reporter.hide(secret),

@@ -32,6 +32,10 @@ export interface SessionSetup {
   /** Photo cache of the demo tenant, kept apart so demo photos never mix with real ones. */
   demoCacheDir: string;
   cacheMaxBytes?: number;
+  /** Cached photos unused for longer are removed (default 30 days). */
+  cacheRetentionDays?: number;
+  /** How photos are cached: sealed with the host's key (the app's keychain, the CLI's key file), or in memory. */
+  photoCache?: CoreOptions['photoCache'];
   /** HTTP dispatcher (proxy) for a real tenant's base URL. */
   dispatcher?(baseUrl: string): Promise<Dispatcher | undefined> | Dispatcher | undefined;
   startDemo(): Promise<DemoEndpoint>;
@@ -77,16 +81,20 @@ export async function openTenantSession(source: TenantSource, setup: SessionSetu
     appSecret: creds.appSecret,
     cacheDir,
     ...(setup.cacheMaxBytes === undefined ? {} : { cacheMaxBytes: setup.cacheMaxBytes }),
+    ...(setup.cacheRetentionDays === undefined ? {} : { cacheRetentionDays: setup.cacheRetentionDays }),
+    ...(setup.photoCache ? { photoCache: setup.photoCache } : {}),
     ...(dispatcher ? { dispatcher } : {}),
     ...(setup.log ? { log: setup.log } : {}),
   });
+  // Retention on start: photos unused for longer than the setting go now, not only after the next export.
+  const retention = core.photos.applyRetention().catch(() => {});
   const session: TenantSession = {
     core,
     creds,
     demo: source.demo,
     cacheDir,
     verify: (signal) => core.client.verify(signal),
-    close: () => closeAll(core, demo, setup.log),
+    close: () => retention.then(() => closeAll(core, demo, setup.log)),
   };
   if (!opts.verify) return session;
   try {

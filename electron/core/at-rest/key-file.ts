@@ -25,7 +25,7 @@ export function keyFromEnv(env: NodeJS.ProcessEnv): AtRestKey | undefined {
   const raw = env[CACHE_KEY_ENV];
   if (!raw) return undefined;
   const bytes = parseKeyText(raw);
-  if (!bytes) throw appError('input.invalid', `${CACHE_KEY_ENV} must be 32 bytes written as base64 or as 64 hex digits`, { detail: CACHE_KEY_ENV });
+  if (!bytes) throw appError('input.invalid', `${CACHE_KEY_ENV} must be 32 bytes written as base64 or as 64 hex digits`);
   return atRestKey(bytes);
 }
 
@@ -39,7 +39,7 @@ async function readKeyFile(file: string): Promise<AtRestKey | null> {
   }
   const bytes = parseKeyText(text);
   // Never replaced silently: other stores (snapshots, archive) may depend on it.
-  if (!bytes) throw appError('input.invalid', `The cache key file ${file} is damaged; delete it (cached photos are then downloaded again)`, { detail: file });
+  if (!bytes) throw appError('input.invalid', `The cache key file ${file} is damaged; delete it (cached photos are then downloaded again)`);
   return atRestKey(bytes);
 }
 
