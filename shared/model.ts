@@ -56,6 +56,8 @@ export const CredentialStatusSchema = z.object({
   /** true when the secret is stored encrypted on disk; false when kept for this run only. */
   persisted: z.boolean(),
   encryption: EncryptionStateSchema,
+  /** true when the OS cannot protect the photo cache's key: photos are then cached in memory for this session only. */
+  photoCacheInMemory: z.boolean(),
 });
 export type CredentialStatus = z.infer<typeof CredentialStatusSchema>;
 
@@ -298,6 +300,8 @@ const settingFields = {
   subfolders: z.enum(SUBFOLDER_MODES),
   zip: z.boolean(),
   cacheMaxMB: z.number().int().min(50).max(20_000),
+  /** Cached photos unused for this many days are removed. */
+  cacheRetentionDays: z.number().int().min(1).max(3650),
   /** Photo grid thumbnails on the browse screen. */
   thumbSize: z.enum(['small', 'medium', 'large']),
 };
@@ -311,6 +315,7 @@ export const SettingsSchema = z.object({
   subfolders: settingFields.subfolders.default('none'),
   zip: settingFields.zip.default(false),
   cacheMaxMB: settingFields.cacheMaxMB.default(500),
+  cacheRetentionDays: settingFields.cacheRetentionDays.default(30),
   thumbSize: settingFields.thumbSize.default('medium'),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -323,6 +328,7 @@ export const SettingsPatchSchema = z
     subfolders: settingFields.subfolders,
     zip: settingFields.zip,
     cacheMaxMB: settingFields.cacheMaxMB,
+    cacheRetentionDays: settingFields.cacheRetentionDays,
     thumbSize: settingFields.thumbSize,
   })
   .partial();

@@ -154,6 +154,7 @@ describe('handlers over the simulated tenant', () => {
       appIdMasked: 'cli_a1b2****g7h8',
       persisted: true,
       encryption: 'available',
+      photoCacheInMemory: false,
     });
     expect(r.stored).toHaveLength(1);
     // A later wrong secret keeps the working sign-in.

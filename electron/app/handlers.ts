@@ -45,6 +45,7 @@ function settingsHandlers(host: AppHost, session: SessionState): Pick<Handlers, 
       const before = host.settings.get();
       const after = host.settings.patch(patch);
       if (after.cacheMaxMB !== before.cacheMaxMB) session.currentCore()?.photos.setMaxBytes(after.cacheMaxMB * 1024 * 1024);
+      if (after.cacheRetentionDays !== before.cacheRetentionDays) session.currentCore()?.photos.setRetentionDays(after.cacheRetentionDays);
       return after;
     },
 

@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sanitizeFilename from 'sanitize-filename';
 import { SettingsSchema, type Settings, type SettingsPatch } from '../../shared/model';
+import { ephemeralKey } from '../core/at-rest/envelope';
 import type { Simulator } from '../simulator/types';
 import type { AppHost, EncryptionState, StoredCredentials, Vault } from './host';
 import type { Logger } from './redact';
@@ -68,6 +69,8 @@ export function createHarnessHost({ exportDir, cacheDir, encryption, sim, emit, 
     emit,
     cacheDir: join(resolve(cacheDir), 'tenant'),
     demoCacheDir: join(resolve(cacheDir), 'demo'),
+    // As in the app: a key the "keychain" keeps for this run, or memory where there is no keychain.
+    photoCache: encryption === 'available' ? { kind: 'encrypted', keys: ephemeralKey() } : { kind: 'memory' },
     async startDemo() {
       return { url: sim.url, appId: sim.appId, appSecret: sim.appSecret };
     },

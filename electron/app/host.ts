@@ -1,6 +1,7 @@
 // What the application layer needs from its host: Electron main provides the real thing
 // (safeStorage vault, electron-store, native dialogs), the browser harness an in-memory one.
 import type { Dispatcher } from 'undici';
+import type { PhotoCacheMode } from '../core/types';
 import type { BaseUrl, Settings, SettingsPatch } from '../../shared/model';
 import type { EventKey, EventPayload } from '../../shared/ipc';
 import type { Logger } from './redact';
@@ -51,6 +52,11 @@ export interface AppHost {
   cacheDir: string;
   /** Photo cache of the demo tenant, kept apart so demo photos never mix with real ones. */
   demoCacheDir: string;
+  /**
+   * How photos are cached: sealed with a key the OS protects, or in memory for the session where the OS cannot
+   * protect one. Default: sealed with a key of this run only.
+   */
+  photoCache?: PhotoCacheMode;
   /** Starts (or returns the already running) simulated tenant. */
   startDemo(): Promise<{ url: string; appId: string; appSecret: string }>;
   /** HTTP dispatcher for calls to this Feishu base URL (the system proxy), when the host has one. */

@@ -47,6 +47,8 @@ function sessionSetup(host: AppHost, deps: SessionDeps): SessionSetup {
     cacheDir: host.cacheDir,
     demoCacheDir: host.demoCacheDir,
     cacheMaxBytes: host.settings.get().cacheMaxMB * 1024 * 1024,
+    cacheRetentionDays: host.settings.get().cacheRetentionDays,
+    ...(host.photoCache ? { photoCache: host.photoCache } : {}),
     ...(host.dispatcher ? { dispatcher: (baseUrl: string) => host.dispatcher?.(baseUrl) } : {}),
     // No close: the host keeps its demo tenant running across sign-ins.
     startDemo: async () => host.startDemo(),
@@ -102,11 +104,11 @@ function createSignInState(host: AppHost, deps: SessionDeps): SignInState {
       restoring ??= restoreOnce();
       await restoring;
     },
-    status: () => statusOf(current, host.vault.encryption()),
+    status: () => statusOf(current, host.vault.encryption(), host.photoCache?.kind === 'memory'),
   };
 }
 
-function statusOf(current: SignedIn | null, encryption: CredentialStatus['encryption']): CredentialStatus {
+function statusOf(current: SignedIn | null, encryption: CredentialStatus['encryption'], photoCacheInMemory: boolean): CredentialStatus {
   const t = current?.tenant;
   return {
     configured: t !== undefined,
@@ -115,6 +117,7 @@ function statusOf(current: SignedIn | null, encryption: CredentialStatus['encryp
     appIdMasked: t ? maskAppId(t.creds.appId) : null,
     persisted: current?.persisted ?? false,
     encryption,
+    photoCacheInMemory,
   };
 }
 

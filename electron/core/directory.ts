@@ -115,6 +115,8 @@ export interface DirectoryOptions {
   ttlMs: number;
   now: () => number;
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  /** Told each time the whole directory has been read afresh (e.g. to purge resigned employees' cached photos). */
+  onRefreshed?(all: readonly Employee[]): void;
 }
 
 export class DirectoryService implements Directory {
@@ -374,6 +376,7 @@ export class DirectoryService implements Directory {
       // Feishu leaves a field out of every user when its field scope is missing; a tenant that does not
       // use 工号 sends it empty instead.
       if (raws.length && raws.every((u) => u.employee_no === undefined)) this.missingOf.set(list, [EMPLOYEE_NO_SCOPE]);
+      if (scope.kind === 'all') this.opts.onRefreshed?.(list);
       return list;
     } finally {
       if (this.walks.get(key)?.progress === progress) this.walks.delete(key);

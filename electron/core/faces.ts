@@ -42,6 +42,16 @@ export class FaceSettingsService implements FaceSettings {
     this.inFlight.clear();
   }
 
+  /** The face keys already known for these ids, however old, without asking Feishu (for purges, not for display). */
+  knownFaceKeys(userIds: Iterable<string>): string[] {
+    const keys: string[] = [];
+    for (const id of userIds) {
+      const key = this.cache.get(id)?.info.faceKey;
+      if (key) keys.push(key);
+    }
+    return keys;
+  }
+
   async get(userIds: string[], opts: { fresh?: boolean; signal?: AbortSignal } = {}): Promise<Map<string, FaceInfo>> {
     const ids = [...new Set(userIds)];
     const t = this.now();

@@ -1,6 +1,7 @@
 // Builds the whole engine from its options: one call for the app, the CLI, tests and benchmarks.
 // createCore only composes small builders (issue #9: no long functions), each owning one part.
-import { DirectoryService } from './directory';
+import type { Employee } from '../../shared/model';
+import { DirectoryService, type DirectoryOptions } from './directory';
 import { employeeQueries } from './employee-views';
 import { PhotoExporter } from './exporter';
 import { FaceSettingsService } from './faces';
@@ -32,8 +33,12 @@ function buildClient(opts: CoreOptions, now: () => number): FeishuClient {
   });
 }
 
-function buildDirectory(client: FeishuClient, opts: CoreOptions, { now, ttlMs }: Timing): DirectoryService {
-  return new DirectoryService(client, { ttlMs, now, log: opts.log });
+function buildDirectory(
+  client: FeishuClient,
+  opts: CoreOptions & Pick<DirectoryOptions, 'onRefreshed'>,
+  { now, ttlMs }: Timing,
+): DirectoryService {
+  return new DirectoryService(client, { ttlMs, now, log: opts.log, ...(opts.onRefreshed ? { onRefreshed: opts.onRefreshed } : {}) });
 }
 
 function buildFaces(client: FeishuClient, opts: CoreOptions, { now, ttlMs }: Timing): FaceSettingsService {
@@ -59,12 +64,27 @@ function buildExporter(faces: FaceSettingsService, photos: DiskPhotoStore, opts:
   };
 }
 
+/**
+ * After each full directory read: the cached photos of employees who have resigned go. Only face keys already
+ * known are used (no extra Feishu call); a photo whose key is not known leaves with retention.
+ */
+function purgeResigned(faces: FaceSettingsService, photos: DiskPhotoStore, opts: CoreOptions): (all: readonly Employee[]) => void {
+  return (all) => {
+    const keys = faces.knownFaceKeys(all.filter((e) => e.resigned).map((e) => e.userId));
+    if (!keys.length) return;
+    photos.purgeEmployees(keys).then(
+      (n) => n && opts.log?.('info', 'cached photos of resigned employees removed', { count: n }),
+      () => {},
+    );
+  };
+}
+
 export function createCore(opts: CoreOptions): Core {
   const timing: Timing = { now: opts.now ?? Date.now, ttlMs: opts.ttlMs ?? DEFAULT_TTL_MS };
   const client = buildClient(opts, timing.now);
-  const directory = buildDirectory(client, opts, timing);
   const faces = buildFaces(client, opts, timing);
   const photos = buildPhotoStore(client, opts, timing);
+  const directory = buildDirectory(client, { ...opts, onRefreshed: purgeResigned(faces, photos, opts) }, timing);
   const exporter = buildExporter(faces, photos, opts, timing);
   return {
     client,

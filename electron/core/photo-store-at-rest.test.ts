@@ -1,6 +1,6 @@
 // The photo cache at rest: what lies in the cache folder after real use, other keys, tampering, retention and
 // the purge of resigned employees' photos.
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -138,7 +138,29 @@ describe('photo cache at rest', () => {
     expect((await readdir(rig.cacheDir)).sort()).toEqual([0, 2, 4].map((i) => `${cacheFileName(keys[i]!)}.enc`).sort());
   });
 
+  it('the next directory refresh removes the cached photos of employees who have resigned since, and only theirs', async () => {
+    const [leaver, stayer] = rig.sim.tenant.users.filter((u) => !u.status.is_resigned && rig.sim.tenant.faces.has(u.user_id));
+    const faces = await core.faces.get([leaver!.user_id, stayer!.user_id]);
+    for (const id of [leaver!.user_id, stayer!.user_id]) await core.photos.get(faces.get(id)!.faceKey!);
+    await core.directory.employees({ kind: 'all' });
+    expect((await core.photos.info()).files).toBe(2); // nobody has resigned yet
+    leaver!.status.is_resigned = true;
+    try {
+      core.directory.invalidate();
+      await core.directory.employees({ kind: 'all' });
+      await core.photos.info(); // waits for the purge
+      expect(await core.photos.has(faces.get(leaver!.user_id)!.faceKey!)).toBe(false);
+      expect(await core.photos.has(faces.get(stayer!.user_id)!.faceKey!)).toBe(true);
+      expect(await readdir(rig.cacheDir)).toEqual([`${cacheFileName(faces.get(stayer!.user_id)!.faceKey!)}.enc`]);
+    } finally {
+      leaver!.status.is_resigned = false;
+    }
+  });
+
   it('in memory mode, nothing reaches the cache folder, and a second view still costs no download', async () => {
+    await mkdir(rig.cacheDir, { recursive: true });
+    const legacy = path.join(rig.cacheDir, cacheFileName(keys[3]!));
+    await writeFile(legacy, rig.sim.photoBytes(keys[3]!)!); // a plain photo of an older version: deleted all the same
     const mem = rig.newCore({ photoCache: { kind: 'memory' } });
     expect(mem.photos.inMemory).toBe(true);
     const key = keys[2]!;
@@ -146,6 +168,6 @@ describe('photo cache at rest', () => {
     rig.sim.resetStats();
     await mem.photos.get(key);
     expect(rig.calls('files.download')).toBe(0);
-    expect(await readdir(rig.cacheDir).catch(() => [])).toEqual([]); // not even created
+    expect(await readdir(rig.cacheDir)).toEqual([]);
   });
 });

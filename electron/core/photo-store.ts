@@ -87,7 +87,7 @@ export interface PhotoStoreOptions {
 
 function shelfFor(opts: PhotoStoreOptions): PhotoShelf {
   const mode = opts.mode ?? { kind: 'encrypted', keys: ephemeralKey() };
-  if (mode.kind === 'memory') return memoryShelf();
+  if (mode.kind === 'memory') return memoryShelf({ dir: opts.cacheDir, plain: LEGACY_PLAIN_RE });
   return new SealedFolder({
     dir: opts.cacheDir,
     keys: mode.keys,
@@ -324,10 +324,18 @@ export class DiskPhotoStore implements PhotoStore {
 
   /** Removes the cached photos of these face keys (employees who resigned); how many were cached. */
   async purgeEmployees(faceKeys: Iterable<string>): Promise<number> {
+    const wanted = [...new Set([...faceKeys].filter(isValidFaceKey).map(cacheFileName))];
     await this.init();
-    await this.evicting;
-    const names = [...new Set([...faceKeys].filter(isValidFaceKey).map(cacheFileName))].filter((n) => this.index.has(n));
-    await Promise.all(names.map((n) => this.drop(n)));
-    return names.length;
+    // In line with evictions, so info() and clear() see the files gone, not only forgotten.
+    const run = this.evicting.then(async () => {
+      const names = wanted.filter((n) => this.index.has(n));
+      await Promise.all(names.map((n) => this.drop(n)));
+      return names.length;
+    });
+    this.evicting = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
   }
 }

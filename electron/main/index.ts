@@ -26,6 +26,7 @@ import {
   refuseDownloads,
   refusePermissions,
 } from './security';
+import { photoCacheMode } from './photo-key';
 import { createSettings, onScreenBounds } from './settings';
 import { createVault } from './vault';
 
@@ -105,6 +106,7 @@ async function start(): Promise<void> {
   ipcMain.removeAllListeners(ELECTRON_STORE_CHANNEL);
   const settings = createSettings(settingsStore);
   const vault = await createVault({ safeStorage, file: join(userData, 'credentials.json'), platform: process.platform, log });
+  const photoCache = photoCacheMode({ safeStorage, file: join(userData, 'photo-cache.key'), encryption: vault.encryption(), platform: process.platform, log });
   let sim: DemoTenant | null = null;
 
   const host: AppHost = {
@@ -155,6 +157,7 @@ async function start(): Promise<void> {
     },
     cacheDir: join(userData, 'photo-cache'),
     demoCacheDir: join(userData, 'demo-photo-cache'),
+    photoCache,
     async startDemo() {
       sim ??= await startDemoTenant();
       return { url: sim.url, appId: sim.appId, appSecret: sim.appSecret };

@@ -102,6 +102,9 @@ function SettingsBody({ status }: { status: CredentialStatus }) {
             <Typography.Text type="secondary">{t('common.loading')}</Typography.Text>
           )}
         </div>
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12 }} data-testid="settings-cache-at-rest">
+          {status.photoCacheInMemory ? t('settings.cacheInMemory') : t('settings.cacheEncrypted', { days: s?.cacheRetentionDays ?? 30 })}
+        </Typography.Paragraph>
         <Space wrap>
           <span>{t('settings.cacheLimit')}</span>
           <CacheLimit

@@ -2,7 +2,7 @@
 import type { SettingsPatch } from '../../../shared/model';
 
 /** The keys settingsSet accepts (its schema is strict: anything else is refused). */
-const PATCH_KEYS = ['language', 'theme', 'template', 'subfolders', 'zip', 'cacheMaxMB', 'thumbSize'] as const satisfies readonly (keyof SettingsPatch)[];
+const PATCH_KEYS = ['language', 'theme', 'template', 'subfolders', 'zip', 'cacheMaxMB', 'cacheRetentionDays', 'thumbSize'] as const satisfies readonly (keyof SettingsPatch)[];
 
 /** Only the fields that were given, and only keys the patch schema knows. */
 export function toSettingsPatch(changes: SettingsPatch): SettingsPatch {
