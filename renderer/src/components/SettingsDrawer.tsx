@@ -116,6 +116,13 @@ function SettingsBody({ status }: { status: CredentialStatus }) {
             {t('settings.clearCache')}
           </Button>
         </Space>
+        <Space wrap style={{ marginTop: 8 }}>
+          <span>{t('settings.cacheRetention')}</span>
+          <RetentionDays
+            value={s?.cacheRetentionDays ?? 30}
+            onCommit={(cacheRetentionDays) => save.mutate({ cacheRetentionDays }, { onError, onSuccess: () => void qc.invalidateQueries({ queryKey: queryKeys.cacheInfo }) })}
+          />
+        </Space>
       </div>
       <Divider style={{ margin: 0 }} />
       <div>
@@ -176,6 +183,27 @@ function CacheLimit({ value, onCommit }: { value: number; onCommit: (mb: number)
       step={50}
       value={draft ?? value}
       data-testid="settings-cache-limit"
+      onChange={(v) => setDraft(typeof v === 'number' ? v : null)}
+      onBlur={() => commit(draft)}
+      onPressEnter={() => commit(draft)}
+      onStep={(v) => commit(v)}
+    />
+  );
+}
+
+/** Days an unused cached photo is kept; saved like the cache limit (leaving the box, Enter, arrows), 1 to 3650. */
+function RetentionDays({ value, onCommit }: { value: number; onCommit: (days: number) => void }) {
+  const [draft, setDraft] = useState<number | null>(null);
+  const commit = (v: number | null) => {
+    setDraft(null);
+    if (typeof v === 'number' && v >= 1 && v <= 3650 && Math.round(v) !== value) onCommit(Math.round(v));
+  };
+  return (
+    <InputNumber
+      min={1}
+      max={3650}
+      value={draft ?? value}
+      data-testid="settings-cache-retention"
       onChange={(v) => setDraft(typeof v === 'number' ? v : null)}
       onBlur={() => commit(draft)}
       onPressEnter={() => commit(draft)}

@@ -229,6 +229,7 @@ export const enUS = {
     cache: 'Photo cache',
     cacheUsage: '{{size}} in {{files}} photos (limit {{limit}})',
     cacheLimit: 'Cache size limit (MB)',
+    cacheRetention: 'Keep unused photos (days)',
     cacheEncrypted: 'Cached photos are encrypted on this computer; those unused for {{days}} days are removed.',
     cacheInMemory: 'This system cannot protect an encryption key, so photos are cached in memory for this session only.',
     clearCache: 'Clear cache',

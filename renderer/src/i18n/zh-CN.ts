@@ -230,6 +230,7 @@ export const zhCN: Resources = {
     cache: '照片缓存',
     cacheUsage: '{{files}} 张照片，共 {{size}}（上限 {{limit}}）',
     cacheLimit: '缓存上限（MB）',
+    cacheRetention: '未使用照片保留（天）',
     cacheEncrypted: '缓存的照片在本机加密保存；超过 {{days}} 天未使用的会被删除。',
     cacheInMemory: '本系统无法保护加密密钥，照片仅缓存在内存中，本次会话结束即清除。',
     clearCache: '清除缓存',
