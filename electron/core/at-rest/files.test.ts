@@ -38,4 +38,11 @@ describe('sealFile / openFile', () => {
     expect(await readdir(dir)).toEqual(['c.enc']);
     expect(await openFile(path.join(dir, 'missing.enc'), keys)).toBeNull();
   });
+
+  it('with discard: false, refuses a file of another key but leaves it in place', async () => {
+    const file = path.join(dir, 'kept.enc');
+    await sealFile(file, photo, ephemeralKey());
+    expect(await openFile(file, ephemeralKey(), { discard: false })).toBeNull();
+    expect(await readdir(dir)).toEqual(['kept.enc']);
+  });
 });

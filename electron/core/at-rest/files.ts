@@ -18,13 +18,18 @@ export async function sealFile(file: string, bytes: Uint8Array, keys: KeyProvide
 }
 
 export interface OpenFileOptions {
-  /** Told why a file was discarded (never any of its bytes). */
+  /** Told why a file could not be opened (never any of its bytes). */
   onDiscard?(file: string, why: OpenFailure): void;
+  /**
+   * false: an unreadable file is left where it is (still never trusted), for a store that must not lose data
+   * on a key mix-up, such as an archive of replaced photos. Default true: a cache deletes it.
+   */
+  discard?: boolean;
 }
 
 /**
  * The plaintext of file, or null: missing, or not an envelope of this key (old plain format, another key,
- * tampered), which is then deleted — a miss, never trusted.
+ * tampered), which is then deleted (unless discard: false) — a miss, never trusted.
  */
 export async function openFile(file: string, keys: KeyProvider, opts: OpenFileOptions = {}): Promise<Buffer | null> {
   let raw: Buffer;
@@ -36,6 +41,6 @@ export async function openFile(file: string, keys: KeyProvider, opts: OpenFileOp
   const r = openEnvelope(await keys.key(), raw, contextOf(file));
   if (r.ok) return r.plain;
   opts.onDiscard?.(file, r.why);
-  await rm(file, { force: true }).catch(() => {});
+  if (opts.discard !== false) await rm(file, { force: true }).catch(() => {});
   return null;
 }
