@@ -6,6 +6,7 @@ import { appError, isAppFailure } from '../../shared/errors';
 import type { AttendanceGroup, DepartmentNode, DepartmentPath, Employee, EmployeeFilter } from '../../shared/model';
 import { withSignal } from '../util/abort';
 import { ReadCache } from './cache';
+import { DEFAULT_RATE_PER_SECOND } from './feishu/client';
 import type { FeishuClient, RawDepartment, RawGroupMember, RawUser } from './feishu/types';
 import type { Directory } from './types';
 
@@ -39,6 +40,21 @@ interface WalkProgress {
   lists: (RawUser[] | undefined)[];
   done: number;
   total: number;
+}
+
+/**
+ * find_by_department calls a walk keeps in flight: the default per-second pace, so a second's budget is used even
+ * when answers take a second (the contact quota is per minute: the limiter, not this, keeps the walk under it).
+ */
+const WALK_CONCURRENCY = DEFAULT_RATE_PER_SECOND;
+
+/**
+ * The departments worth a find_by_department call. member_count counts the sub-departments' members too (resigned
+ * staff included), so a department that says 0 has nobody in it or below it: asking would cost a contact call of
+ * the per-minute quota for an empty page. The root has no count; a department without one is asked.
+ */
+function withMembers(idx: DepartmentIndex, departmentIds: string[]): string[] {
+  return departmentIds.filter((id) => idx.byId.get(id)?.member_count !== 0);
 }
 
 /** Member lists merged into one entry per user_id, department ids joined in list order. */
@@ -297,7 +313,9 @@ export class DirectoryService implements Directory {
    * `progress`, when given, is filled as department lists arrive, for a partial view.
    */
   private async rawUsers(departmentIds: string[], progress?: WalkProgress): Promise<Map<string, RawUser>> {
-    const queue = new PQueue({ concurrency: 16 });
+    // The client's limiter paces the calls (per second and per minute); the queue only has to keep enough in
+    // flight to use a whole second's budget even when each answer takes that long.
+    const queue = new PQueue({ concurrency: WALK_CONCURRENCY });
     const lists: (RawUser[] | undefined)[] = new Array<RawUser[] | undefined>(departmentIds.length);
     if (progress) {
       progress.lists = lists;
@@ -316,7 +334,7 @@ export class DirectoryService implements Directory {
 
   private async allRawUsers(progress?: WalkProgress): Promise<Map<string, RawUser>> {
     const idx = await this.departmentIndex();
-    return this.rawUsers([ROOT_DEPARTMENT_ID, ...idx.list.map((d) => d.open_department_id)], progress);
+    return this.rawUsers(withMembers(idx, [ROOT_DEPARTMENT_ID, ...idx.list.map((d) => d.open_department_id)]), progress);
   }
 
   private toEmployee(u: RawUser, idx: DepartmentIndex, groupsOf: Map<string, string[]> | null, foundIn?: string): Employee {
@@ -388,7 +406,7 @@ export class DirectoryService implements Directory {
       const recursive = scope.recursive !== false;
       const ids = recursive ? this.subtree(idx, scope.id) : [scope.id];
       if (scope.id === ROOT_DEPARTMENT_ID && recursive) raws = [...(await this.allRawUsers(progress)).values()];
-      else raws = [...(await this.rawUsers(ids, progress)).values()];
+      else raws = [...(await this.rawUsers(withMembers(idx, ids), progress)).values()];
     } else {
       const [members, all] = await Promise.all([this.groupMembers(scope.id), this.allRawUsers()]);
       // Members outside every department we can see (e.g. just moved) are asked for one by one.
