@@ -29,6 +29,8 @@ export interface WalkNeeds {
   emptyDepartments: number;
   treeCalls: number;
   memberCalls: number;
+  /** directory/v1/employees/filter pages of 100 for everyone (and the root's own member list beside them). */
+  filterCalls: number;
 }
 
 export interface HostReady {
@@ -58,6 +60,7 @@ function walkNeeds(departments: readonly SimDepartment[], users: readonly SimUse
     emptyDepartments: departments.length - nonEmpty.length,
     treeCalls: Math.max(1, Math.ceil(departments.length / pageSize)),
     memberCalls: pages('0') + nonEmpty.reduce((n, d) => n + pages(d.open_department_id), 0),
+    filterCalls: Math.max(1, Math.ceil(users.length / 100)),
   };
 }
 
