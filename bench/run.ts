@@ -13,6 +13,7 @@ import { DEFAULT_TEMPLATE, type ExportProgress, type ExportSummary } from '../sh
 import { createCore } from '../electron/core/index';
 import { startSimulator } from '../electron/simulator/index';
 import type { SimStats, SimulatorOptions } from '../electron/simulator/types';
+import { benchLookup, benchWalk } from './lookup';
 import type { HostReady, HostRequest } from './sim-host';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -27,8 +28,13 @@ interface Target {
 }
 
 const targets: Target[] = [];
-/** BENCH_ONLY=throughput,reexport,memory,ui runs a subset. */
-const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((s) => s.trim()) : undefined;
+/** `BENCH_ONLY=throughput,reexport,memory,ui,lookup,walk` or `npm run bench -- --only lookup,walk` runs a subset. */
+function onlySections(argv: readonly string[], env: NodeJS.ProcessEnv): string[] | undefined {
+  const i = argv.indexOf('--only');
+  const list = i >= 0 ? argv[i + 1] : env.BENCH_ONLY;
+  return list ? list.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+}
+const ONLY = onlySections(process.argv.slice(2), process.env);
 const figures: Record<string, unknown> = {};
 
 function check(name: string, value: string, target: string, pass: boolean): void {
@@ -394,7 +400,11 @@ async function main(): Promise<void> {
     ['reexport', () => benchReexport(work)],
     ['memory', () => benchMemory()],
     ['ui', () => benchUi()],
+    ['lookup', () => benchLookup({ startSimHost, check, figures, work })],
+    ['walk', () => benchWalk({ startSimHost, check, figures, work })],
   ];
+  const unknown = (ONLY ?? []).filter((n) => !sections.some(([name]) => name === n));
+  if (unknown.length) console.log(`  no such section: ${unknown.join(', ')} (sections: ${sections.map(([n]) => n).join(', ')})`);
   try {
     const only = ONLY;
     for (const [name, run] of sections) {

@@ -6,6 +6,7 @@ import { appError, isAppFailure } from '../../shared/errors';
 import type { AttendanceGroup, DepartmentNode, DepartmentPath, Employee, EmployeeFilter } from '../../shared/model';
 import { withSignal } from '../util/abort';
 import { ReadCache } from './cache';
+import { DEFAULT_RATE_PER_SECOND } from './feishu/client';
 import type { FeishuClient, RawDepartment, RawGroupMember, RawUser } from './feishu/types';
 import type { Directory } from './types';
 
@@ -39,6 +40,38 @@ interface WalkProgress {
   lists: (RawUser[] | undefined)[];
   done: number;
   total: number;
+}
+
+/**
+ * find_by_department calls a walk keeps in flight: the default per-second pace, so a second's budget is used even
+ * when answers take a second (the contact quota is per minute: the limiter, not this, keeps the walk under it).
+ */
+const WALK_CONCURRENCY = DEFAULT_RATE_PER_SECOND;
+
+/**
+ * The departments worth a find_by_department call. member_count counts the sub-departments' members too (resigned
+ * staff included), so a department that says 0 has nobody in it or below it: asking would cost a contact call of
+ * the per-minute quota for an empty page. The root has no count; a department without one is asked.
+ */
+function withMembers(idx: DepartmentIndex, departmentIds: string[]): string[] {
+  return departmentIds.filter((id) => idx.byId.get(id)?.member_count !== 0);
+}
+
+/**
+ * Departments whose member_count (people in it or below it, each once) the list does not match, with the first
+ * few of them; undefined when every count matches. A department without a count cannot vouch for the list.
+ */
+function countShortfall(idx: DepartmentIndex, users: Map<string, RawUser>): { departments: number; examples: string[] } | undefined {
+  const counts = new Map<string, number>();
+  for (const u of users.values()) {
+    const reached = new Set<string>();
+    for (const start of u.department_ids ?? []) {
+      for (let cur: string | undefined = start; cur && idx.byId.has(cur) && !reached.has(cur); cur = idx.byId.get(cur)?.parent_department_id) reached.add(cur);
+    }
+    for (const id of reached) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  const off = idx.list.filter((d) => d.member_count === undefined || (counts.get(d.open_department_id) ?? 0) !== d.member_count);
+  return off.length ? { departments: off.length, examples: off.slice(0, 3).map((d) => d.open_department_id) } : undefined;
 }
 
 /** Member lists merged into one entry per user_id, department ids joined in list order. */
@@ -132,6 +165,8 @@ export class DirectoryService implements Directory {
   private readonly collator = new Intl.Collator('zh-CN');
   /** Field scopes found missing, by the employee list they were seen in. */
   private readonly missingOf = new WeakMap<readonly Employee[], string[]>();
+  /** Whether directory.employees_filter gave a complete list (undefined: not tried yet this session). */
+  private filterUsable: boolean | undefined;
 
   constructor(
     private readonly client: FeishuClient,
@@ -299,7 +334,9 @@ export class DirectoryService implements Directory {
    * `progress`, when given, is filled as department lists arrive, for a partial view.
    */
   private async rawUsers(departmentIds: string[], progress?: WalkProgress): Promise<Map<string, RawUser>> {
-    const queue = new PQueue({ concurrency: 16 });
+    // The client's limiter paces the calls (per second and per minute); the queue only has to keep enough in
+    // flight to use a whole second's budget even when each answer takes that long.
+    const queue = new PQueue({ concurrency: WALK_CONCURRENCY });
     const lists: (RawUser[] | undefined)[] = new Array<RawUser[] | undefined>(departmentIds.length);
     if (progress) {
       progress.lists = lists;
@@ -316,9 +353,43 @@ export class DirectoryService implements Directory {
     return mergeUsers(lists);
   }
 
+  /**
+   * Everyone, de-duplicated. Where the tenant offers directory/v1/employees/filter (100 a page, its own quota: a
+   * fifth of the walk's calls and no minute-long wait on a large tenant) it is read alongside the department tree
+   * and kept only when it adds up to every department's member_count; otherwise, and from then on, the walk.
+   */
   private async allRawUsers(progress?: WalkProgress): Promise<Map<string, RawUser>> {
-    const idx = await this.departmentIndex();
-    return this.rawUsers([ROOT_DEPARTMENT_ID, ...idx.list.map((d) => d.open_department_id)], progress);
+    const [idx, listed] = await Promise.all([this.departmentIndex(), this.listedByFilter(progress)]);
+    if (listed) {
+      const shortfall = countShortfall(idx, listed);
+      if (!shortfall) return listed;
+      this.filterUsable = false;
+      this.opts.log?.('info', 'directory.employees_filter does not add up to the department counts; walking the departments instead', shortfall);
+    }
+    return this.rawUsers(withMembers(idx, [ROOT_DEPARTMENT_ID, ...idx.list.map((d) => d.open_department_id)]), progress);
+  }
+
+  /**
+   * The filter's list plus the root's own members (no member_count covers them), or null when the endpoint is
+   * not there for this app (edition, scope, an answer we cannot read), which is remembered for this session.
+   */
+  private async listedByFilter(progress?: WalkProgress): Promise<Map<string, RawUser> | null> {
+    const filter = this.client.employeesFilter;
+    if (!filter || this.filterUsable === false) return null;
+    const pages: RawUser[][] = [];
+    if (progress) progress.lists = pages;
+    try {
+      const [rootMembers, everyone] = await Promise.all([this.usersOf(ROOT_DEPARTMENT_ID), filter.call(this.client, undefined, (page) => pages.push(page))]);
+      // Without user_ids (a field scope) the walk is the one to say which scope is missing.
+      if (everyone.some((u) => !u.user_id)) throw appError('scope.missing', 'directory.employees_filter gave employees without user_id');
+      this.filterUsable = true;
+      return mergeUsers([rootMembers, everyone]);
+    } catch (e) {
+      if (!isAppFailure(e) || /^(auth|net)\./.test(e.info.code) || e.info.code === 'export.cancelled') throw e;
+      this.filterUsable = false;
+      this.opts.log?.('info', 'directory.employees_filter unavailable; walking the departments', { code: e.info.code });
+      return null;
+    }
   }
 
   private toEmployee(u: RawUser, idx: DepartmentIndex, groupsOf: Map<string, string[]> | null, foundIn?: string): Employee {
@@ -391,7 +462,7 @@ export class DirectoryService implements Directory {
       const recursive = scope.recursive !== false;
       const ids = recursive ? this.subtree(idx, scope.id) : [scope.id];
       if (scope.id === ROOT_DEPARTMENT_ID && recursive) raws = [...(await this.allRawUsers(progress)).values()];
-      else raws = [...(await this.rawUsers(ids, progress)).values()];
+      else raws = [...(await this.rawUsers(withMembers(idx, ids), progress)).values()];
     } else {
       const [members, all] = await Promise.all([this.groupMembers(scope.id), this.allRawUsers()]);
       // Members outside every department we can see (e.g. just moved) are asked for one by one.

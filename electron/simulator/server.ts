@@ -6,6 +6,7 @@ import { readBody } from '../util/body';
 import { handleDownload, handleGroups, handleGroupSearch, handleListUser, handleUserSettings } from './attendance';
 import { handleModify, handleUpload } from './attendance-write';
 import { handleChildren, handleFindByDepartment, handleUserGet } from './contact';
+import { handleEmployeesFilter } from './directory-filter';
 import type { Chaos, Faults } from './faults';
 import type { Gateway } from './gateway';
 import { hashString } from './rng';
@@ -36,6 +37,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { key: 'users.find_by_department', path: 'contact/v3/users/find_by_department', methods: ['GET'], kind: 'contact', handle: handleFindByDepartment },
   { key: 'users.batch_get_id', path: 'contact/v3/users/batch_get_id', methods: ['POST'], kind: 'contact', handle: handleBatchGetId },
   { key: 'users.get', path: 'contact/v3/users/:user_id', methods: ['GET'], kind: 'contact', handle: handleUserGet },
+  // The directory API: its own endpoint with its own per-minute quota, counted like a contact one [U].
+  { key: 'directory.employees_filter', path: 'directory/v1/employees/filter', methods: ['POST'], kind: 'contact', handle: handleEmployeesFilter },
   { key: 'groups.list', path: 'attendance/v1/groups', methods: ['GET'], kind: 'attendance', handle: handleGroups },
   { key: 'groups.search', path: 'attendance/v1/groups/search', methods: ['POST'], kind: 'attendance', handle: handleGroupSearch },
   { key: 'groups.list_user', path: 'attendance/v1/groups/:group_id/list_user', methods: ['GET'], kind: 'attendance', handle: handleListUser },

@@ -34,6 +34,7 @@ export function defaultSwitches(opts: SimulatorOptions): SimulatorSwitches {
     uploadMaxBytes: 5 * 1024 * 1024,
     uploadFormats: ['image/jpeg', 'image/png'],
     keepOldFaceKeyAfterModify: false,
+    employeesFilter: opts.employeesFilter ?? 'unavailable',
     faceRejection: { fileNames: new Set<string>(), at: 'modify', status: 400, code: 1220001, msg: 'param is invalid: no face detected in the photo' },
   };
 }

@@ -44,6 +44,8 @@ export interface SimulatorOptions {
   twinDepartments?: boolean;
   /** Clock in ms (default Date.now), for token-expiry tests. */
   now?: () => number;
+  /** [U] Whether directory/v1/employees/filter is open to the app (default 'unavailable'): see SimulatorSwitches. */
+  employeesFilter?: SimulatorSwitches['employeesFilter'];
 }
 
 /** Failures that can be switched on at run time. */
@@ -106,6 +108,11 @@ export interface SimulatorSwitches {
   keepOldFaceKeyAfterModify: boolean;
   /** [U] A face-quality rejection for uploads with these file_names, at upload or at modify, with this code and msg. */
   faceRejection: FaceRejection;
+  /**
+   * [U] directory/v1/employees/filter (edition and scope unconfirmed): 'unavailable' answers 99991672 (default),
+   * 'available' lists everyone, 'available_without_resigned' leaves the resigned out of a list without conditions.
+   */
+  employeesFilter: 'unavailable' | 'available' | 'available_without_resigned';
 }
 
 /** How the simulator refuses a photo whose face Feishu would not accept (the real codes are [U]). */

@@ -25,6 +25,7 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
     usersByDepartment: (departmentId, signal) => contact.usersByDepartment(t, departmentId, signal),
     user: (userId, signal, idType) => contact.user(t, userId, signal, idType),
     batchGetId: (query, signal) => contact.batchGetId(t, query, signal),
+    employeesFilter: (signal, onPage) => contact.employeesFilter(t, signal, onPage),
     groups: (signal) => attendance.groups(t, signal),
     searchGroups: (name, exactlyMatched = false, signal) => attendance.searchGroups(t, name, exactlyMatched, signal),
     groupMembers: (groupId, signal) => attendance.groupMembers(t, groupId, signal),

@@ -35,6 +35,7 @@ export type EndpointKey =
   | 'users.find_by_department'
   | 'users.get'
   | 'users.batch_get_id'
+  | 'directory.employees_filter'
   | 'groups.list'
   | 'groups.search'
   | 'groups.list_user'
@@ -76,7 +77,8 @@ export const DEFAULT_RATE_PER_SECOND = 48;
 const JITTER_HOLD_MS = 150;
 /** Contact endpoints also allow 1000/min (docs/feishu-api.md §2); kept a little under. */
 export const DEFAULT_CONTACT_PER_MINUTE = 950;
-const CONTACT_KEYS: ReadonlySet<EndpointKey> = new Set(['departments.children', 'users.find_by_department', 'users.get', 'users.batch_get_id']);
+// The directory API's per-minute limit is not documented [U]: it is kept like a contact endpoint's.
+const CONTACT_KEYS: ReadonlySet<EndpointKey> = new Set(['departments.children', 'users.find_by_department', 'users.get', 'users.batch_get_id', 'directory.employees_filter']);
 /**
  * Tokens fetched for one request and refused anyway before it ends in auth.token_invalid. Under token churn
  * a token just fetched is refused only when the server replaces it within one round trip, so three in a row

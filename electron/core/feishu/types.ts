@@ -117,6 +117,11 @@ export interface FeishuClient {
   user(userId: string, signal?: AbortSignal, idType?: 'user_id' | 'open_id'): Promise<RawUser>;
   /** user_ids by e-mail and mobile (≤ 50 of each a call; more are sent in several calls); no match = no user_id. */
   batchGetId(query: { emails?: string[]; mobiles?: string[]; includeResigned?: boolean }, signal?: AbortSignal): Promise<RawUserId[]>;
+  /**
+   * Every employee of the contact range through directory/v1/employees/filter (100 a page), as contact users.
+   * Whether the tenant's edition and the app's scopes allow it is unconfirmed: callers fall back to the walk.
+   */
+  employeesFilter?(signal?: AbortSignal, onPage?: (users: RawUser[]) => void): Promise<RawUser[]>;
   groups(signal?: AbortSignal): Promise<RawGroup[]>;
   searchGroups(name: string, exactlyMatched?: boolean, signal?: AbortSignal): Promise<RawGroup[]>;
   groupMembers(groupId: string, signal?: AbortSignal): Promise<RawGroupMember[]>;

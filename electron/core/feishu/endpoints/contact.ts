@@ -160,3 +160,110 @@ export async function batchGetId(
   }
   return out;
 }
+
+/** The directory API's largest page (docs/feishu-api.md §3.3c); the contact lists stop at 50. */
+export const EMPLOYEES_FILTER_PAGE = 100;
+/** A list longer than this is a server loop (100 × 20 000 = two million employees). */
+const EMPLOYEES_FILTER_MAX_PAGES = 20_000;
+/** The fields a directory row needs to become a contact user; a field not asked for is not sent. */
+const EMPLOYEES_FILTER_FIELDS = [
+  'base_info.name',
+  'base_info.mobile',
+  'base_info.email',
+  'base_info.enterprise_email',
+  'base_info.departments',
+  'base_info.is_resigned',
+  'work_info.job_number',
+  'work_info.job_title',
+  'work_info.staff_status',
+];
+
+const I18nTextSchema = z.looseObject({ default_value: opt(z.string()), i18n_value: opt(z.record(z.string(), z.string())) });
+const DirectoryEmployeeSchema = z.looseObject({
+  base_info: opt(
+    z.looseObject({
+      employee_id: opt(z.string()),
+      name: opt(z.looseObject({ name: opt(I18nTextSchema) })),
+      mobile: opt(z.string()),
+      email: opt(z.string()),
+      enterprise_email: opt(z.string()),
+      departments: opt(z.array(z.looseObject({ department_id: z.string() }))),
+      is_resigned: opt(z.boolean()),
+    }),
+  ),
+  work_info: opt(
+    z.looseObject({
+      job_number: opt(z.string()),
+      job_title: opt(z.looseObject({ job_title_name: opt(I18nTextSchema) })),
+      staff_status: opt(z.number()),
+    }),
+  ),
+});
+type DirectoryEmployee = z.infer<typeof DirectoryEmployeeSchema>;
+
+const EmployeesFilterAnswerSchema = z.looseObject({
+  employees: opt(z.array(DirectoryEmployeeSchema)),
+  page_response: opt(z.looseObject({ has_more: opt(z.boolean()), page_token: opt(z.string()) })),
+  abnormals: opt(z.array(z.unknown())),
+});
+
+/** A directory row as the contact user the rest of the engine reads (field names of users/find_by_department). */
+function userFromDirectory(e: DirectoryEmployee): RawUser {
+  const b: Partial<NonNullable<DirectoryEmployee['base_info']>> = e.base_info ?? {};
+  const w: Partial<NonNullable<DirectoryEmployee['work_info']>> = e.work_info ?? {};
+  const u: RawUser = {};
+  if (b.employee_id !== undefined) u.user_id = b.employee_id;
+  if (b.name?.name?.default_value !== undefined) u.name = b.name.name.default_value;
+  const en = b.name?.name?.i18n_value?.en_us;
+  if (en !== undefined) u.en_name = en;
+  if (w.job_number !== undefined) u.employee_no = w.job_number;
+  if (b.email !== undefined) u.email = b.email;
+  if (b.enterprise_email !== undefined) u.enterprise_email = b.enterprise_email;
+  if (b.mobile !== undefined) u.mobile = b.mobile;
+  if (w.job_title?.job_title_name?.default_value !== undefined) u.job_title = w.job_title.job_title_name.default_value;
+  if (b.departments !== undefined) u.department_ids = b.departments.map((d) => d.department_id);
+  // [U] staff_status 2 = resigned; is_resigned, when sent, decides.
+  const resigned = b.is_resigned ?? (w.staff_status === undefined ? undefined : w.staff_status === 2);
+  if (resigned !== undefined) u.status = { is_resigned: resigned };
+  return u;
+}
+
+/**
+ * Every employee through directory/v1/employees/filter with no condition, 100 a page, page tokens followed to
+ * the end (they go in the body). A page that reports row errors (`abnormals`) fails the whole list: a directory
+ * missing people must not pass for a complete one.
+ */
+export async function employeesFilter(t: FeishuTransport, signal?: AbortSignal, onPage?: (users: RawUser[]) => void): Promise<RawUser[]> {
+  const out: RawUser[] = [];
+  const seen = new Set<string>();
+  let pageToken: string | undefined;
+  for (let page = 0; page < EMPLOYEES_FILTER_MAX_PAGES; page++) {
+    const data = await t.call(
+      {
+        key: 'directory.employees_filter',
+        method: 'POST',
+        path: '/open-apis/directory/v1/employees/filter',
+        query: { employee_id_type: 'employee_id', department_id_type: 'open_department_id' },
+        body: {
+          filter: { conditions: [] },
+          required_fields: EMPLOYEES_FILTER_FIELDS,
+          page_request: { page_size: EMPLOYEES_FILTER_PAGE, ...(pageToken ? { page_token: pageToken } : {}) },
+        },
+      },
+      EmployeesFilterAnswerSchema,
+      signal,
+    );
+    if (data.abnormals?.length) throw appError('feishu.bad_response', `Feishu could not read ${data.abnormals.length} employee(s) (directory.employees_filter)`);
+    const users = (data.employees ?? []).map(userFromDirectory);
+    out.push(...users);
+    onPage?.(users);
+    if (!data.page_response?.has_more) return out;
+    const next = data.page_response.page_token;
+    if (typeof next !== 'string' || next === '' || seen.has(next)) {
+      throw appError('feishu.bad_response', 'Feishu repeated or omitted the page token (directory.employees_filter)');
+    }
+    seen.add(next);
+    pageToken = next;
+  }
+  throw appError('feishu.bad_response', 'Too many pages (directory.employees_filter)');
+}
