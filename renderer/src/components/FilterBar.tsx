@@ -75,14 +75,17 @@ export function FilterBar({ filter: f, page, firstPage, view, onView, thumbSize,
           />
         </Tooltip>
       )}
+      {/* Icons only (with the words in English the bar ran out of room at 1280 px and clipped this toggle):
+          the words are each item's accessible name and its tooltip. */}
       <Segmented
         style={s.noShrink}
         data-testid="view-toggle"
+        aria-label={t('browse.view')}
         value={view}
         onChange={(v) => onView(v as ListView)}
         options={[
-          { value: 'table', label: t('browse.viewTable'), icon: <TableOutlined /> },
-          { value: 'grid', label: t('browse.viewGrid'), icon: <AppstoreOutlined /> },
+          { value: 'table', icon: <TableOutlined aria-hidden />, label: <span className="fa-sr-only">{t('browse.viewTable')}</span>, tooltip: t('browse.viewTable') },
+          { value: 'grid', icon: <AppstoreOutlined aria-hidden />, label: <span className="fa-sr-only">{t('browse.viewGrid')}</span>, tooltip: t('browse.viewGrid') },
         ]}
       />
     </div>
