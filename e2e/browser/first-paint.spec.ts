@@ -25,5 +25,5 @@ test('in a dark system the first paint is dark, not a white flash', async ({ pag
   await page.route('**/*.js', (route) => route.abort());
   await page.goto(env.harness.url);
   await expect(page.getByTestId('splash').locator('svg')).toBeVisible();
-  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(20, 20, 20)');
+  await expect(page.locator('body')).toHaveCSS('background-color', 'rgb(20, 20, 20)');
 });
