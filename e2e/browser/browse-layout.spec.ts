@@ -153,6 +153,20 @@ test.describe('counts and coverage', () => {
   });
 });
 
+test.describe('numbers on a German system', () => {
+  // The UI is English (a system that is not Chinese), but the system writes 1.234: every count must still read 1,234.
+  test.use({ locale: 'de-DE', simOptions: { seed: 11, employees: 1_200 } });
+
+  test('coverage, selection and "select all" write counts the one way, in the UI language', async ({ page, env }) => {
+    await openDemo(page, env);
+    await expect(page.getByTestId('coverage')).toHaveText(/^\d,\d{3} of \d,\d{3} enrolled$/);
+    await expect(page.getByTestId('select-all-filter')).toHaveText(/^Select all \d,\d{3} in this filter$/);
+    await page.getByTestId('employee-table').focus();
+    await page.keyboard.press('Control+a');
+    await expect(page.getByTestId('selection-count')).toHaveText(/^\d,\d{3} selected$/);
+  });
+});
+
 test.describe('missing employee-number scope', () => {
   test.use({ locale: 'en-US' });
 
