@@ -46,15 +46,15 @@ async function ensureBuilt(): Promise<void> {
  * 10 s. Waited for: the frame that draws the first rows may be the first contentful one, and its entry lands
  * after the check that saw the rows.
  */
-async function firstContentfulPaint(page: Page): Promise<number> {
+export async function firstContentfulPaint(page: Page): Promise<number> {
   const fcp = () => performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? 0;
   const handle = await page.waitForFunction(fcp, undefined, { polling: 'raf', timeout: 10_000 }).catch(() => null);
   return handle ? ((await handle.jsonValue()) as number) : -1;
 }
 
-/** ms from navigation start until the first employee row is in the page (checked every frame). */
-async function rowsFromNavigation(page: Page): Promise<number> {
-  const handle = await page.waitForFunction(() => (document.querySelector('[data-testid="employee-row"]') ? performance.now() : 0), undefined, {
+/** ms from navigation start until an element with this test id is in the page (checked every frame). */
+export async function shownFromNavigation(page: Page, testId: string): Promise<number> {
+  const handle = await page.waitForFunction((id) => (document.querySelector(`[data-testid="${id}"]`) ? performance.now() : 0), testId, {
     polling: 'raf',
     timeout: 120_000,
   });
@@ -121,7 +121,7 @@ export async function runUiBench(): Promise<{ [figure: string]: number | UiTarge
     // Cold: load the app, enter the demo tenant, the core reads the whole 20,000-employee directory.
     let t = Date.now();
     await page.goto(harness.url);
-    await page.getByTestId('connect-demo').waitFor();
+    out.connectShownColdMs = await shownFromNavigation(page, 'connect-demo');
     out.appShellMs = Date.now() - t;
     out.firstPaintColdMs = await firstContentfulPaint(page);
     t = Date.now();
@@ -135,7 +135,7 @@ export async function runUiBench(): Promise<{ [figure: string]: number | UiTarge
     // Warm: a reload with the directory already in the core (what an admin sees every day after the first).
     t = Date.now();
     await page.reload({ waitUntil: 'commit' });
-    out.firstRowsWarmInPageMs = await rowsFromNavigation(page);
+    out.firstRowsWarmInPageMs = await shownFromNavigation(page, 'employee-row');
     out.firstRowsWarmFromNavigationMs = await untilRows(page, t);
     out.firstPaintWarmMs = await firstContentfulPaint(page);
 
@@ -220,8 +220,9 @@ export async function runUiBench(): Promise<{ [figure: string]: number | UiTarge
 
   const r = (n: number | undefined) => Math.round(n ?? -1);
   console.log(`UI bench (${EMPLOYEES.toLocaleString('en-US')} employees, Chromium, browser harness)`);
-  console.log(`  first contentful paint, cold (connect screen)  ${r(out.firstPaintColdMs)} ms   target <= ${FIRST_PAINT_TARGET_MS}`);
-  console.log(`  first contentful paint, warm (reload, workspace)  ${r(out.firstPaintWarmMs)} ms   target <= ${FIRST_PAINT_TARGET_MS}; first rows ${r(out.firstRowsWarmInPageMs)} ms from navigation`);
+  // The first contentful paint is the app's mark from index.html; the screens follow when the scripts have run.
+  console.log(`  first contentful paint, cold (app mark)  ${r(out.firstPaintColdMs)} ms   target <= ${FIRST_PAINT_TARGET_MS}; connect screen ${r(out.connectShownColdMs)} ms from navigation`);
+  console.log(`  first contentful paint, warm (reload)  ${r(out.firstPaintWarmMs)} ms   target <= ${FIRST_PAINT_TARGET_MS}; first rows ${r(out.firstRowsWarmInPageMs)} ms from navigation`);
   console.log(`  app shell visible after navigation        ${r(out.appShellMs)} ms`);
   console.log(`  first rows, cold (demo sign-in, directory read)  ${r(out.firstRowsColdAfterSignInMs)} ms; whole directory read after ${r(out.directoryCompleteColdMs)} ms`);
   console.log(`  first rows, warm (reload, directory cached)      ${r(out.firstRowsWarmFromNavigationMs)} ms   target <= 1500`);
@@ -238,8 +239,8 @@ export async function runUiBench(): Promise<{ [figure: string]: number | UiTarge
     pass: ms != null && ms >= 0 && ms <= FIRST_PAINT_TARGET_MS,
   });
   const targets = [
-    paintTarget('first contentful paint, cold (navigation → connect screen)', out.firstPaintColdMs),
-    paintTarget('first contentful paint, warm (navigation → workspace)', out.firstPaintWarmMs),
+    paintTarget('first contentful paint, cold (navigation → app mark, first run)', out.firstPaintColdMs),
+    paintTarget('first contentful paint, warm (reload → app mark, signed in)', out.firstPaintWarmMs),
   ];
   return { ...out, targets };
 }

@@ -13,6 +13,18 @@ const height = (l: Locator) => l.evaluate((el) => el.getBoundingClientRect().hei
 /** The filter bar is the first row of the main pane that holds the list filter. */
 const filterBar = (page: Page) => page.getByTestId('employee-search').locator('xpath=..');
 const selectionBar = (page: Page) => page.getByTestId('selection-count').locator('xpath=..');
+/** The element is drawn whole: inside the window and inside the filter bar, which does not overflow. */
+async function expectWhole(page: Page, l: Locator): Promise<void> {
+  const box = (await l.boundingBox())!;
+  const bar = await filterBar(page).evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return { left: r.left, right: r.right, overflow: el.scrollWidth - el.clientWidth };
+  });
+  expect(box.x + box.width).toBeLessThanOrEqual(page.viewportSize()!.width);
+  expect(box.x + box.width).toBeLessThanOrEqual(bar.right + 0.5);
+  expect(box.x).toBeGreaterThanOrEqual(bar.left);
+  expect(bar.overflow, 'filter bar content wider than the bar').toBeLessThanOrEqual(0);
+}
 const rowCount = async (page: Page) => Number(await page.getByTestId('employee-table').getAttribute('aria-rowcount'));
 
 test.describe('1280×720', () => {
@@ -47,6 +59,44 @@ test.describe('1280×720', () => {
       );
       const whole = new Set(tops.filter((t) => t.top >= grid!.y && t.bottom <= grid!.y + grid!.height).map((t) => Math.round(t.top)));
       expect(whole.size, `whole tile rows at size ${size}`).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  test('photo grid: the view toggle stays whole on screen, and no tag leaves its tile under the missing-scope notice', async ({ page, env }) => {
+    // The widest bar: English, the grid's size control, and the directory progress while a slow tenant loads.
+    await env.simPatch({ latencyMs: 250, missingScopes: [EMPLOYEE_NO_SCOPE] });
+    await page.goto(env.harness.url);
+    await page.getByTestId('connect-demo').click();
+    await expect(page.getByTestId('directory-loading')).toBeVisible({ timeout: 30_000 });
+    // Icon-only, but named for screen readers and on hover.
+    const toggle = page.getByTestId('view-toggle');
+    await expect(page.getByRole('radiogroup', { name: 'View' })).toBeVisible();
+    await toggle.locator('.ant-segmented-item').nth(1).click();
+    await expect(toggle.getByRole('radio', { name: 'Photos' })).toBeChecked();
+    await expect(page.getByTestId('thumb-size')).toBeVisible();
+    await expectWhole(page, toggle);
+    await toggle.locator('.ant-segmented-item').nth(1).hover();
+    await expect(page.getByRole('tooltip', { name: 'Photos' })).toBeVisible();
+
+    await env.simPatch({ latencyMs: 0 });
+    await expect(page.getByTestId('directory-loading')).toHaveCount(0, { timeout: 60_000 });
+    await expect(page.getByTestId('missing-scope-notice')).toBeVisible();
+    await expectWhole(page, toggle);
+    // The notice takes two lines at most, so the tiles keep room for their caption.
+    expect(await height(page.getByTestId('missing-scope-notice'))).toBeLessThanOrEqual(72);
+    for (const size of [0, 1, 2]) {
+      await page.getByTestId('thumb-size').locator('.ant-segmented-item').nth(size).click();
+      await expectWhole(page, toggle);
+      const tags = page.locator('[data-testid="photo-tile"]:has(.ant-tag)');
+      await expect(tags.first()).toBeVisible();
+      const outside = await tags.evaluateAll((tiles) =>
+        tiles.filter((tile) => {
+          const box = tile.getBoundingClientRect();
+          const tag = tile.querySelector('.ant-tag')!.getBoundingClientRect();
+          return tag.left < box.left || tag.right > box.right;
+        }).length,
+      );
+      expect(outside, `tags outside their tile at size ${size}`).toBe(0);
     }
   });
 
@@ -103,6 +153,20 @@ test.describe('counts and coverage', () => {
   });
 });
 
+test.describe('numbers on a German system', () => {
+  // The UI is English (a system that is not Chinese), but the system writes 1.234: every count must still read 1,234.
+  test.use({ locale: 'de-DE', simOptions: { seed: 11, employees: 1_200 } });
+
+  test('coverage, selection and "select all" write counts the one way, in the UI language', async ({ page, env }) => {
+    await openDemo(page, env);
+    await expect(page.getByTestId('coverage')).toHaveText(/^\d,\d{3} of \d,\d{3} enrolled$/);
+    await expect(page.getByTestId('select-all-filter')).toHaveText(/^Select all \d,\d{3} in this filter$/);
+    await page.getByTestId('employee-table').focus();
+    await page.keyboard.press('Control+a');
+    await expect(page.getByTestId('selection-count')).toHaveText(/^\d,\d{3} selected$/);
+  });
+});
+
 test.describe('missing employee-number scope', () => {
   test.use({ locale: 'en-US' });
 
@@ -144,6 +208,8 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
             await page.screenshot({ path: name('table') });
             await page.getByTestId('view-toggle').locator('.ant-segmented-item').nth(1).click();
             await expect.poll(() => page.locator('[data-testid="photo-tile"] img').count()).toBeGreaterThan(4);
+            // The pointer leaves the toggle, or its tooltip would cover the notice's close button in the picture.
+            await page.mouse.move(w / 2, h - 10);
             await settle();
             await page.screenshot({ path: name('grid') });
           });

@@ -104,7 +104,8 @@ test('photo grid loads thumbnails; keyboard selects and opens', async ({ page, e
   const total = env.harness.sim.tenant.users.filter((u) => !u.status.is_resigned).length;
   await expect(page.getByTestId('selection-count')).toHaveAttribute('data-count', String(total));
 
-  await page.getByTestId('view-toggle').getByText('照片').click();
+  // The toggle is icon-only; its items carry the words for screen readers.
+  await page.getByTestId('view-toggle').locator('.ant-segmented-item', { hasText: '照片' }).click();
   const tiles = page.getByTestId('photo-tile');
   await expect(tiles.first()).toBeVisible();
   await expect.poll(() => page.locator('[data-testid="photo-tile"] img').count()).toBeGreaterThan(4);
@@ -113,7 +114,7 @@ test('photo grid loads thumbnails; keyboard selects and opens', async ({ page, e
   const live = () => page.evaluate(() => (globalThis as unknown as { __faceAdminDebug: { liveBlobUrls: number } }).__faceAdminDebug.liveBlobUrls);
   expect(await live()).toBeGreaterThan(0);
   // Leaving the grid frees every photo URL it made (no memory leak over a day of browsing).
-  await page.getByTestId('view-toggle').getByText('列表').click();
+  await page.getByTestId('view-toggle').locator('.ant-segmented-item', { hasText: '列表' }).click();
   await expect(page.getByTestId('employee-row').first()).toBeVisible();
   await expect.poll(live).toBe(0);
 });

@@ -117,8 +117,10 @@ function Screens({ ready, settingsError, onRetry }: { ready: boolean; settingsEr
       </div>
     );
   }
+  // The same mark as the first paint in index.html, so the window does not flash from one to the other.
   const spinner = (
-    <div style={{ display: 'grid', placeItems: 'center', height: '100%' }}>
+    <div className="fa-splash" data-testid="splash">
+      <img src="./favicon.svg" alt="" width={56} height={56} />
       <Spin size="large" />
     </div>
   );

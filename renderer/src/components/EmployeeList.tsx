@@ -344,6 +344,8 @@ export function PhotoGrid({ thumbSize, ...p }: ListProps & { thumbSize: keyof ty
   );
 }
 
+const gridTagStyle = { marginInlineEnd: 0, fontSize: 11, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' } as const;
+
 const PhotoTile = memo(function PhotoTile({ row, index, checked, focused, onToggle, onOpen, onFocusIndex }: Omit<RowProps, 'locale'>) {
   const { token } = theme.useToken();
   const photo = usePhotoUrl(row.face.enrolled ? row.face.faceKey : null);
@@ -382,11 +384,12 @@ const PhotoTile = memo(function PhotoTile({ row, index, checked, focused, onTogg
         <Typography.Text strong ellipsis style={{ display: 'block' }}>
           {row.name}
         </Typography.Text>
-        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 4 }}>
-          <Typography.Text type="secondary" ellipsis style={{ fontSize: 12 }}>
+        {/* On a narrow tile the 工号 gives way first, then the tag's text (ellipsis): nothing leaves the tile. */}
+        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 4, minWidth: 0 }}>
+          <Typography.Text type="secondary" ellipsis style={{ fontSize: 12, flexShrink: 100, minWidth: 0 }}>
             {row.employeeNo}
           </Typography.Text>
-          <FaceStatusTag face={row.face} hideEnrolled bordered={false} style={{ marginInlineEnd: 0, fontSize: 11 }} />
+          <FaceStatusTag face={row.face} hideEnrolled bordered={false} style={gridTagStyle} />
         </div>
       </div>
     </div>

@@ -19,7 +19,8 @@ export interface EmptyListProps {
  */
 export function EmptyList({ filtered, photo, coverage, onClear }: EmptyListProps) {
   const { t } = useTranslation();
-  const count = coverage.total.toLocaleString();
+  // A number, not a string: i18next formats it in the UI language (see i18n/index.ts) and picks the plural.
+  const count = coverage.total;
   if (photo === 'without' && coverage.total > 0 && coverage.enrolled === coverage.total)
     return <PhotoFilterResult status="success" title={t('browse.emptyAllEnrolled', { count })} onClear={onClear} />;
   if (photo === 'with' && coverage.total > 0 && coverage.enrolled === 0)

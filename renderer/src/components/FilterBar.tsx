@@ -75,14 +75,17 @@ export function FilterBar({ filter: f, page, firstPage, view, onView, thumbSize,
           />
         </Tooltip>
       )}
+      {/* Icons only (with the words in English the bar ran out of room at 1280 px and clipped this toggle):
+          the words are each item's accessible name and its tooltip. */}
       <Segmented
         style={s.noShrink}
         data-testid="view-toggle"
+        aria-label={t('browse.view')}
         value={view}
         onChange={(v) => onView(v as ListView)}
         options={[
-          { value: 'table', label: t('browse.viewTable'), icon: <TableOutlined /> },
-          { value: 'grid', label: t('browse.viewGrid'), icon: <AppstoreOutlined /> },
+          { value: 'table', icon: <TableOutlined aria-hidden />, label: <span className="fa-sr-only">{t('browse.viewTable')}</span>, tooltip: t('browse.viewTable') },
+          { value: 'grid', icon: <AppstoreOutlined aria-hidden />, label: <span className="fa-sr-only">{t('browse.viewGrid')}</span>, tooltip: t('browse.viewGrid') },
         ]}
       />
     </div>
@@ -97,7 +100,7 @@ function Coverage({ page, bar }: { page: EmployeePage; bar: boolean }) {
     <Tooltip title={t('browse.matching', { count: page.total })}>
       <Space size={8} data-testid="coverage" style={s.noShrink}>
         {bar && <Progress style={s.coverageBar} size="small" status="normal" percent={coverage.total ? Math.round((coverage.enrolled / coverage.total) * 100) : 0} showInfo={false} />}
-        <Typography.Text>{t('browse.coverage', { enrolled: coverage.enrolled.toLocaleString(), total: coverage.total.toLocaleString() })}</Typography.Text>
+        <Typography.Text>{t('browse.coverage', { enrolled: coverage.enrolled, total: coverage.total })}</Typography.Text>
       </Space>
     </Tooltip>
   );

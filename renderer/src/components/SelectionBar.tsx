@@ -22,7 +22,7 @@ export function SelectionBar({ count, total, onSelectAll, selectAllPending, onCl
   return (
     <div style={s.bar}>
       <Typography.Text strong={count > 0} data-testid="selection-count" data-count={count} style={s.noShrink}>
-        {count ? t('selection.count', { count, formatted: count.toLocaleString() }) : t('selection.none')}
+        {count ? t('selection.count', { count }) : t('selection.none')}
       </Typography.Text>
       {total > 0 && (
         <Button size="small" style={s.noShrink} data-testid="select-all-filter" loading={selectAllPending} onClick={onSelectAll}>
