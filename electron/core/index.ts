@@ -6,8 +6,9 @@ import { PhotoExporter } from './exporter';
 import { FaceSettingsService } from './faces';
 import { createFeishuClient } from './feishu/client';
 import type { FeishuClient } from './feishu/types';
+import { DirectoryMemory } from './snapshot/remember';
 import { DiskPhotoStore, DEFAULT_CACHE_MAX_BYTES } from './photo-store';
-import type { Core, CoreOptions } from './types';
+import type { Core, CoreOptions, RememberedDirectory } from './types';
 
 export { writeAtomic } from './exporter';
 export { PARTIAL_AFTER_MS } from './employee-views';
@@ -32,8 +33,10 @@ function buildClient(opts: CoreOptions, now: () => number): FeishuClient {
   });
 }
 
-function buildDirectory(client: FeishuClient, opts: CoreOptions, { now, ttlMs }: Timing): DirectoryService {
-  return new DirectoryService(client, { ttlMs, now, log: opts.log });
+function buildDirectory(client: FeishuClient, opts: CoreOptions, { now, ttlMs }: Timing): { directory: DirectoryService; remembered?: RememberedDirectory } {
+  const memory = opts.snapshots ? new DirectoryMemory({ ...opts.snapshots, now, log: opts.log }) : null;
+  const directory = new DirectoryService(client, { ttlMs, now, log: opts.log, ...(memory ? { onWalked: (data) => memory.save(data) } : {}) });
+  return memory ? { directory, remembered: memory.over(directory) } : { directory };
 }
 
 function buildFaces(client: FeishuClient, opts: CoreOptions, { now, ttlMs }: Timing): FaceSettingsService {
@@ -51,7 +54,7 @@ function buildExporter(faces: FaceSettingsService, photos: DiskPhotoStore, opts:
 export function createCore(opts: CoreOptions): Core {
   const timing: Timing = { now: opts.now ?? Date.now, ttlMs: opts.ttlMs ?? DEFAULT_TTL_MS };
   const client = buildClient(opts, timing.now);
-  const directory = buildDirectory(client, opts, timing);
+  const { directory, remembered } = buildDirectory(client, opts, timing);
   const faces = buildFaces(client, opts, timing);
   const photos = buildPhotoStore(client, opts, timing);
   const exporter = buildExporter(faces, photos, opts, timing);
@@ -62,7 +65,9 @@ export function createCore(opts: CoreOptions): Core {
     photos,
     exporter,
     ...employeeQueries({ client, directory, faces, ...timing }),
+    ...(remembered ? { remembered } : {}),
     async close() {
+      await remembered?.flush();
       await client.close();
     },
   };

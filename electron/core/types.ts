@@ -16,6 +16,7 @@ import type {
   Photo,
 } from '../../shared/model';
 import type { FeishuClient, FeishuClientOptions } from './feishu/types';
+import type { SnapshotStore } from './snapshot/store';
 
 export interface CoreOptions {
   /** Absolute base URL (resolveBaseUrl already applied). */
@@ -33,6 +34,22 @@ export interface CoreOptions {
   log?: FeishuClientOptions['log'];
   /** Passed through to the client (rate, attempts, timeouts) — benchmarks and tests tune these. */
   client?: Partial<Pick<FeishuClientOptions, 'ratePerSecond' | 'maxAttempts' | 'timeoutMs' | 'sleep'>>;
+  /** Where the directory is remembered between runs, under this tenant's key (snapshot/remember.ts tenantKey). */
+  snapshots?: { store: SnapshotStore; tenant: string };
+}
+
+/** The directory remembered on disk (present when CoreOptions.snapshots is given). */
+export interface RememberedDirectory {
+  /** Seeds the directory from this tenant's snapshot when one younger than maxAgeMs exists: its time, or null. */
+  restore(maxAgeMs?: number): Promise<number | null>;
+  /** Reads the whole directory again while the remembered one keeps answering (the app's start). */
+  refreshInBackground(): void;
+  /** When the directory shown was taken and whether it is being read again; null once it is the live one. */
+  state(): { takenAt: number; refreshing: boolean } | null;
+  /** Deletes every remembered directory in the store (Settings → clear cache). */
+  clear(): Promise<void>;
+  /** Waits for the snapshot being written, if any. */
+  flush(): Promise<void>;
 }
 
 export interface Directory {
@@ -96,5 +113,6 @@ export interface Core {
   lookupEmployee(input: string, signal?: AbortSignal): Promise<EmployeeRow>;
   /** Employees by user_id (one users.get each) or employee number (directory); unknown ids returned apart. */
   employeesNamed(ids: readonly string[], signal?: AbortSignal): Promise<{ found: Employee[]; unknown: string[] }>;
+  remembered?: RememberedDirectory;
   close(): Promise<void>;
 }
