@@ -68,6 +68,7 @@ export function createHarnessHost({ exportDir, cacheDir, encryption, sim, emit, 
     emit,
     cacheDir: join(resolve(cacheDir), 'tenant'),
     demoCacheDir: join(resolve(cacheDir), 'demo'),
+    snapshotDir: join(resolve(cacheDir), 'snapshots'),
     async startDemo() {
       return { url: sim.url, appId: sim.appId, appSecret: sim.appSecret };
     },

@@ -51,6 +51,8 @@ export interface AppHost {
   cacheDir: string;
   /** Photo cache of the demo tenant, kept apart so demo photos never mix with real ones. */
   demoCacheDir: string;
+  /** Where the directory is remembered between runs, one file per tenant (none: nothing is remembered). */
+  snapshotDir?: string;
   /** Starts (or returns the already running) simulated tenant. */
   startDemo(): Promise<{ url: string; appId: string; appSecret: string }>;
   /** HTTP dispatcher for calls to this Feishu base URL (the system proxy), when the host has one. */
