@@ -46,7 +46,7 @@ export interface RememberedDirectory {
   refreshInBackground(): void;
   /** When the directory shown was taken and whether it is being read again; null once it is the live one. */
   state(): { takenAt: number; refreshing: boolean } | null;
-  /** Deletes every remembered directory in the store (Settings → clear cache). */
+  /** Deletes every remembered directory in the store (Settings → clear cache); this session writes no more. */
   clear(): Promise<void>;
   /** Waits for the snapshot being written, if any. */
   flush(): Promise<void>;

@@ -41,11 +41,14 @@ export class DirectoryMemory {
   /** The last write, so that writes never overlap and close() can wait for it. */
   private writing: Promise<void> = Promise.resolve();
   private directory: DirectoryService | null = null;
+  /** Set by clear(): this session remembers nothing more (the admin asked for no local copy). */
+  private cleared = false;
 
   constructor(private readonly opts: MemoryOptions) {}
 
   /** onWalked of the DirectoryService: remember what a complete walk read. */
   save(data: DirectoryData): void {
+    if (this.cleared) return;
     const takenAt = this.opts.now();
     this.writing = this.writing
       .then(() => {
@@ -79,9 +82,15 @@ export class DirectoryMemory {
         );
       },
       state: () => directory.rememberedState(),
-      clear: () => this.opts.store.clear(),
+      clear: () => this.clear(),
       flush: () => this.writing,
     };
+  }
+
+  private async clear(): Promise<void> {
+    this.cleared = true;
+    await this.writing;
+    await this.opts.store.clear();
   }
 
   private async restore(maxAgeMs = Number.POSITIVE_INFINITY): Promise<number | null> {
