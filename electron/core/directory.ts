@@ -523,12 +523,34 @@ export class DirectoryService implements Directory {
 
   /** A load of a scope; a complete walk of the whole directory is handed to onWalked to be remembered. */
   private async loadAndRemember(scope: Scope): Promise<Employee[]> {
+    const remembered = this.remembered?.refreshing ? this.fromRemembered(scope) : null;
+    if (remembered) return remembered;
     const list = await this.loadScope(scope);
     if (scope.kind === 'all') {
       const data = this.walkedData();
       if (data) this.opts.onWalked?.(data);
     }
     return list;
+  }
+
+  /**
+   * A department or group cut out of the remembered whole list while it is being read again: the refresh has
+   * expired the per-department lists, and walking them again for one click would wait on the refresh.
+   */
+  private fromRemembered(scope: Scope): Employee[] | null {
+    const all = this.scopeCache.peek(scopeKey({ kind: 'all' }));
+    const idx = this.departmentsCache.peek('all');
+    if (!all || !idx || scope.kind === 'all') return null;
+    let ids: Set<string>;
+    if (scope.kind === 'group') {
+      const members = this.membersCache.peek(scope.id);
+      if (!members) return null;
+      ids = new Set(members.map((m) => m.user_id));
+      return all.filter((e) => ids.has(e.userId));
+    }
+    if (scope.id === ROOT_DEPARTMENT_ID && scope.recursive !== false) return all;
+    ids = new Set(scope.recursive === false ? [scope.id] : this.subtree(idx, scope.id));
+    return all.filter((e) => e.departmentIds.some((d) => ids.has(d)));
   }
 
   /** What the caches hold after a complete walk, in the shape a remembered directory keeps. */

@@ -4,6 +4,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmployeeFilter } from '../../../shared/model';
 import { startRig, type CoreRig } from '../core.testkit';
 import type { Core } from '../types';
 import { tenantKey } from './remember';
@@ -89,6 +90,28 @@ describe('the remembered directory', { timeout: 60_000 }, () => {
     expect(walkCalls()).toBeGreaterThan(0);
     const after = await core.employeePage({ scope: { kind: 'all' }, search: '', photo: 'all', includeResigned: false }, 0, 50);
     expect(after.remembered).toBeUndefined();
+  });
+
+  it('answers a department or a group from the remembered directory while it is read again, without waiting', async () => {
+    const walked = rig.newCore();
+    const dept = (await walked.directory.departmentTree()).find((d) => d.children.length > 0)!;
+    const group = (await walked.directory.groups())[0]!;
+    const scopes: EmployeeFilter['scope'][] = [{ kind: 'department', id: dept.id, recursive: true }, { kind: 'department', id: dept.id, recursive: false }, { kind: 'group', id: group.id }];
+    const expected = await Promise.all(scopes.map((scope) => walked.directory.employees(scope)));
+    const core = coreWithSnapshots();
+    await core.remembered!.restore();
+    rig.sim.switches.latencyMs = 2000; // the refresh is slow: a scope that waited for it would take seconds
+    try {
+      rig.sim.resetStats();
+      core.remembered!.refreshInBackground();
+      await expect.poll(walkCalls, { timeout: 20_000 }).toBeGreaterThan(0); // departments read again, the walk under way
+      const started = performance.now();
+      for (const [i, scope] of scopes.entries()) expect(await core.directory.employees(scope)).toEqual(expected[i]);
+      expect(performance.now() - started).toBeLessThan(1500);
+    } finally {
+      rig.sim.switches.latencyMs = 0;
+    }
+    await expect.poll(() => core.remembered!.state(), { timeout: 30_000 }).toBeNull();
   });
 });
 
