@@ -49,11 +49,6 @@ export class ReadCache<V> {
     for (const [key, entry] of this.entries) if (which(key)) this.entries.set(key, { ...entry, at: -Infinity });
   }
 
-  /** Every cached key with its value, however old. */
-  peekAll(): [string, V][] {
-    return [...this.entries].map(([key, entry]) => [key, entry.value]);
-  }
-
   private load(key: string, load: () => Promise<V>, force = false): Promise<V> {
     const running = this.inFlight.get(key);
     if (running && !force) return running;
