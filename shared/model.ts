@@ -172,6 +172,11 @@ export const EmployeePageSchema = z.object({
    * user): e.g. contact:user.employee_number:read, without which there is no 工号. Absent when none is missing.
    */
   missingScopes: z.array(z.string()).optional(),
+  /**
+   * Set while the list is the directory remembered from an earlier run: when it was read (ms since the epoch) and
+   * whether it is being read again now (ask again shortly). Absent once the list is the one just read.
+   */
+  remembered: z.object({ takenAt: z.number().int().nonnegative(), refreshing: z.boolean() }).optional(),
 });
 export type EmployeePage = z.infer<typeof EmployeePageSchema>;
 

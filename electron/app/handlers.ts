@@ -3,6 +3,7 @@
 // channels. No electron import: Electron main and the browser harness both run this file.
 import type { Handlers } from '../../shared/ipc';
 import type { Core, CoreOptions } from '../core/types';
+import { fileSnapshotStore } from '../core/snapshot/store';
 import { browseHandlers } from './browse-handlers';
 import { exportHandlers } from './export-handlers';
 import { createExportJobs } from './export-jobs';
@@ -34,6 +35,8 @@ function settingsHandlers(host: AppHost, session: SessionState): Pick<Handlers, 
 
     async cacheClear() {
       const core = await session.restoredCore();
+      // The remembered directories (every tenant's) go with the photos.
+      if (host.snapshotDir) await (core?.remembered ?? fileSnapshotStore(host.snapshotDir)).clear();
       return core ? core.photos.clear() : emptyCache();
     },
 

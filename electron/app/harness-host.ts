@@ -71,6 +71,7 @@ export function createHarnessHost({ exportDir, cacheDir, encryption, sim, emit, 
     demoCacheDir: join(resolve(cacheDir), 'demo'),
     // As in the app: a key the "keychain" keeps for this run, or memory where there is no keychain.
     photoCache: encryption === 'available' ? { kind: 'encrypted', keys: ephemeralKey() } : { kind: 'memory' },
+    snapshotDir: join(resolve(cacheDir), 'snapshots'),
     async startDemo() {
       return { url: sim.url, appId: sim.appId, appSecret: sim.appSecret };
     },

@@ -57,6 +57,8 @@ export interface AppHost {
    * protect one. Default: sealed with a key of this run only.
    */
   photoCache?: PhotoCacheMode;
+  /** Where the directory is remembered between runs, one file per tenant (none: nothing is remembered). */
+  snapshotDir?: string;
   /** Starts (or returns the already running) simulated tenant. */
   startDemo(): Promise<{ url: string; appId: string; appSecret: string }>;
   /** HTTP dispatcher for calls to this Feishu base URL (the system proxy), when the host has one. */

@@ -49,6 +49,8 @@ function sessionSetup(host: AppHost, deps: SessionDeps): SessionSetup {
     cacheMaxBytes: host.settings.get().cacheMaxMB * 1024 * 1024,
     cacheRetentionDays: host.settings.get().cacheRetentionDays,
     ...(host.photoCache ? { photoCache: host.photoCache } : {}),
+    // The remembered directory shows at once, whatever its age, and is read again in the background.
+    ...(host.snapshotDir ? { remember: { dir: host.snapshotDir, refreshInBackground: true } } : {}),
     ...(host.dispatcher ? { dispatcher: (baseUrl: string) => host.dispatcher?.(baseUrl) } : {}),
     // No close: the host keeps its demo tenant running across sign-ins.
     startDemo: async () => host.startDemo(),
@@ -147,7 +149,7 @@ function sessionHandlers(host: AppHost, state: SignInState, deps: SessionDeps): 
 
     async credentialsTest(input) {
       const creds: StoredCredentials = { baseUrl: input.baseUrl, appId: input.appId, appSecret: input.appSecret };
-      const tenant = await state.open({ demo: false, creds }, { verify: true });
+      const tenant = await state.open({ demo: false, creds }, { verify: true, remember: false });
       await tenant.close();
       return { ok: true as const };
     },

@@ -8,7 +8,8 @@ import { toAppError, type AppError } from '../../shared/errors';
 import { DEFAULT_TEMPLATE } from '../../shared/model';
 import { registerAuditCommand } from './audit-command';
 import { runCheck, runExport } from './commands';
-import { EXIT, exitCodeFor } from './messages';
+import { DEFAULT_MAX_AGE } from './max-age';
+import { EXIT, exitCodeFor, rememberedNote } from './messages';
 import { Reporter } from './report';
 import { parseIdList, type Selection } from './select';
 import { openSession, type ConnectionFlags, type Session } from './session';
@@ -91,6 +92,13 @@ function addConnectionOptions(cmd: Command): Command {
     .option('--json', 'print NDJSON events on stdout (progress, summary, error)');
 }
 
+/** The commands that read the directory: how old a remembered one they may use. */
+function addDirectoryOptions(cmd: Command): Command {
+  return cmd
+    .option('--max-age <duration>', `use the directory remembered by an earlier run when younger than this, e.g. 30m, 6h, 2d (default: ${DEFAULT_MAX_AGE})`)
+    .option('--refresh', 'read the directory from Feishu again, whatever the age of the remembered one');
+}
+
 interface RunResult {
   code: number;
 }
@@ -115,6 +123,8 @@ async function runWith(
   let session: Session | null = null;
   try {
     session = await openSession(opts, reporter);
+    const remembered = session.core.remembered?.state();
+    if (remembered) reporter.info(rememberedNote(remembered.takenAt));
     const code = await body(session, reporter, controller.signal, signals.interruptedCode);
     return { code };
   } catch (e) {
@@ -150,7 +160,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addHelpText('after', ROOT_EXAMPLES)
     .exitOverride();
 
-  addConnectionOptions(
+  addDirectoryOptions(addConnectionOptions(
     program
       .command('export')
       .description('save the face photos of the selected employees, with a manifest.csv')
@@ -164,7 +174,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--zip', 'also pack the export into a zip file')
       .option('--include-resigned', 'include resigned employees (named --users are always included)')
       .option('--purpose <text>', 'why this export is made; recorded in the audit log'),
-  )
+  ))
     .addHelpText('after', EXPORT_EXAMPLES)
     .action(async (o: CommonOpts & ExportCliOpts) => {
       const selection = selectionFromSafe(o);
@@ -181,13 +191,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(code);
     });
 
-  addConnectionOptions(
+  addDirectoryOptions(addConnectionOptions(
     program
       .command('check')
       .description("show one employee's face-photo enrolment (and save the photo with --out)")
       .argument('<who>', 'user id, employee number (工号), email, mobile (with or without +86) or name')
       .option('--out <dir>', 'save the face photo into this folder'),
-  )
+  ))
     .addHelpText('after', CHECK_EXAMPLES)
     .action(async (who: string, o: CommonOpts & { out?: string }) => {
       const { code } = await runWith(o, (s, r, signal) => runCheck(s, who, o.out, r, signal));

@@ -106,6 +106,16 @@ export function describeError(e: AppError): string {
   return oneLine(support.length > 0 ? `${sentence} [${support.join(', ')}]` : sentence);
 }
 
+/** Said when a run answers from the directory an earlier run remembered instead of reading it again. */
+export function rememberedNote(takenAt: number, now: number = Date.now()): string {
+  const d = new Date(takenAt);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const when = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const minutes = Math.max(0, Math.round((now - takenAt) / 60_000));
+  const age = minutes < 120 ? `${minutes} min ago` : `${Math.round(minutes / 60)} h ago`;
+  return `Using the directory read at ${when} (${age}); --refresh reads it again, --max-age sets how old it may be.`;
+}
+
 /** Keeps a message on one line whatever came in (a Feishu msg may carry newlines). */
 export function oneLine(s: string): string {
   return s.replace(/\s*[\r\n]+\s*/g, ' ').trim();

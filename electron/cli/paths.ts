@@ -27,6 +27,11 @@ export function photoCacheDir(root: string, demo: boolean): string {
   return join(root, demo ? 'demo-photos' : 'photos');
 }
 
+/** The remembered directories (one file per tenant, real or demo), beside the photo caches. */
+export function snapshotDir(root: string): string {
+  return join(root, 'directory');
+}
+
 /** The probe file of earlier versions (`.write-test-` + 8 hex digits), which a killed run left behind. */
 const OLD_PROBE_RE = /^\.write-test-[0-9a-f]{8}$/;
 

@@ -8,7 +8,8 @@ import { keyFileProvider, keyFromEnv } from '../core/at-rest/key-file';
 import { BaseUrlSchema } from '../../shared/model';
 import { dispatcherFromEnv } from './proxy';
 import { openTenantSession, type SessionSetup, type TenantSource, type TenantSession } from '../core/session';
-import { defaultCacheRoot, photoCacheDir } from './paths';
+import { DEFAULT_MAX_AGE, parseMaxAge } from './max-age';
+import { defaultCacheRoot, photoCacheDir, snapshotDir } from './paths';
 import type { Reporter } from './report';
 
 export interface ConnectionFlags {
@@ -17,6 +18,10 @@ export interface ConnectionFlags {
   baseUrl?: string;
   cacheDir?: string;
   demo?: boolean;
+  /** --max-age: use the remembered directory only when younger than this (default 6h). */
+  maxAge?: string;
+  /** --refresh: read the directory again whatever its age (and remember the new one). */
+  refresh?: boolean;
   /** Cached photos unused for longer are removed (default 30). */
   retentionDays?: number;
 }
@@ -75,12 +80,14 @@ function sourceFromFlags(flags: ConnectionFlags, reporter: Reporter, env: NodeJS
 
 export async function openSession(flags: ConnectionFlags, reporter: Reporter, env: NodeJS.ProcessEnv = process.env): Promise<Session> {
   const cacheRoot = flags.cacheDir ?? defaultCacheRoot(env);
+  const maxAgeMs = flags.refresh ? 0 : parseMaxAge(flags.maxAge ?? DEFAULT_MAX_AGE);
   const demo = Boolean(flags.demo);
   if (demo && (flags.appId || flags.appSecret || flags.baseUrl)) reporter.warn('--demo ignores --app-id, --app-secret and --base-url.');
   const source: TenantSource = demo ? { demo: true } : sourceFromFlags(flags, reporter, env);
   const setup: SessionSetup = {
     cacheDir: photoCacheDir(cacheRoot, false),
     demoCacheDir: photoCacheDir(cacheRoot, true),
+    remember: { dir: snapshotDir(cacheRoot), maxAgeMs },
     photoCache: { kind: 'encrypted', keys: await cacheKeys(cacheRoot, reporter, env) },
     ...(flags.retentionDays === undefined ? {} : { cacheRetentionDays: flags.retentionDays }),
     dispatcher: () => dispatcherFromEnv(env),

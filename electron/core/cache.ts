@@ -39,6 +39,16 @@ export class ReadCache<V> {
     return this.entries.get(key)?.value;
   }
 
+  /** Puts a value in as if it had been loaded at `at` (a remembered directory seeding the cache). */
+  seed(key: string, value: V, at: number): void {
+    this.entries.set(key, { value, at });
+  }
+
+  /** Marks entries as expired, keeping their values for staleOk readers: the next plain read loads again. */
+  expire(which: (key: string) => boolean = () => true): void {
+    for (const [key, entry] of this.entries) if (which(key)) this.entries.set(key, { ...entry, at: -Infinity });
+  }
+
   private load(key: string, load: () => Promise<V>, force = false): Promise<V> {
     const running = this.inFlight.get(key);
     if (running && !force) return running;

@@ -8,6 +8,7 @@ import { withSignal } from '../util/abort';
 import { ReadCache } from './cache';
 import { DEFAULT_RATE_PER_SECOND } from './feishu/client';
 import type { FeishuClient, RawDepartment, RawGroupMember, RawUser } from './feishu/types';
+import type { DirectoryData } from './snapshot/schema';
 import type { Directory } from './types';
 
 export const ROOT_DEPARTMENT_ID = '0';
@@ -150,6 +151,8 @@ export interface DirectoryOptions {
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   /** Told each time the whole directory has been read afresh (e.g. to purge resigned employees' cached photos). */
   onRefreshed?(all: readonly Employee[]): void;
+  /** Called after each complete walk of the whole directory, with what a remembered directory keeps. */
+  onWalked?: (data: DirectoryData) => void;
 }
 
 export class DirectoryService implements Directory {
@@ -183,15 +186,16 @@ export class DirectoryService implements Directory {
   }
 
   invalidate(): void {
+    this.remembered = null;
     for (const c of [this.departmentsCache, this.usersCache, this.groupsCache, this.membersCache, this.groupIndexCache, this.scopeCache])
       c.clear();
   }
 
   // --- departments -----------------------------------------------------------
 
-  private departmentIndex(): Promise<DepartmentIndex> {
+  private departmentIndex(opts: { fresh?: boolean; raw?: RawDepartment[] } = {}): Promise<DepartmentIndex> {
     return this.departmentsCache.get('all', async () => {
-      const raw = await this.client.departmentChildren(ROOT_DEPARTMENT_ID, { fetchChild: true });
+      const raw = opts.raw ?? (await this.client.departmentChildren(ROOT_DEPARTMENT_ID, { fetchChild: true }));
       const list = raw.filter((d) => !d.status?.is_deleted && d.open_department_id);
       const byId = new Map(list.map((d) => [d.open_department_id, d]));
       const children = new Map<string, string[]>();
@@ -219,7 +223,7 @@ export class DirectoryService implements Directory {
         })),
       ]);
       return { list, byId, children, order, paths };
-    });
+    }, opts.fresh ? { fresh: true } : {});
   }
 
   /**
@@ -490,7 +494,7 @@ export class DirectoryService implements Directory {
   }
 
   employees(scope: Scope, signal?: AbortSignal): Promise<Employee[]> {
-    return withSignal(this.scopeCache.get(scopeKey(scope), () => this.loadScope(scope)), signal);
+    return withSignal(this.scopeCache.get(scopeKey(scope), () => this.loadAndRemember(scope)), signal);
   }
 
   /**
@@ -526,7 +530,7 @@ export class DirectoryService implements Directory {
 
   /** Like employees(), but an expired list is returned at once and refreshed in the background. */
   employeesStaleOk(scope: Scope, signal?: AbortSignal): Promise<Employee[]> {
-    return withSignal(this.scopeCache.get(scopeKey(scope), () => this.loadScope(scope), { staleOk: true }), signal);
+    return withSignal(this.scopeCache.get(scopeKey(scope), () => this.loadAndRemember(scope), { staleOk: true }), signal);
   }
 
   async employeesByIds(userIds: string[], signal?: AbortSignal): Promise<Employee[]> {
@@ -585,6 +589,109 @@ export class DirectoryService implements Directory {
     if (!u) throw appError('feishu.not_found', 'No such employee', { detail: key });
     const [idx, groupsOf] = await withSignal(Promise.all([this.departmentIndex(), this.groupIndexOrNull()]), signal);
     return this.toEmployee(u, idx, groupsOf);
+  }
+
+  // --- the remembered directory (electron/core/snapshot/) --------------------------------------------------
+
+  private remembered: { takenAt: number; refreshing: boolean } | null = null;
+
+  /** A load of a scope; a complete walk of the whole directory is handed to onWalked to be remembered. */
+  private async loadAndRemember(scope: Scope): Promise<Employee[]> {
+    const remembered = this.remembered?.refreshing ? this.fromRemembered(scope) : null;
+    if (remembered) return remembered;
+    const list = await this.loadScope(scope);
+    if (scope.kind === 'all') {
+      const data = this.walkedData();
+      if (data) this.opts.onWalked?.(data);
+    }
+    return list;
+  }
+
+  /**
+   * A department or group cut out of the remembered whole list while it is being read again: the refresh has
+   * expired the per-department lists, and walking them again for one click would wait on the refresh.
+   */
+  private fromRemembered(scope: Scope): Employee[] | null {
+    const all = this.scopeCache.peek(scopeKey({ kind: 'all' }));
+    const idx = this.departmentsCache.peek('all');
+    if (!all || !idx || scope.kind === 'all') return null;
+    let ids: Set<string>;
+    if (scope.kind === 'group') {
+      const members = this.membersCache.peek(scope.id);
+      if (!members) return null;
+      ids = new Set(members.map((m) => m.user_id));
+      return all.filter((e) => ids.has(e.userId));
+    }
+    if (scope.id === ROOT_DEPARTMENT_ID && scope.recursive !== false) return all;
+    ids = new Set(scope.recursive === false ? [scope.id] : this.subtree(idx, scope.id));
+    return all.filter((e) => e.departmentIds.some((d) => ids.has(d)));
+  }
+
+  /** What the caches hold after a complete walk, in the shape a remembered directory keeps. */
+  private walkedData(): DirectoryData | null {
+    const idx = this.departmentsCache.peek('all');
+    if (!idx) return null;
+    const lists = [ROOT_DEPARTMENT_ID, ...idx.list.map((d) => d.open_department_id)].map((id) => this.usersCache.peek(id));
+    if (lists.some((l) => !l)) return null;
+    const groups = this.groupsCache.peek('all');
+    const members = groups?.map((g) => this.membersCache.peek(g.id));
+    const complete = groups && members && members.every(Boolean);
+    return {
+      departments: idx.list,
+      users: [...mergeUsers(lists).values()],
+      groups: complete ? groups : null,
+      groupMembers: complete ? Object.fromEntries(groups.map((g, i) => [g.id, members[i]!.map((m) => m.user_id)])) : null,
+    };
+  }
+
+  /**
+   * Seeds every cache from a remembered directory, as if it had just been read: departments, each department's
+   * members, attendance groups and their members. The whole list is then built from them with no API call.
+   */
+  async restore(data: DirectoryData, takenAt: number): Promise<void> {
+    const at = this.opts.now();
+    await this.departmentIndex({ fresh: true, raw: data.departments });
+    const byDepartment = new Map<string, RawUser[]>([[ROOT_DEPARTMENT_ID, []]]);
+    for (const d of data.departments) byDepartment.set(d.open_department_id, []);
+    for (const u of data.users) {
+      const ids = u.department_ids?.length ? u.department_ids : [ROOT_DEPARTMENT_ID];
+      for (const id of ids) byDepartment.get(id)?.push(u);
+    }
+    for (const [id, users] of byDepartment) this.usersCache.seed(id, users, at);
+    if (data.groups && data.groupMembers) {
+      this.groupsCache.seed('all', data.groups, at);
+      for (const g of data.groups) this.membersCache.seed(g.id, (data.groupMembers[g.id] ?? []).map((user_id) => ({ user_id })), at);
+    } else {
+      // Groups were not readable when it was taken: no group names, as then, and no call to find that out again.
+      this.groupIndexCache.seed('all', new Map(), at);
+    }
+    await this.scopeCache.get(scopeKey({ kind: 'all' }), () => this.loadScope({ kind: 'all' }), { fresh: true });
+    this.remembered = { takenAt, refreshing: false };
+  }
+
+  /**
+   * Reads the whole directory again while the remembered one keeps answering; on success the new one replaces
+   * it (and is remembered in turn). Departments are read first, so the walk covers departments created since.
+   */
+  async refresh(): Promise<void> {
+    if (this.remembered) this.remembered.refreshing = true;
+    const remembered = this.remembered;
+    try {
+      await this.departmentIndex({ fresh: true });
+      for (const c of [this.usersCache, this.groupsCache, this.membersCache, this.groupIndexCache]) c.expire();
+      await this.scopeCache.get(scopeKey({ kind: 'all' }), () => this.loadAndRemember({ kind: 'all' }), { fresh: true });
+      // Other scopes were built from the remembered data: rebuilt on their next read.
+      this.scopeCache.expire((key) => key !== scopeKey({ kind: 'all' }));
+      if (this.remembered === remembered) this.remembered = null;
+    } catch (e) {
+      if (remembered) remembered.refreshing = false;
+      throw e;
+    }
+  }
+
+  /** When the directory shown was taken, and whether it is being read again; null once it is the live one. */
+  rememberedState(): { takenAt: number; refreshing: boolean } | null {
+    return this.remembered ? { ...this.remembered } : null;
   }
 }
 

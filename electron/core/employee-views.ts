@@ -84,7 +84,8 @@ export function employeeQueries(deps: ViewDeps): EmployeeQueries {
       }
       const page = pageOf(await filtered(filter, signal), offset, limit);
       const missingScopes = directory.missingScopes(progressive.employees);
-      return missingScopes.length ? { ...page, missingScopes } : page;
+      const remembered = directory.rememberedState();
+      return { ...page, ...(missingScopes.length ? { missingScopes } : {}), ...(remembered ? { remembered } : {}) };
     },
 
     async employeeIds(filter, signal) {

@@ -7,8 +7,9 @@ import { PhotoExporter } from './exporter';
 import { FaceSettingsService } from './faces';
 import { createFeishuClient } from './feishu/client';
 import type { FeishuClient } from './feishu/types';
+import { DirectoryMemory } from './snapshot/remember';
 import { DiskPhotoStore, DEFAULT_CACHE_MAX_BYTES } from './photo-store';
-import type { Core, CoreOptions, Exporter } from './types';
+import type { Core, CoreOptions, Exporter, RememberedDirectory } from './types';
 
 export { writeAtomic } from './exporter';
 export { PARTIAL_AFTER_MS } from './employee-views';
@@ -37,8 +38,16 @@ function buildDirectory(
   client: FeishuClient,
   opts: CoreOptions & Pick<DirectoryOptions, 'onRefreshed'>,
   { now, ttlMs }: Timing,
-): DirectoryService {
-  return new DirectoryService(client, { ttlMs, now, log: opts.log, ...(opts.onRefreshed ? { onRefreshed: opts.onRefreshed } : {}) });
+): { directory: DirectoryService; remembered?: RememberedDirectory } {
+  const memory = opts.snapshots ? new DirectoryMemory({ ...opts.snapshots, now, log: opts.log }) : null;
+  const directory = new DirectoryService(client, {
+    ttlMs,
+    now,
+    log: opts.log,
+    ...(opts.onRefreshed ? { onRefreshed: opts.onRefreshed } : {}),
+    ...(memory ? { onWalked: (data) => memory.save(data) } : {}),
+  });
+  return memory ? { directory, remembered: memory.over(directory) } : { directory };
 }
 
 function buildFaces(client: FeishuClient, opts: CoreOptions, { now, ttlMs }: Timing): FaceSettingsService {
@@ -84,7 +93,7 @@ export function createCore(opts: CoreOptions): Core {
   const client = buildClient(opts, timing.now);
   const faces = buildFaces(client, opts, timing);
   const photos = buildPhotoStore(client, opts, timing);
-  const directory = buildDirectory(client, { ...opts, onRefreshed: purgeResigned(faces, photos, opts) }, timing);
+  const { directory, remembered } = buildDirectory(client, { ...opts, onRefreshed: purgeResigned(faces, photos, opts) }, timing);
   const exporter = buildExporter(faces, photos, opts, timing);
   return {
     client,
@@ -93,7 +102,9 @@ export function createCore(opts: CoreOptions): Core {
     photos,
     exporter,
     ...employeeQueries({ client, directory, faces, ...timing }),
+    ...(remembered ? { remembered } : {}),
     async close() {
+      await remembered?.flush();
       await client.close();
     },
   };

@@ -6,6 +6,8 @@ import type { Dispatcher } from 'undici';
 import { toAppError } from '../../shared/errors';
 import { resolveBaseUrl, type BaseUrl } from '../../shared/model';
 import { createCore as defaultCreateCore } from './index';
+import { tenantKey } from './snapshot/remember';
+import { fileSnapshotStore } from './snapshot/store';
 import type { Core, CoreOptions } from './types';
 
 export interface TenantCredentials {
@@ -25,6 +27,16 @@ export interface DemoEndpoint {
 /** Which tenant to open: stored or typed credentials, or the demo tenant. */
 export type TenantSource = { demo: false; creds: TenantCredentials } | { demo: true };
 
+/** The directory remembered between runs (electron/core/snapshot/). */
+export interface RememberSetup {
+  /** Folder of the snapshots, one file per tenant. */
+  dir: string;
+  /** Use a snapshot only up to this age, ms (default: any age); 0 never uses one, only writes it (--refresh). */
+  maxAgeMs?: number;
+  /** After showing the remembered directory, read it again in the background (the app's start). */
+  refreshInBackground?: boolean;
+}
+
 /** What the host provides; the same shape for Electron main, the browser harness and the CLI. */
 export interface SessionSetup {
   /** Photo cache of a real tenant. */
@@ -36,6 +48,7 @@ export interface SessionSetup {
   cacheRetentionDays?: number;
   /** How photos are cached: sealed with the host's key (the app's keychain, the CLI's key file), or in memory. */
   photoCache?: CoreOptions['photoCache'];
+  remember?: RememberSetup;
   /** HTTP dispatcher (proxy) for a real tenant's base URL. */
   dispatcher?(baseUrl: string): Promise<Dispatcher | undefined> | Dispatcher | undefined;
   startDemo(): Promise<DemoEndpoint>;
@@ -60,6 +73,8 @@ export interface OpenOptions {
   /** Check the credentials before returning; on failure everything opened is closed again. */
   verify?: boolean;
   signal?: AbortSignal;
+  /** false: do not seed the directory from the remembered one (a connection test). */
+  remember?: boolean;
 }
 
 async function endpointOf(source: TenantSource, setup: SessionSetup): Promise<{ creds: TenantCredentials; demo?: DemoEndpoint }> {
@@ -85,6 +100,8 @@ export async function openTenantSession(source: TenantSource, setup: SessionSetu
     ...(setup.photoCache ? { photoCache: setup.photoCache } : {}),
     ...(dispatcher ? { dispatcher } : {}),
     ...(setup.log ? { log: setup.log } : {}),
+    // The demo tenant's address changes from run to run; its company does not.
+    ...(setup.remember ? { snapshots: { store: fileSnapshotStore(setup.remember.dir), tenant: tenantKey(creds.appId, source.demo ? 'demo' : baseUrl) } } : {}),
   });
   // Retention on start: photos unused for longer than the setting go now, not only after the next export.
   const retention = core.photos.applyRetention().catch(() => {});
@@ -96,14 +113,21 @@ export async function openTenantSession(source: TenantSource, setup: SessionSetu
     verify: (signal) => core.client.verify(signal),
     close: () => retention.then(() => closeAll(core, demo, setup.log)),
   };
-  if (!opts.verify) return session;
   try {
-    await session.verify(opts.signal);
+    if (opts.verify) await session.verify(opts.signal);
+    if (opts.remember !== false) await useRemembered(core, setup.remember);
     return session;
   } catch (e) {
     await session.close();
     throw e;
   }
+}
+
+/** Seeds the directory from the tenant's snapshot when one is young enough; the app then reads it again meanwhile. */
+async function useRemembered(core: Core, remember: RememberSetup | undefined): Promise<void> {
+  if (!remember || !core.remembered || remember.maxAgeMs === 0) return;
+  const takenAt = await core.remembered.restore(remember.maxAgeMs);
+  if (takenAt !== null && remember.refreshInBackground) core.remembered.refreshInBackground();
 }
 
 async function closeAll(core: Core, demo: DemoEndpoint | undefined, log: SessionSetup['log']): Promise<void> {

@@ -17,6 +17,7 @@ import type {
 } from '../../shared/model';
 import type { KeyProvider } from './at-rest/envelope';
 import type { FeishuClient, FeishuClientOptions } from './feishu/types';
+import type { SnapshotStore } from './snapshot/store';
 
 /** Where cached photos live: sealed (AES-256-GCM) files in the cache folder with this key, or memory for the session. */
 export type PhotoCacheMode = { kind: 'encrypted'; keys: KeyProvider } | { kind: 'memory' };
@@ -41,6 +42,22 @@ export interface CoreOptions {
   log?: FeishuClientOptions['log'];
   /** Passed through to the client (rate, attempts, timeouts) — benchmarks and tests tune these. */
   client?: Partial<Pick<FeishuClientOptions, 'ratePerSecond' | 'maxAttempts' | 'timeoutMs' | 'sleep'>>;
+  /** Where the directory is remembered between runs, under this tenant's key (snapshot/remember.ts tenantKey). */
+  snapshots?: { store: SnapshotStore; tenant: string };
+}
+
+/** The directory remembered on disk (present when CoreOptions.snapshots is given). */
+export interface RememberedDirectory {
+  /** Seeds the directory from this tenant's snapshot when one younger than maxAgeMs exists: its time, or null. */
+  restore(maxAgeMs?: number): Promise<number | null>;
+  /** Reads the whole directory again while the remembered one keeps answering (the app's start). */
+  refreshInBackground(): void;
+  /** When the directory shown was taken and whether it is being read again; null once it is the live one. */
+  state(): { takenAt: number; refreshing: boolean } | null;
+  /** Deletes every remembered directory in the store (Settings → clear cache); this session writes no more. */
+  clear(): Promise<void>;
+  /** Waits for the snapshot being written, if any. */
+  flush(): Promise<void>;
 }
 
 export interface Directory {
@@ -111,5 +128,6 @@ export interface Core {
   lookupEmployee(input: string, signal?: AbortSignal): Promise<EmployeeRow>;
   /** Employees by user_id (one users.get each) or employee number (directory); unknown ids returned apart. */
   employeesNamed(ids: readonly string[], signal?: AbortSignal): Promise<{ found: Employee[]; unknown: string[] }>;
+  remembered?: RememberedDirectory;
   close(): Promise<void>;
 }

@@ -158,6 +158,7 @@ async function start(): Promise<void> {
     cacheDir: join(userData, 'photo-cache'),
     demoCacheDir: join(userData, 'demo-photo-cache'),
     photoCache,
+    snapshotDir: join(userData, 'directory-snapshots'),
     async startDemo() {
       sim ??= await startDemoTenant();
       return { url: sim.url, appId: sim.appId, appSecret: sim.appSecret };

@@ -6,6 +6,7 @@ import { AppstoreOutlined, FilterOutlined, TableOutlined } from '@ant-design/ico
 import { useTranslation } from 'react-i18next';
 import type { EmployeePage, Settings } from '../../../shared/model';
 import type { EmployeeFilterState, PhotoFilter } from '../hooks/useEmployeeFilter';
+import { DirectoryAge } from './DirectoryAge';
 import { DirectoryProgress } from './EmptyList';
 import { filterBarStyles as s } from './workspaceStyles';
 
@@ -57,6 +58,7 @@ export function FilterBar({ filter: f, page, firstPage, view, onView, thumbSize,
         {t('browse.includeResigned')}
       </Checkbox>
       <div style={s.spacer} />
+      {firstPage?.remembered && <DirectoryAge remembered={firstPage.remembered} />}
       {/* While main reads the directory its progress stands where the coverage goes (both would not fit). */}
       {firstPage?.loading && firstPage.total > 0 ? <DirectoryProgress inline progress={firstPage.loading} /> : page && <Coverage page={page} bar={view === 'table'} />}
       {view === 'grid' && (

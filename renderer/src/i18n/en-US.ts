@@ -48,6 +48,9 @@ export const enUS = {
     exports: 'Export progress',
   },
   browse: {
+    rememberedAt: 'Directory from {{time}}',
+    rememberedRefreshing: 'refreshing…',
+    rememberedHint: 'The directory as read at {{time}}, remembered on this computer. It is being read again from Feishu; the list updates in place when that is done.',
     departments: 'Departments',
     groups: 'Attendance groups',
     groupsTab: 'Groups',

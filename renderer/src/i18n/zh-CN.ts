@@ -50,6 +50,9 @@ export const zhCN: Resources = {
     exports: '导出进度',
   },
   browse: {
+    rememberedAt: '通讯录更新于 {{time}}',
+    rememberedRefreshing: '正在刷新…',
+    rememberedHint: '这是 {{time}} 读取并保存在本机的通讯录，正在从飞书重新读取；读取完成后列表会原地更新。',
     departments: '部门',
     groups: '考勤组',
     groupsTab: '考勤组',

@@ -30,14 +30,16 @@ export function prefetchWorkspace(qc: QueryClient): void {
 const DIRECTORY_LOADING_POLL_MS = 800;
 
 type PageQuery = { state: { data: EmployeePage | undefined } };
+const readingDirectory = (q: PageQuery): boolean => !!(q.state.data?.loading || q.state.data?.remembered?.refreshing);
 
 export function employeePageOptions(filter: EmployeeFilter, page: number) {
   return {
     queryKey: queryKeys.employeePage(filter, page),
     queryFn: () => unwrap(api.employees({ filter, offset: page * PAGE_SIZE, limit: PAGE_SIZE })),
-    // A partial page (the directory still being read) is never fresh, and is asked again until complete.
-    staleTime: (q: PageQuery) => (q.state.data?.loading ? 0 : staleTimes.employeePage),
-    refetchInterval: (q: PageQuery) => (q.state.data?.loading ? DIRECTORY_LOADING_POLL_MS : false),
+    // A partial page (the directory still being read), or one of the remembered directory while it is read again,
+    // is never fresh, and is asked again until complete.
+    staleTime: (q: PageQuery) => (readingDirectory(q) ? 0 : staleTimes.employeePage),
+    refetchInterval: (q: PageQuery) => (readingDirectory(q) ? DIRECTORY_LOADING_POLL_MS : false),
   };
 }
 

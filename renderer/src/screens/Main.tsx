@@ -7,6 +7,7 @@ import { toExportSelection } from '../lib/selection';
 import { ExportStateProvider, useExportState } from '../lib/exportState';
 import { EmployeeTable, PhotoGrid, type ListProps } from '../components/EmployeeList';
 import { SidePanel } from '../components/SidePanel';
+import { useDirectoryRefreshed } from '../components/DirectoryAge';
 import { ErrorState } from '../components/ErrorState';
 import { EmptyList, ListLoading } from '../components/EmptyList';
 import { SessionOnlyNotice, WorkspaceHeader } from '../components/WorkspaceHeader';
@@ -78,6 +79,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
   const drawersWarm = useDrawersWarm(!!firstPage, DRAWER_LOADERS);
   const [focusIndex, setFocusIndex] = useListFocus(f.filter);
   const sel = useSelection(f.filter, firstPage);
+  useDirectoryRefreshed(firstPage);
   useSelectionKeys(sel.selectAll, sel.clear, exportOpen || !!detailUserId || settingsOpen || exportState.panelOpen);
   const exportSelection = useMemo(() => toExportSelection(sel.selection), [sel.selection]);
   const listProps: ListProps = { filter: f.filter, first: firstPage, selected: sel.selected, focusIndex, onFocusIndex: setFocusIndex, onToggle: sel.onToggle, onOpen: setDetailUserId };

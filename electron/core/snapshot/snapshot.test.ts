@@ -1,0 +1,154 @@
+// The directory remembered on disk, against the simulated tenant over loopback: a warm check by employee number
+// costs a handful of calls, the file is private, and a corrupt, truncated, old-schema or foreign snapshot is
+// ignored (the directory is walked as if nothing was remembered).
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmployeeFilter } from '../../../shared/model';
+import { startRig, type CoreRig } from '../core.testkit';
+import type { Core } from '../types';
+import { tenantKey } from './remember';
+import { fileSnapshotStore } from './store';
+
+let rig: CoreRig;
+let dir: string;
+let tenant: string;
+beforeAll(async () => {
+  rig = await startRig({ seed: 7, employees: 1000, contactPerMinute: 100_000 });
+  dir = path.join(rig.root, 'snapshots');
+  tenant = tenantKey(rig.sim.appId, rig.sim.url);
+});
+afterAll(() => rig.close());
+
+const apiCalls = () => Object.entries(rig.sim.stats().requests).filter(([k]) => k !== 'token').reduce((n, [, c]) => n + c, 0);
+const walkCalls = () => rig.sim.stats().requests['users.find_by_department'] ?? 0;
+const snapshotFile = () => path.join(dir, `directory-${tenant}.json`);
+const coreWithSnapshots = (over: { tenant?: string } = {}): Core => rig.newCore({ snapshots: { store: fileSnapshotStore(dir), tenant: over.tenant ?? tenant } });
+const someone = () => rig.sim.tenant.users.filter((u) => !u.status.is_resigned && u.employee_no)[42]!;
+
+/** A cold core walks the directory once (check by employee number) and remembers it. */
+async function rememberOnce(): Promise<void> {
+  const core = coreWithSnapshots();
+  await core.lookupEmployee(someone().employee_no);
+  await core.close(); // waits for the snapshot being written
+}
+
+describe('the remembered directory', { timeout: 60_000 }, () => {
+  beforeAll(rememberOnce);
+
+  it('answers a check by employee number with ≤ 5 calls once warm (a cold one walks the directory)', async () => {
+    const u = someone();
+    const core = coreWithSnapshots();
+    expect(await core.remembered!.restore()).toEqual(expect.any(Number));
+    rig.sim.resetStats();
+    const row = await core.lookupEmployee(u.employee_no);
+    expect(row).toMatchObject({ userId: u.user_id, name: u.name, face: { enrolled: rig.sim.tenant.faces.has(u.user_id) } });
+    expect(row.departmentNames[0]).not.toBe('');
+    expect(apiCalls()).toBeLessThanOrEqual(5);
+    expect(walkCalls()).toBe(0);
+
+    rig.sim.resetStats();
+    await rig.newCore().lookupEmployee(u.employee_no); // no snapshot: the walk
+    expect(walkCalls()).toBeGreaterThan(5);
+  });
+
+  it('gives the same directory as a walk: employees, departments with counts, groups and their members', async () => {
+    const walked = rig.newCore();
+    const warm = coreWithSnapshots();
+    await warm.remembered!.restore();
+    rig.sim.resetStats();
+    const scopes = [{ kind: 'all' }, { kind: 'group', id: (await walked.directory.groups())[0]!.id }] as const;
+    for (const scope of scopes) expect(await warm.directory.employees(scope)).toEqual(await walked.directory.employees(scope));
+    expect(await warm.directory.departmentTree()).toEqual(await walked.directory.departmentTree());
+    rig.sim.resetStats();
+    await warm.directory.employees(scopes[1]);
+    await warm.directory.groups();
+    expect(apiCalls()).toBe(0);
+  });
+
+  it('writes the file readable by this user only (0600, folder 0700), with no secret in it', async () => {
+    if (process.platform === 'win32') return;
+    expect((await stat(snapshotFile())).mode & 0o777).toBe(0o600);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    const text = await readFile(snapshotFile(), 'utf8');
+    expect(text).not.toContain(rig.sim.appSecret);
+    expect(text).toContain(someone().employee_no);
+    expect((await readdir(dir)).filter((n) => n.startsWith('.'))).toEqual([]); // no temp file left
+  });
+
+  it('reads it again in the background while the remembered one answers, then says it is live', async () => {
+    const core = coreWithSnapshots();
+    await core.remembered!.restore();
+    rig.sim.switches.latencyMs = 30;
+    rig.sim.resetStats();
+    core.remembered!.refreshInBackground();
+    const page = await core.employeePage({ scope: { kind: 'all' }, search: '', photo: 'all', includeResigned: false }, 0, 50);
+    expect(page.rows).toHaveLength(50);
+    expect(page.remembered).toMatchObject({ refreshing: true });
+    rig.sim.switches.latencyMs = 0;
+    await expect.poll(() => core.remembered!.state(), { timeout: 30_000 }).toBeNull();
+    expect(walkCalls()).toBeGreaterThan(0);
+    const after = await core.employeePage({ scope: { kind: 'all' }, search: '', photo: 'all', includeResigned: false }, 0, 50);
+    expect(after.remembered).toBeUndefined();
+  });
+
+  it('answers a department or a group from the remembered directory while it is read again, without waiting', async () => {
+    const walked = rig.newCore();
+    const dept = (await walked.directory.departmentTree()).find((d) => d.children.length > 0)!;
+    const group = (await walked.directory.groups())[0]!;
+    const scopes: EmployeeFilter['scope'][] = [{ kind: 'department', id: dept.id, recursive: true }, { kind: 'department', id: dept.id, recursive: false }, { kind: 'group', id: group.id }];
+    const expected = await Promise.all(scopes.map((scope) => walked.directory.employees(scope)));
+    const core = coreWithSnapshots();
+    await core.remembered!.restore();
+    rig.sim.switches.latencyMs = 2000; // the refresh is slow: a scope that waited for it would take seconds
+    try {
+      rig.sim.resetStats();
+      core.remembered!.refreshInBackground();
+      await expect.poll(walkCalls, { timeout: 20_000 }).toBeGreaterThan(0); // departments read again, the walk under way
+      const started = performance.now();
+      for (const [i, scope] of scopes.entries()) expect(await core.directory.employees(scope)).toEqual(expected[i]);
+      expect(performance.now() - started).toBeLessThan(1500);
+    } finally {
+      rig.sim.switches.latencyMs = 0;
+    }
+    await expect.poll(() => core.remembered!.state(), { timeout: 30_000 }).toBeNull();
+  });
+});
+
+describe('a snapshot that cannot be trusted is ignored', { timeout: 60_000 }, () => {
+  beforeAll(rememberOnce);
+
+  async function expectIgnored(bytes: Buffer | string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    await writeFile(snapshotFile(), bytes);
+    const core = coreWithSnapshots();
+    expect(await core.remembered!.restore()).toBeNull();
+    expect(core.remembered!.state()).toBeNull();
+    rig.sim.resetStats();
+    const u = someone();
+    expect(await core.lookupEmployee(u.employee_no)).toMatchObject({ userId: u.user_id, name: u.name });
+    expect(walkCalls()).toBeGreaterThan(0);
+    await core.remembered!.flush(); // the walk remembers the directory anew: let it land before the next case
+  }
+
+  it('corrupt, truncated or of an old schema', async () => {
+    const good = await readFile(snapshotFile());
+    await expectIgnored('\u0000\u0001 not json');
+    await expectIgnored(good.subarray(0, Math.floor(good.length / 2)));
+    await expectIgnored(JSON.stringify({ ...JSON.parse(good.toString('utf8')), schemaVersion: 0 }));
+    await expectIgnored(JSON.stringify({ ...JSON.parse(good.toString('utf8')), users: [{ name: 'no id' }] }));
+    await writeFile(snapshotFile(), good);
+  });
+
+  it("of another tenant (another app id or base URL), even under this tenant's file name", async () => {
+    const good = JSON.parse((await readFile(snapshotFile())).toString('utf8')) as { tenant: string; users: { name?: string }[] };
+    const other = tenantKey('cli_other', rig.sim.url);
+    expect(other).not.toBe(tenant);
+    expect(tenantKey(rig.sim.appId, 'https://open.larksuite.com')).not.toBe(tenant);
+    // Another tenant's snapshot copied over this one's: every name changed, so showing it would be noticed.
+    await expectIgnored(JSON.stringify({ ...good, tenant: other, users: good.users.map((u) => ({ ...u, name: `Other ${u.name}` })) }));
+    // Signed in to the other tenant, this tenant's file is not even looked at.
+    const foreign = coreWithSnapshots({ tenant: other });
+    expect(await foreign.remembered!.restore()).toBeNull();
+  });
+});
