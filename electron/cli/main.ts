@@ -8,6 +8,7 @@ import { toAppError, type AppError } from '../../shared/errors';
 import { DEFAULT_TEMPLATE } from '../../shared/model';
 import { registerAuditCommand } from './audit-command';
 import { runCheck, runExport } from './commands';
+import { registerPhotoCommands } from './photo-cli';
 import { EXIT, exitCodeFor } from './messages';
 import { Reporter } from './report';
 import { parseIdList, type Selection } from './select';
@@ -182,6 +183,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   registerAuditCommand(program, setExit);
+  registerPhotoCommands(program, { setExit, addConnectionOptions, runWith });
   return program;
 }
 
