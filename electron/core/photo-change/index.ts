@@ -21,3 +21,5 @@ export function photoChangeDeps(core: Pick<Core, 'client' | 'faces' | 'photos'>,
     ...(extra.now ? { now: extra.now } : {}),
   };
 }
+export * from './import-plan';
+export * from './import-run';
