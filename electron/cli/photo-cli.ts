@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { Reporter } from './report';
 import type { Session } from './session';
+import { runImportCommand } from './import-command';
 import { runReplace, runRestore } from './photo-commands';
 
 type RunWith = <O extends { json?: boolean }>(opts: O, body: (s: Session, r: Reporter, signal: AbortSignal, interruptedCode: () => number) => Promise<number>) => Promise<{ code: number }>;
@@ -27,6 +28,18 @@ const RESTORE_EXAMPLES = `
 Examples:
   npm run cli -- restore E00123           (puts back the photo from before the latest change made with this tool)
 The archived bytes are uploaded again, so this works even when Feishu no longer serves the old photo.
+`;
+
+const IMPORT_EXAMPLES = `
+Examples:
+  npm run cli -- import --from ./new-photos --dry-run               (the plan only; nothing is sent)
+  npm run cli -- import --from ./new-photos --yes                   (E00123.jpg → the employee with 工号 E00123)
+  npm run cli -- import --from ./faces --match "{name}_{employee_no}" --replace --yes   (re-import an export)
+Each file is matched by its name without the extension, the inverse of export's --template (default {employee_no};
+subfolders are searched too). Outcomes: enrol, replace (only with --replace), same photo, has photo (skipped),
+no such employee, ambiguous, invalid image. The folder is never modified. Re-running skips what already matches.
+Exit codes: 0 every planned change made, 1 some file failed or could not be imported (listed), 2 usage or
+configuration (e.g. the app lacks attendance:rule; no --yes when stdin is not a terminal), 130/143/129 stopped.
 `;
 
 export function parseByteCount(v: string): number {
@@ -63,6 +76,24 @@ export function registerPhotoCommands(program: Command, host: PhotoCliHost): voi
     .addHelpText('after', RESTORE_EXAMPLES)
     .action(async (who: string, o: { yes?: boolean; json?: boolean }) => {
       const { code } = await host.runWith(o, (s, r, signal) => runRestore(s, who, r, signal, { yes: o.yes }));
+      host.setExit(code);
+    });
+
+  host
+    .addConnectionOptions(
+      program
+        .command('import')
+        .description('enrol or replace face photos from a folder, matched to employees by file name')
+        .requiredOption('--from <dir>', 'the folder of photos (never modified)')
+        .option('--match <template>', 'file name template to match, like export --template', '{employee_no}')
+        .option('--replace', 'also replace photos employees already have (the old ones are archived)')
+        .option('--dry-run', 'show the plan only; send nothing')
+        .option('--yes', 'change without asking (needed when stdin is not a terminal)')
+        .option('--max-bytes <n>', 'largest photo to upload, bytes (default 2 MB)', parseByteCount),
+    )
+    .addHelpText('after', IMPORT_EXAMPLES)
+    .action(async (o: { from: string; match?: string; replace?: boolean; dryRun?: boolean; yes?: boolean; maxBytes?: number; json?: boolean }) => {
+      const { code } = await host.runWith(o, (s, r, signal, interrupted) => runImportCommand(s, o, r, signal, interrupted));
       host.setExit(code);
     });
 }
