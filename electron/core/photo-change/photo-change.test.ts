@@ -85,6 +85,20 @@ describe('applyPhotoChange and restorePhoto', () => {
     expect(await failureCode(planRestore(deps, userId, (await target(r, userId)).current))).toBe('photo.changed_since');
   });
 
+  it('the archive survives the photo cache being cleared or capped to nothing', async () => {
+    rig = await startRig({ seed: 14, employees: 20 });
+    const r = rig;
+    const faces = [...r.sim.tenant.faces.entries()];
+    const [userId, before] = faces[0]!;
+    const oldBytes = Buffer.from(r.sim.photoBytes(before.face_key)!);
+    const deps = photoChangeDeps(r.core, r.cacheDir);
+    await applyPhotoChange(deps, await target(r, userId), { bytes: r.sim.photoBytes(faces[2]![1].face_key)!, source: 'b.jpg' }, 'replace');
+    await r.core.photos.clear();
+    r.core.photos.setMaxBytes(0);
+    expect((await r.core.photos.info()).files).toBe(0);
+    expect(Buffer.from(await deps.archive.load(sha256Hex(oldBytes))).equals(oldBytes)).toBe(true);
+  });
+
   it('a photo that fails the checks is refused before anything is sent', async () => {
     rig = await startRig({ seed: 13, employees: 20 });
     const r = rig;
