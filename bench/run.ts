@@ -16,6 +16,7 @@ import { fileSnapshotStore } from '../electron/core/snapshot/store';
 import { startSimulator } from '../electron/simulator/index';
 import type { SimStats, SimulatorOptions } from '../electron/simulator/types';
 import { benchLookup, benchWalk } from './lookup';
+import { benchImport } from './import';
 import type { HostReady, HostRequest } from './sim-host';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -443,6 +444,7 @@ async function main(): Promise<void> {
     ['lookup', () => benchLookup({ startSimHost, check, figures, work })],
     ['walk', () => benchWalk({ startSimHost, check, figures, work })],
     ['snapshot', () => benchSnapshot(work)],
+    ['import', () => benchImport(work, startSimHost, check, figures)],
   ];
   const unknown = (ONLY ?? []).filter((n) => !sections.some(([name]) => name === n));
   if (unknown.length) console.log(`  no such section: ${unknown.join(', ')} (sections: ${sections.map(([n]) => n).join(', ')})`);

@@ -20,6 +20,18 @@ export const ERROR_CODES = [
   'feishu.not_found', // employee / department / group / photo does not exist
   'feishu.error', // any other non-zero Feishu code; feishuCode/feishuMsg say which
   'photo.corrupt', // a photo download that is not a complete image (cut short or garbled) after retries
+  // photo changes (replace, import, restore; issue #11): refusals before anything is sent, and after
+  'photo.format', // the file to upload is neither a JPEG nor a PNG
+  'photo.damaged', // the file to upload is cut short, garbled or cannot be decoded
+  'photo.too_large', // the file to upload is above the size limit (detail: the sizes)
+  'photo.too_small', // the photo's shortest side is below the minimum resolution (detail: the sizes)
+  'photo.rejected', // Feishu refused the photo (face quality, format or size it would not take); feishuCode/feishuMsg say why
+  'photo.not_confirmed', // after the modify, user_settings/query does not show the new face_key
+  'photo.confirm_required', // a change without --yes on a non-interactive stdin
+  'photo.declined', // the admin answered no at the confirmation: nothing changed
+  'photo.nothing_to_restore', // no change by this tool to undo for this employee (or it was a first enrolment)
+  'photo.changed_since', // the photo was changed by someone else after this tool's change: undo refused
+  'photo.archive_missing', // the archived copy of the old photo is missing or damaged
   'net.unreachable', // DNS, refused, reset after retries
   'net.timeout', // request timed out after retries
   'fs.not_writable', // output folder missing or not writable

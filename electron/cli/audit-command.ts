@@ -61,6 +61,11 @@ export function auditPhotoSave(session: Session, reporter: Reporter, info: { use
   return record(session, reporter, 'photo.save', { userId: info.userId, file: info.file, via: 'cli check --out' });
 }
 
+/** One entry per photo change (replace, restore) or import run: who, the face_keys and hashes, the source. */
+export function auditPhotoChange(session: Session, reporter: Reporter, action: 'photo.replace' | 'photo.restore' | 'photo.import', fields: AuditFields): Promise<void> {
+  return record(session, reporter, action, fields);
+}
+
 interface AuditCliOpts {
   since?: string;
   csv?: string;

@@ -10,6 +10,7 @@ import { registerAuditCommand } from './audit-command';
 import { runCheck, runExport } from './commands';
 import { DEFAULT_MAX_AGE } from './max-age';
 import { EXIT, exitCodeFor, rememberedNote } from './messages';
+import { registerPhotoCommands } from './photo-cli';
 import { Reporter } from './report';
 import { parseIdList, type Selection } from './select';
 import { openSession, type ConnectionFlags, type Session } from './session';
@@ -205,6 +206,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   registerAuditCommand(program, setExit);
+  registerPhotoCommands(program, { setExit, addConnectionOptions, runWith });
   return program;
 }
 

@@ -21,6 +21,14 @@ const CONFIG_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'feishu.not_found',
   'feishu.param_invalid',
   'export.folder_locked',
+  // A photo to upload that fails the checks, or a change that needs --yes / has nothing to undo: fix the input.
+  'photo.format',
+  'photo.damaged',
+  'photo.too_large',
+  'photo.too_small',
+  'photo.confirm_required',
+  'photo.nothing_to_restore',
+  'photo.changed_since',
 ]);
 
 export function isConfigError(code: ErrorCode): boolean {
@@ -79,6 +87,21 @@ const SENTENCES: { [C in ErrorCode]: (e: AppError) => string } = {
     `Feishu returned an error${e.feishuCode !== undefined ? ` ${e.feishuCode}` : ''}${e.feishuMsg ? ` (${e.feishuMsg})` : ''} — see the Feishu error-code documentation.`,
   'photo.corrupt': () =>
     'Feishu kept sending a damaged copy of this photo (cut short or garbled); nothing was saved for it — run the export again to retry.',
+  'photo.format': (e) => `The photo is not a JPEG or PNG file${e.detail ? ` (${e.detail})` : ''} — convert it and try again.`,
+  'photo.damaged': (e) => `The photo file is damaged or cannot be read${e.detail ? ` (${e.detail})` : ''} — export it again from its source.`,
+  'photo.too_large': (e) => `The photo is too large${e.detail ? ` (${e.detail})` : ''} — make it smaller, or raise the limit with --max-bytes.`,
+  'photo.too_small': (e) => `The photo's resolution is too low${e.detail ? ` (${e.detail})` : ''} — use a sharper photo of the face.`,
+  'photo.rejected': (e) =>
+    `Feishu refused this photo${e.feishuMsg ? ` (${e.feishuMsg})` : ''} — use a clear, front-facing photo of the employee's face; nothing was changed.`,
+  'photo.not_confirmed': () =>
+    'Feishu accepted the change but does not show the new photo yet — run `check` on the employee, then the same command again.',
+  'photo.confirm_required': () => 'Nothing was changed: this changes attendance photos, so confirm with --yes when stdin is not a terminal.',
+  'photo.declined': () => 'Nothing was changed.',
+  'photo.nothing_to_restore': (e) => `Nothing to restore${e.detail ? `: ${e.detail}` : ''} — only a change made with this tool can be undone.`,
+  'photo.changed_since': (e) =>
+    `The photo was changed again after this tool's change${e.detail ? ` (${e.detail})` : ''}, so it is not undone — check the employee, then use replace with the archived photo if needed.`,
+  'photo.archive_missing': (e) =>
+    `The archived copy of the old photo is missing or damaged${e.detail ? ` (${e.detail})` : ''} — nothing was changed.`,
   'net.unreachable': () =>
     'Cannot reach the Feishu Open API — check the network, the proxy (HTTPS_PROXY) and FEISHU_BASE_URL.',
   'net.timeout': () => 'Feishu did not answer in time — check the network or proxy and run the export again.',

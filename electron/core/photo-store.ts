@@ -163,6 +163,13 @@ export class DiskPhotoStore implements PhotoStore {
     return this.index.has(cacheFileName(faceKey));
   }
 
+  async put(faceKey: string, bytes: Uint8Array): Promise<void> {
+    const name = this.check(faceKey);
+    await this.init();
+    if (!sniffImageMime(bytes)) throw appError('input.invalid', 'Not an image', { detail: 'photo' });
+    await this.store(name, ownBytes(bytes));
+  }
+
   async get(faceKey: string, signal?: AbortSignal): Promise<Photo> {
     const name = this.check(faceKey);
     await this.init();

@@ -85,6 +85,8 @@ export interface PhotoStore {
   /** Cache first; downloads once per face_key. */
   get(faceKey: string, signal?: AbortSignal): Promise<Photo>;
   has(faceKey: string): Promise<boolean>;
+  /** Records the bytes of a photo this tool just uploaded (a photo change), so the next read costs no download. */
+  put(faceKey: string, bytes: Uint8Array): Promise<void>;
   info(): Promise<CacheInfo>;
   clear(): Promise<CacheInfo>;
   setMaxBytes(bytes: number): void;

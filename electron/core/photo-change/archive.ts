@@ -1,0 +1,43 @@
+// The archive of old face photos: before any photo change, the photo it replaces is kept here, named by its
+// SHA-256, and the change is journalled (journal.ts). It lives in its own folder beside the photo cache and is
+// never touched by the cache's size limit or its "Clear cache": only the admin deleting the folder removes it.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { appError } from '../../../shared/errors';
+import { folderBlobs, type ArchiveBlobs } from './blobs';
+import { PhotoJournal } from './journal';
+
+export const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+/** The archive folder of a photo cache: `<cache>-archive` beside it (photos → photos-archive, demo-photos → demo-photos-archive). */
+export function archiveDirFor(cacheDir: string): string {
+  const abs = path.resolve(cacheDir);
+  return path.join(path.dirname(abs), `${path.basename(abs)}-archive`);
+}
+
+export const JOURNAL_FILE = 'journal.jsonl';
+
+export class PhotoArchive {
+  readonly journal: PhotoJournal;
+
+  constructor(
+    readonly dir: string,
+    private readonly blobs: ArchiveBlobs = folderBlobs(path.join(dir, 'photos')),
+  ) {
+    this.journal = new PhotoJournal(path.join(dir, JOURNAL_FILE));
+  }
+
+  /** Keeps the bytes (once per content), durably; answers their SHA-256. */
+  async keep(bytes: Uint8Array): Promise<string> {
+    const hash = sha256Hex(bytes);
+    if (!(await this.blobs.has(hash))) await this.blobs.write(hash, bytes);
+    return hash;
+  }
+
+  /** The bytes kept under this hash, checked against it; photo.archive_missing when gone or damaged. */
+  async load(hash: string): Promise<Uint8Array> {
+    const bytes = await this.blobs.read(hash);
+    if (!bytes || sha256Hex(bytes) !== hash) throw appError('photo.archive_missing', 'The archived photo is missing or damaged', { detail: `sha256 ${hash.slice(0, 12)}…` });
+    return bytes;
+  }
+}

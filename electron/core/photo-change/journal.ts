@@ -1,0 +1,90 @@
+// The journal of photo changes: append-only JSON Lines, one line per step, each appended and fsynced before the
+// step it announces is sent. An 'intent' line (old and new face_key, hashes, source) is on disk before the modify
+// goes out; a 'done' line follows once Feishu shows the new face_key. A run killed in between leaves the intent,
+// which is all an undo needs: the old photo's hash, whose bytes the archive already holds.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { syncFolder } from './blobs';
+
+export type ChangeKind = 'replace' | 'import' | 'restore';
+
+export interface JournalEntry {
+  /** Random id shared by the intent and done lines of one change. */
+  id: string;
+  phase: 'intent' | 'done';
+  /** ISO 8601, UTC. */
+  at: string;
+  kind: ChangeKind;
+  /** Contact user_id (= attendance employee_id). */
+  userId: string;
+  employeeNo: string;
+  name: string;
+  /** The face_key before the change; null when the employee had no photo (a first enrolment). */
+  oldFaceKey: string | null;
+  /** The uploaded file_id the modify sets. */
+  newFaceKey: string;
+  /** SHA-256 (hex) of the old photo's bytes as kept in the archive; null with oldFaceKey null. */
+  oldSha256: string | null;
+  /** SHA-256 (hex) of the bytes uploaded. */
+  newSha256: string;
+  /** The file the new photo came from (base name), or what a restore put back. */
+  source: string;
+  /** face_key_update_time after the change (Unix seconds); on done lines. */
+  updatedAt?: number | null;
+}
+
+const isEntry = (v: unknown): v is JournalEntry => {
+  const e = v as Partial<JournalEntry> | null;
+  return !!e && typeof e === 'object' && typeof e.id === 'string' && typeof e.userId === 'string' && typeof e.newFaceKey === 'string' && (e.phase === 'intent' || e.phase === 'done');
+};
+
+export class PhotoJournal {
+  constructor(readonly file: string) {}
+
+  /** Appends one line and fsyncs it (and, when the file is new, its folder). */
+  async append(entry: JournalEntry): Promise<void> {
+    const dir = path.dirname(this.file);
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    const isNew = !(await fs.lstat(this.file).catch(() => null));
+    const h = await fs.open(this.file, 'a', 0o600);
+    try {
+      await h.writeFile(`${JSON.stringify(entry)}\n`);
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+    if (isNew) await syncFolder(dir);
+  }
+
+  /** Every entry in order. A line cut short by a crash (the last one) or not an entry is skipped, never fatal. */
+  async entries(): Promise<JournalEntry[]> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') return [];
+      throw e;
+    }
+    const out: JournalEntry[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const v: unknown = JSON.parse(line);
+        if (isEntry(v)) out.push(v);
+      } catch {
+        // torn line
+      }
+    }
+    return out;
+  }
+
+  /** The most recent change of this employee (its intent line, with updatedAt from its done line when there is one). */
+  async latestFor(userId: string): Promise<(JournalEntry & { confirmed: boolean }) | null> {
+    const mine = (await this.entries()).filter((e) => e.userId === userId);
+    const last = mine.at(-1);
+    if (!last) return null;
+    const intent = mine.find((e) => e.id === last.id && e.phase === 'intent') ?? last;
+    const done = mine.find((e) => e.id === last.id && e.phase === 'done');
+    return { ...intent, ...(done ? { updatedAt: done.updatedAt ?? null } : {}), confirmed: Boolean(done) };
+  }
+}
