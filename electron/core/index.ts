@@ -1,5 +1,6 @@
 // Builds the whole engine from its options: one call for the app, the CLI, tests and benchmarks.
 // createCore only composes small builders (issue #9: no long functions), each owning one part.
+import { coverageQueries } from './coverage';
 import { DirectoryService } from './directory';
 import { employeeQueries } from './employee-views';
 import { PhotoExporter } from './exporter';
@@ -62,6 +63,7 @@ export function createCore(opts: CoreOptions): Core {
     photos,
     exporter,
     ...employeeQueries({ client, directory, faces, ...timing }),
+    ...coverageQueries({ directory, faces, now: timing.now }),
     async close() {
       await client.close();
     },

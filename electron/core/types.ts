@@ -15,6 +15,7 @@ import type {
   FaceInfo,
   Photo,
 } from '../../shared/model';
+import type { CoverageQueries } from './coverage';
 import type { FeishuClient, FeishuClientOptions } from './feishu/types';
 
 export interface CoreOptions {
@@ -79,7 +80,7 @@ export interface Exporter {
   run(req: ExportRequest): Promise<ExportSummary>;
 }
 
-export interface Core {
+export interface Core extends CoverageQueries {
   client: FeishuClient;
   directory: Directory;
   faces: FaceSettings;
