@@ -51,7 +51,11 @@ async function loadInputs(deps: CoverageDeps, staleMonths: number, signal?: Abor
   const members = new Map(groups.map((g, i) => [g.id, new Set(groupLists[i]!.filter((e) => !e.resigned).map((e) => e.userId))]));
   // Someone in a group but outside every department we can see was read one by one: count them too.
   const known = new Set(current.map((e) => e.userId));
-  for (const list of groupLists) for (const e of list) if (!e.resigned && !known.has(e.userId)) (known.add(e.userId), current.push(e));
+  for (const e of groupLists.flat()) {
+    if (e.resigned || known.has(e.userId)) continue;
+    known.add(e.userId);
+    current.push(e);
+  }
   const missing = current.filter((e) => !faces.has(e.userId)).map((e) => e.userId);
   if (missing.length) for (const [id, f] of await deps.faces.get(missing, { signal })) faces.set(id, f);
   return { tree, groups, everyone, current, faces, members, staleBefore: staleBefore(deps.now(), staleMonths), staleMonths };
