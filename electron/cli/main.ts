@@ -9,6 +9,7 @@ import { DEFAULT_TEMPLATE } from '../../shared/model';
 import { registerAuditCommand } from './audit-command';
 import { runCheck, runExport } from './commands';
 import { EXIT, exitCodeFor } from './messages';
+import { registerReportCommand } from './report-command';
 import { Reporter } from './report';
 import { parseIdList, type Selection } from './select';
 import { openSession, type ConnectionFlags, type Session } from './session';
@@ -182,6 +183,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   registerAuditCommand(program, setExit);
+  registerReportCommand(program, setExit, { addConnectionOptions, runWith });
   return program;
 }
 

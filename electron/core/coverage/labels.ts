@@ -59,5 +59,5 @@ export function reportLabels(lang: ReportLanguage): ReportLabels {
 
 /** zh-CN for a Chinese locale (zh, zh-TW, zh-Hans-CN…), en-US for anything else. */
 export function reportLanguageOf(locale: string | undefined): ReportLanguage {
-  return /^zh\b/i.test(locale ?? '') ? 'zh-CN' : 'en-US';
+  return /^zh([-_.]|$)/i.test(locale ?? '') ? 'zh-CN' : 'en-US';
 }
