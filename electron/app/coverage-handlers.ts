@@ -1,6 +1,7 @@
 // The coverage view's channels (录入情况): the figures, and "export list" through the native save dialog.
 // The renderer names the scope, language and format; main picks the path with the admin, never the renderer.
-import { extname } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
 import { appError, toAppError } from '../../shared/errors';
 import type { Handlers } from '../../shared/ipc';
 import { systemTimeZone } from '../core/coverage/local-time';
@@ -31,6 +32,7 @@ export function coverageHandlers(host: AppHost, requireCore: () => Promise<Core>
       // The admin may have deleted the extension in the dialog: the format they asked for decides.
       const path = extname(chosen).toLowerCase() === `.${format}` ? chosen : `${chosen}.${format}`;
       try {
+        await mkdir(dirname(path), { recursive: true });
         await writeCoverageReport(path, report, { lang, timeZone: systemTimeZone(), by });
       } catch (e) {
         const code = toAppError(e).code;

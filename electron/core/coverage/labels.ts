@@ -15,7 +15,7 @@ export interface ReportLabels {
     updatedAt: string;
   };
   status: Record<CoverageStatus, string>;
-  summary: { department: string; group: string; total: string; enrolled: string; share: string; notEnrolled: string; notVisible: string; stale: string };
+  summary: { company: string; department: string; group: string; total: string; enrolled: string; share: string; notEnrolled: string; notVisible: string; stale: string };
   sheets: { list: string; byDepartment: string; byGroup: string };
 }
 
@@ -32,7 +32,7 @@ const ZH: ReportLabels = {
     updatedAt: '照片更新时间',
   },
   status: { enrolled: '已录入', stale: '已录入（照片较旧）', not_enrolled: '未录入', not_visible: '无权查看' },
-  summary: { department: '部门', group: '考勤组', total: '人数', enrolled: '已录入', share: '录入率', notEnrolled: '未录入', notVisible: '无权查看', stale: '照片较旧' },
+  summary: { company: '全公司', department: '部门', group: '考勤组', total: '人数', enrolled: '已录入', share: '录入率', notEnrolled: '未录入', notVisible: '无权查看', stale: '照片较旧' },
   sheets: { list: '名单', byDepartment: '按部门汇总', byGroup: '按考勤组汇总' },
 };
 
@@ -49,7 +49,7 @@ const EN: ReportLabels = {
     updatedAt: 'Photo last changed',
   },
   status: { enrolled: 'Enrolled', stale: 'Enrolled (old photo)', not_enrolled: 'Not enrolled', not_visible: 'Not visible' },
-  summary: { department: 'Department', group: 'Attendance group', total: 'Employees', enrolled: 'Enrolled', share: 'Share', notEnrolled: 'Not enrolled', notVisible: 'Not visible', stale: 'Old photo' },
+  summary: { company: 'Whole company', department: 'Department', group: 'Attendance group', total: 'Employees', enrolled: 'Enrolled', share: 'Share', notEnrolled: 'Not enrolled', notVisible: 'Not visible', stale: 'Old photo' },
   sheets: { list: 'Employees', byDepartment: 'By department', byGroup: 'By group' },
 };
 

@@ -18,7 +18,7 @@ const rows: CoverageRow[] = [
 ];
 const counts = { total: 2, enrolled: 1, notEnrolled: 1, notVisible: 0, stale: 0 };
 const summary: Coverage = {
-  company: { id: '0', name: '全公司', counts, children: [{ id: 'od-1', name: '研发中心', counts, children: [] }] },
+  company: { id: '0', name: 'ROOT', counts, children: [{ id: 'od-1', name: '研发中心', counts, children: [] }] },
   groups: [{ id: 'g1', name: '总部考勤组', counts: { ...counts, total: 1, notEnrolled: 0 } }],
   staleMonths: 24,
   staleBefore: 0,
@@ -69,6 +69,8 @@ describe('coverage list files', () => {
     expect((list.getRow(2).getCell(9).value as Date).toISOString()).toBe('2026-03-04T21:07:00.000Z');
     const byGroup = wb.getWorksheet('By group')!;
     expect(byGroup.getRow(2).values).toEqual([undefined, '总部考勤组', 1, 1, 1, 0, 0, 0]);
+    await writeCoverageReport(file, { rows, summary }, { lang: 'en-US', timeZone: 'America/New_York', by: 'department' });
+    expect((await readBook(file)).getWorksheet('By department')!.getRow(2).getCell(1).value).toBe('Whole company');
   });
 
   it('CSV: BOM, translated headers, local times, formula-looking cells kept as text', async () => {

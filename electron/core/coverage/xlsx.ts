@@ -55,7 +55,7 @@ function summarySheet(wb: ExcelJS.Workbook, summary: Coverage, by: SummaryBy, la
   }
   // Depth-first, each level indented, so the sheet reads as the department tree.
   const add = (d: DepartmentCoverage, depth: number) => {
-    const row = ws.addRow({ name: d.name, ...countCells(d.counts) });
+    const row = ws.addRow({ name: d.id === '0' ? s.company : d.name, ...countCells(d.counts) });
     row.getCell('name').alignment = { indent: depth };
     if (depth === 0) row.font = { bold: true };
     for (const c of d.children) add(c, depth + 1);
