@@ -15,6 +15,8 @@ export const channelNames = {
   employee: 'directory:employee',
   lookup: 'directory:lookup',
   faceRefresh: 'face:refresh',
+  coverage: 'coverage:get',
+  coverageExport: 'coverage:export',
   photo: 'photo:get',
   photoSave: 'photo:save',
   exportChooseFolder: 'export:choose-folder',

@@ -3,6 +3,7 @@
 // harness serves it over HTTP; no channel string appears anywhere else.
 import { z } from 'zod';
 import { channelNames, eventNames } from './channels';
+import { CoverageSchema, CoverageScopeSchema, DEFAULT_STALE_MONTHS, REPORT_LANGUAGES, StaleMonthsSchema } from './coverage';
 import type { Result } from './errors';
 import {
   AttendanceGroupSchema,
@@ -71,6 +72,22 @@ export const contract = {
     'faceRefresh',
     z.strictObject({ userIds: z.array(IdSchema).min(1).max(1000) }),
     z.record(z.string(), FaceInfoSchema),
+  ),
+
+  // coverage (录入情况)
+  /** Enrolment figures for the whole company, each department (with sub-departments) and each attendance group. */
+  coverage: channel('coverage', z.strictObject({ staleMonths: StaleMonthsSchema.default(DEFAULT_STALE_MONTHS) }), CoverageSchema),
+  /** Writes the list of a department, group or everyone through the native save dialog. null when cancelled. */
+  coverageExport: channel(
+    'coverageExport',
+    z.strictObject({
+      scope: CoverageScopeSchema,
+      staleMonths: StaleMonthsSchema.default(DEFAULT_STALE_MONTHS),
+      lang: z.enum(REPORT_LANGUAGES),
+      by: z.enum(['department', 'group']).default('department'),
+      format: z.enum(['xlsx', 'csv']).default('xlsx'),
+    }),
+    z.object({ path: z.string(), rows: z.number().int().nonnegative() }).nullable(),
   ),
 
   // photos

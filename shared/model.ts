@@ -111,6 +111,8 @@ export const EmployeeSchema = z.object({
   groupNames: z.array(z.string()),
   resigned: z.boolean(),
   jobTitle: z.string(),
+  /** The direct manager's user id (Feishu's leader_user_id), when Feishu names one. */
+  managerId: z.string().optional(),
 });
 export type Employee = z.infer<typeof EmployeeSchema>;
 

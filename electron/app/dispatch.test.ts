@@ -18,6 +18,8 @@ const VALID: Record<ChannelKey, unknown> = {
   employee: { userId: 'u123' },
   lookup: { query: 'zhang', limit: 10 },
   faceRefresh: { userIds: ['u1', 'u2'] },
+  coverage: { staleMonths: 12 },
+  coverageExport: { scope: { kind: 'department', id: 'od-1' }, staleMonths: 24, lang: 'zh-CN', by: 'group', format: 'csv' },
   photo: { faceKey: 'fk_abc' },
   photoSave: { userId: 'u1' },
   exportChooseFolder: { useRemembered: true },

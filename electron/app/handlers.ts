@@ -5,6 +5,7 @@ import type { Handlers } from '../../shared/ipc';
 import type { Core, CoreOptions } from '../core/types';
 import { fileSnapshotStore } from '../core/snapshot/store';
 import { browseHandlers } from './browse-handlers';
+import { coverageHandlers } from './coverage-handlers';
 import { exportHandlers } from './export-handlers';
 import { createExportJobs } from './export-jobs';
 import { createFolderChoice } from './folder';
@@ -71,6 +72,7 @@ export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandle
   return {
     ...session.handlers,
     ...browseHandlers(host, requireCore),
+    ...coverageHandlers(host, requireCore),
     ...folder.handlers,
     ...exportHandlers(host, { jobs, requireCore, exportFolder: () => folder.exportFolder() }),
     ...settingsHandlers(host, session),

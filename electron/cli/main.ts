@@ -11,6 +11,7 @@ import { runCheck, runExport } from './commands';
 import { DEFAULT_MAX_AGE } from './max-age';
 import { EXIT, exitCodeFor, rememberedNote } from './messages';
 import { registerPhotoCommands } from './photo-cli';
+import { registerReportCommand } from './report-command';
 import { Reporter } from './report';
 import { parseIdList, type Selection } from './select';
 import { openSession, type ConnectionFlags, type Session } from './session';
@@ -207,6 +208,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   registerAuditCommand(program, setExit);
   registerPhotoCommands(program, { setExit, addConnectionOptions, runWith });
+  registerReportCommand(program, setExit, { addConnectionOptions, runWith });
   return program;
 }
 

@@ -117,6 +117,7 @@ export function employeeFromRaw(
     groupNames: names.groupNames ?? [],
     resigned: Boolean(u.status?.is_resigned),
     jobTitle: u.job_title ?? '',
+    ...(u.leader_user_id ? { managerId: u.leader_user_id } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // Builds the whole engine from its options: one call for the app, the CLI, tests and benchmarks.
 // createCore only composes small builders (issue #9: no long functions), each owning one part.
 import type { Employee } from '../../shared/model';
+import { coverageQueries } from './coverage';
 import { DirectoryService, type DirectoryOptions } from './directory';
 import { employeeQueries } from './employee-views';
 import { PhotoExporter } from './exporter';
@@ -103,6 +104,7 @@ export function createCore(opts: CoreOptions): Core {
     exporter,
     ...employeeQueries({ client, directory, faces, ...timing }),
     ...(remembered ? { remembered } : {}),
+    ...coverageQueries({ directory, faces, now: timing.now }),
     async close() {
       await remembered?.flush();
       await client.close();

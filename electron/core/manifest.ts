@@ -18,7 +18,7 @@ const STATUSES = new Set<ExportItemStatus>(['saved', 'up_to_date', 'no_photo', '
 // eslint-disable-next-line no-control-regex
 const FORMULA_RE = /^[=+\-@'\u0000-\u001f\u007f]/;
 
-function guard(v: string): string {
+export function guard(v: string): string {
   return FORMULA_RE.test(v) ? `'${v}` : v;
 }
 

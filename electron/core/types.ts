@@ -16,6 +16,7 @@ import type {
   Photo,
 } from '../../shared/model';
 import type { KeyProvider } from './at-rest/envelope';
+import type { CoverageQueries } from './coverage';
 import type { FeishuClient, FeishuClientOptions } from './feishu/types';
 import type { SnapshotStore } from './snapshot/store';
 
@@ -113,7 +114,7 @@ export interface Exporter {
   run(req: ExportRequest): Promise<ExportSummary>;
 }
 
-export interface Core {
+export interface Core extends CoverageQueries {
   client: FeishuClient;
   directory: Directory;
   faces: FaceSettings;

@@ -132,7 +132,7 @@ async function start(): Promise<void> {
       const ext = extname(defaultName).slice(1);
       const opts: Electron.SaveDialogOptions = {
         defaultPath: join(dir, defaultName),
-        ...(ext ? { filters: [{ name: `${ext.toUpperCase()} image`, extensions: [ext] }] } : {}),
+        ...(ext ? { filters: [{ name: `${ext.toUpperCase()} ${ext === 'xlsx' || ext === 'csv' ? 'file' : 'image'}`, extensions: [ext] }] } : {}),
         properties: ['showOverwriteConfirmation', 'createDirectory'],
       };
       const res = mainWindow ? await dialog.showSaveDialog(mainWindow, opts) : await dialog.showSaveDialog(opts);

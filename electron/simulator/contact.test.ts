@@ -63,6 +63,36 @@ describe('contact: walking the whole tenant', () => {
     expect(users.find((u) => u.user_id === r.user_id)?.status.is_resigned).toBe(true);
   });
 
+  it("names each user's manager (leader_user_id): the department's leader, and for the leader the one above", async () => {
+    const depts = await allPages<Dept & { leader_user_id?: string }>(sim, token, '/open-apis/contact/v3/departments/0/children?fetch_child=true&user_id_type=user_id', 'items');
+    // The root's leader is not in the children answer: the first active member listed directly under it.
+    const rootLeader = sim.tenant.users.find((x) => x.department_ids.includes('0') && !x.status.is_resigned)?.user_id;
+    const leaderOfDept = new Map([['0', rootLeader], ...depts.map((d) => [d.open_department_id, d.leader_user_id] as const)]);
+    const parentOf = new Map(depts.map((d) => [d.open_department_id, d.parent_department_id]));
+    let checked = 0;
+    for (const d of depts.slice(0, 6)) {
+      const users = await allPages<User & { leader_user_id?: string }>(sim, token, `/open-apis/contact/v3/users/find_by_department?department_id=${d.open_department_id}&user_id_type=user_id`, 'items');
+      for (const u of users.filter((x) => x.department_ids[0] === d.open_department_id)) {
+        // The leader's own manager is the leader of the nearest department above that has one.
+        let at: string | undefined = d.open_department_id;
+        let expected = leaderOfDept.get(at);
+        while (expected === u.user_id || (expected === undefined && at)) {
+          at = parentOf.get(at!);
+          expected = at ? leaderOfDept.get(at) : undefined;
+        }
+        expect(u.leader_user_id).toBe(expected);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
+    // Nobody is their own manager, and the manager is a real user.
+    const anyone = sim.tenant.users[9]!;
+    const r = await call(sim, 'GET', `/open-apis/contact/v3/users/${anyone.user_id}?user_id_type=user_id`, { token });
+    const leader = (r.json?.data?.user as { leader_user_id?: string }).leader_user_id;
+    expect(leader).not.toBe(anyone.user_id);
+    expect(sim.tenant.users.some((u) => u.user_id === leader)).toBe(true);
+  });
+
   it('accepts custom department ids with department_id_type=department_id', async () => {
     const d = sim.tenant.departments.find((x) => x.parent_department_id !== '0')!;
     const r = await call(sim, 'GET', `/open-apis/contact/v3/users/find_by_department?department_id=${d.department_id}&department_id_type=department_id&user_id_type=user_id&page_size=50`, { token });

@@ -59,6 +59,8 @@ function departmentOut(ctx: HandlerContext, d: SimDepartment, q: URLSearchParams
 
 function userOut(ctx: HandlerContext, u: SimUser, q: URLSearchParams): Record<string, unknown> {
   const dt = departmentIdType(q);
+  const ut = userIdType(q);
+  const leader = ctx.index.leaderOf(u);
   const out: Record<string, unknown> = {
     union_id: u.union_id,
     open_id: u.open_id,
@@ -79,6 +81,8 @@ function userOut(ctx: HandlerContext, u: SimUser, q: URLSearchParams): Record<st
     is_tenant_manager: false,
   };
   if (!missing(ctx, FIELD_SCOPES.user_id)) out.user_id = u.user_id;
+  // Like the department's leader: a user_id is only shown with its field scope.
+  if (leader && (ut !== 'user_id' || !missing(ctx, FIELD_SCOPES.user_id))) out.leader_user_id = userIdOut(leader, ut);
   if (!missing(ctx, FIELD_SCOPES.employee_no)) out.employee_no = u.employee_no;
   if (!missing(ctx, FIELD_SCOPES.email)) out.email = u.email;
   if (!missing(ctx, FIELD_SCOPES.mobile)) out.mobile = u.mobile;

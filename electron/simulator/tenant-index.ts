@@ -27,6 +27,11 @@ export interface TenantIndex {
   addFile(face: SimFace): void;
   /** Every face_key ever issued, so a new one never repeats an old one. */
   usedFaceKeys: Set<string>;
+  /**
+   * The user's direct manager (Feishu's `leader_user_id`): the leader of the primary department (its first active
+   * member, as the department's own `leader_user_id` says), or for that leader the leader of the department above.
+   */
+  leaderOf(u: SimUser): SimUser | undefined;
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -131,5 +136,16 @@ export function buildTenantIndex(generated: GeneratedTenant): TenantIndex {
       return list;
     },
     ...faceFiles(tenant),
+    leaderOf: (u) => leaderOf(u, users.membersOf, departments.deptByOpenId),
   };
+}
+
+function leaderOf(u: SimUser, membersOf: Map<string, SimUser[]>, deptByOpenId: Map<string, SimDepartment>): SimUser | undefined {
+  let cur: string | undefined = u.department_ids[0];
+  for (let guard = 0; cur && guard < 16; guard++) {
+    const leader = membersOf.get(cur)?.find((m) => !m.status.is_resigned);
+    if (leader && leader !== u) return leader;
+    cur = deptByOpenId.get(cur)?.parent_department_id;
+  }
+  return undefined;
 }

@@ -31,6 +31,8 @@ export interface RawUser {
   enterprise_email?: string;
   job_title?: string;
   department_ids?: string[];
+  /** The direct manager's id (same id type as user_id); needs contact:user.department:readonly. */
+  leader_user_id?: string;
   status?: { is_frozen?: boolean; is_resigned?: boolean; is_activated?: boolean; is_exited?: boolean; is_unjoin?: boolean };
 }
 

@@ -15,6 +15,7 @@ import { FilterBar, type ListView, type ThumbSize } from '../components/FilterBa
 import { MissingScopeNotice, PanelErrors } from '../components/BrowseNotices';
 import { useSaveSettings, useSettings } from '../lib/settings';
 import { SelectionBar } from '../components/SelectionBar';
+import { ScreenSwitch, type WorkspaceScreen } from '../components/ScreenSwitch';
 import { HEADER_HEIGHT, layoutStyles } from '../components/workspaceStyles';
 import { useEmployeeFilter } from '../hooks/useEmployeeFilter';
 import { useSelection } from '../hooks/useSelection';
@@ -30,6 +31,7 @@ const EmployeeDetail = lazy(() => loadDetail().then((m) => ({ default: m.Employe
 const ExportDialog = lazy(() => loadExportDialog().then((m) => ({ default: m.ExportDialog })));
 const ExportPanel = lazy(() => loadExportPanel().then((m) => ({ default: m.ExportPanel })));
 const SettingsDrawer = lazy(() => loadSettings().then((m) => ({ default: m.SettingsDrawer })));
+const CoverageScreen = lazy(() => import('./Coverage').then((m) => ({ default: m.CoverageScreen })));
 const DRAWER_LOADERS = [loadDetail, loadExportDialog, loadExportPanel, loadSettings];
 
 /** Mounts its children the first time `active` is true and keeps them (so close animations still run). */
@@ -72,6 +74,14 @@ function Workspace({ status }: { status: CredentialStatus }) {
   const [detailUserId, setDetailUserId] = useState<string | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
+  const [screen, setScreen] = useState<WorkspaceScreen>('browse');
+  const switcher = <ScreenSwitch value={screen} onChange={setScreen} />;
+  const openInBrowse = (scope: EmployeeFilter['scope'], photo: EmployeeFilter['photo']) => {
+    f.clear();
+    f.setScope(scope);
+    f.setPhoto(photo);
+    setScreen('browse');
+  };
 
   const first = useFirstPage(f.filter);
   const firstPage = first.isPlaceholderData ? undefined : first.data;
@@ -88,7 +98,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
     <Layout style={s.root}>
       <WorkspaceHeader status={status} lookupReady={panelReady} onOpenEmployee={setDetailUserId} onOpenSettings={() => setSettingsOpen(true)} />
       <SessionOnlyNotice status={status} />
-      <Layout style={s.body}>
+      <Layout style={screen === 'browse' ? s.body : { display: 'none' }}>
         <Layout.Sider width={280} style={s.sider}>
           {panelReady ? (
             <SidePanel scope={f.filter.scope} onScope={f.setScope} height={height - HEADER_HEIGHT} includeResigned={f.filter.includeResigned} />
@@ -99,6 +109,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
           )}
         </Layout.Sider>
         <Layout.Content style={s.content}>
+          {switcher}
           <MissingScopeNotice scopes={first.data?.missingScopes ?? []} />
           {panelReady && <PanelErrors listError={first.error} />}
           <FilterBar filter={f} page={first.data} firstPage={firstPage} view={view} onView={setView} thumbSize={thumbSize} onThumbSize={setThumbSize} />
@@ -108,6 +119,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
           </div>
         </Layout.Content>
       </Layout>
+      {screen === 'coverage' && <Suspense fallback={null}><CoverageScreen switcher={switcher} onOpen={openInBrowse} /></Suspense>}
 
       <MountOnce active={!!detailUserId || drawersWarm}>
         <EmployeeDetail userId={detailUserId} onClose={() => setDetailUserId(null)} />

@@ -39,6 +39,7 @@ export const UserSchema: z.ZodType<RawUser> = z.looseObject({
   enterprise_email: opt(z.string()),
   job_title: opt(z.string()),
   department_ids: opt(z.array(z.string())),
+  leader_user_id: opt(z.string()),
   status: opt(UserStatusSchema),
 });
 
