@@ -68,6 +68,8 @@ export function createHarnessHost({ exportDir, cacheDir, encryption, sim, emit, 
     emit,
     cacheDir: join(resolve(cacheDir), 'tenant'),
     demoCacheDir: join(resolve(cacheDir), 'demo'),
+    // The harness's temp folder stands in for the app data folder (audit log, export-notice memory).
+    dataDir: resolve(cacheDir),
     async startDemo() {
       return { url: sim.url, appId: sim.appId, appSecret: sim.appSecret };
     },

@@ -155,6 +155,8 @@ async function start(): Promise<void> {
     },
     cacheDir: join(userData, 'photo-cache'),
     demoCacheDir: join(userData, 'demo-photo-cache'),
+    dataDir: userData,
+    logDir: join(userData, 'logs'),
     async startDemo() {
       sim ??= await startDemoTenant();
       return { url: sim.url, appId: sim.appId, appSecret: sim.appSecret };
