@@ -40,11 +40,27 @@ function valueText(t: TFn, v: AuditRow['details'][string]): string {
   return String(v);
 }
 
-/** "Purpose: …; Folder: …" in the UI language, employee count left to its own column. */
+/** Left out of the table (the CSV has them): the count has its own column, job ids and naming say little here. */
+const HIDDEN_FIELDS = new Set(['employees', 'jobId', 'retryOf', 'template', 'subfolders']);
+/** Shown first: why, then what. */
+const FIRST_FIELDS = ['purpose', 'scope'];
+
+function fieldValue(t: TFn, k: string, v: AuditRow['details'][string]): string {
+  if (k === 'scope' && typeof v === 'string') {
+    const key = `privacy.scopes.${v}`;
+    const label = t(key);
+    if (label !== key) return label;
+  }
+  return valueText(t, v);
+}
+
+/** "Purpose: …; Scope: …; Folder: …" in the UI language. */
 function detailsText(t: TFn, row: AuditRow): string {
+  const rank = (k: string) => (FIRST_FIELDS.includes(k) ? FIRST_FIELDS.indexOf(k) : FIRST_FIELDS.length);
   return Object.entries(row.details)
-    .filter(([k, v]) => k !== 'employees' && v !== null && v !== '')
-    .map(([k, v]) => `${fieldLabel(t, k)}: ${valueText(t, v)}`)
+    .filter(([k, v]) => !HIDDEN_FIELDS.has(k) && v !== null && v !== '')
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([k, v]) => `${fieldLabel(t, k)}: ${fieldValue(t, k, v)}`)
     .join('; ');
 }
 
@@ -147,7 +163,7 @@ function AuditBody() {
               </div>
             ),
           },
-          { key: 'count', title: t('privacy.colCount'), width: 100, align: 'right', render: (_, r) => (r.count === null ? '—' : r.count.toLocaleString(i18n.language)) },
+          { key: 'count', title: t('privacy.colCount'), width: 120, align: 'right', render: (_, r) => (r.count === null ? '—' : r.count.toLocaleString(i18n.language)) },
         ]}
       />
       {data && data.rows.length < data.total && (

@@ -296,6 +296,7 @@ export const enUS = {
       retryOf: 'Retry of',
       folders: 'Folders',
     },
+    scopes: { selection: 'selected employees', filter: 'everyone in a filter', retry: 'retry of the failed' },
     yes: 'yes',
     no: 'no',
     erase: 'Erase all local data…',

@@ -297,6 +297,7 @@ export const zhCN: Resources = {
       retryOf: '重试自',
       folders: '文件夹',
     },
+    scopes: { selection: '所选员工', filter: '筛选结果中的全部员工', retry: '重试失败项' },
     yes: '是',
     no: '否',
     erase: '清除所有本地数据…',
