@@ -68,7 +68,7 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
       // Settings → 审计日志: the export with its purpose, three employees, and the chain intact.
       await page.keyboard.press('Escape');
       await page.getByTestId('settings-open').click();
-      await expect(page.getByTestId('settings-privacy-summary')).toContainText(lang === 'zh-CN' ? '已处理 3 名员工' : '3 employees processed');
+      await expect(page.getByTestId('settings-privacy-summary')).toContainText(lang === 'zh-CN' ? '已处理 3 名员工' : 'processed on this computer: 3');
       await page.waitForTimeout(400);
       await page.screenshot({ path: `${OUT}/${lang}-settings-privacy.png` });
       await page.getByTestId('settings-audit-open').click();
@@ -100,3 +100,37 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
     });
   });
 }
+
+test.describe('erase', () => {
+  test.use({ locale: 'en-US' });
+  test('Erase all local data asks twice, then empties the cache and the audit log', async ({ page, env }) => {
+    test.setTimeout(120_000);
+    await openDemo(page, env);
+    // An opened detail view caches a photo and writes an entry.
+    await page.getByTestId('employee-row').first().click();
+    await expect(page.getByTestId('employee-detail')).toBeVisible();
+    await expect(page.getByTestId('employee-detail').locator('img').first()).toBeVisible();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('settings-open').click();
+    const summary = page.getByTestId('settings-privacy-summary');
+    await expect(summary).toContainText('processed on this computer: 1');
+
+    await page.getByTestId('settings-erase').click();
+    await page.getByTestId('erase-continue').click();
+    // The second confirmation; cancelling it erases nothing.
+    await expect(page.getByTestId('erase-confirm-2')).toBeVisible();
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: `${OUT}/en-US-erase-confirm.png` });
+    await page.getByRole('button', { name: 'Cancel' }).last().click();
+    await expect(page.getByTestId('erase-confirm-2')).toHaveCount(0);
+    await expect(summary).toContainText('processed on this computer: 1');
+
+    await page.getByTestId('settings-erase').click();
+    await page.getByTestId('erase-continue').click();
+    await page.getByTestId('erase-now').click();
+    await expect(page.locator('.ant-message')).toContainText('Local data erased');
+    await expect(summary).toContainText('Photos in the local cache: 0 · Employees processed on this computer: 0');
+    await page.getByTestId('settings-audit-open').click();
+    await expect(page.getByTestId('audit-chain')).toContainText('Chain intact: 0 entries');
+});
+});

@@ -87,7 +87,10 @@ function EraseButton() {
       okText={t('privacy.eraseContinue')}
       okButtonProps={{ danger: true, 'data-testid': 'erase-continue' } as ButtonProps}
       cancelText={t('common.cancel')}
-      onConfirm={second}
+      // Not returned: the second dialog is thenable, and the first one would wait for it, open behind it.
+      onConfirm={() => {
+        second();
+      }}
     >
       <Button danger icon={<DeleteOutlined />} loading={erase.isPending} data-testid="settings-erase">
         {t('privacy.erase')}

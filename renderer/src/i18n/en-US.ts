@@ -240,7 +240,7 @@ export const enUS = {
   },
   privacy: {
     title: 'Privacy and audit',
-    summary: '{{photos}} photos in the local cache · {{employees}} employees processed on this computer · oldest cached photo: {{oldest}}',
+    summary: 'Photos in the local cache: {{photos}} · Employees processed on this computer: {{employees}} · Oldest cached photo: {{oldest}}',
     noPhotos: 'none',
     auditOpen: 'Audit log…',
     auditTitle: 'Audit log',
