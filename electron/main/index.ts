@@ -130,7 +130,8 @@ async function start(): Promise<void> {
       const ext = extname(defaultName).slice(1);
       const opts: Electron.SaveDialogOptions = {
         defaultPath: join(dir, defaultName),
-        ...(ext ? { filters: [{ name: `${ext.toUpperCase()} image`, extensions: [ext] }] } : {}),
+        // The audit log's CSV goes through here too: only photos are "images".
+        ...(ext ? { filters: [{ name: ext === 'csv' ? 'CSV' : `${ext.toUpperCase()} image`, extensions: [ext] }] } : {}),
         properties: ['showOverwriteConfirmation', 'createDirectory'],
       };
       const res = mainWindow ? await dialog.showSaveDialog(mainWindow, opts) : await dialog.showSaveDialog(opts);
