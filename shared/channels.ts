@@ -32,6 +32,12 @@ export const channelNames = {
   settingsSet: 'settings:set',
   appInfo: 'app:info',
   openExternal: 'app:open-external',
+  detailOpened: 'audit:detail-opened',
+  auditLog: 'audit:log',
+  auditExportCsv: 'audit:export-csv',
+  exportNoticeNeeded: 'export:notice-needed',
+  privacySummary: 'privacy:summary',
+  dataErase: 'privacy:erase',
 } as const;
 
 export const eventNames = {

@@ -23,6 +23,7 @@ import {
   SettingsPatchSchema,
   SettingsSchema,
 } from './model';
+import { AuditViewSchema, PrivacySummarySchema } from './audit-view';
 
 const NoInput = z.undefined();
 // Requests are strict at every level we define: an unknown key is a caller bug, not something to drop.
@@ -111,6 +112,8 @@ export const contract = {
         z.strictObject({ kind: z.literal('filter'), filter: FilterRequest, except: z.array(IdSchema).max(200_000).optional() }),
       ]),
       options: ExportOptionsRequest,
+      /** Why the export is made, as the admin typed it in the first-export notice: recorded in the audit log. */
+      purpose: z.string().trim().max(500).optional(),
     }),
     z.object({ jobId: z.string() }),
   ),
@@ -140,6 +143,20 @@ export const contract = {
   ),
   /** Opens an allow-listed https URL (developer console, docs) in the system browser. */
   openExternal: channel('openExternal', z.strictObject({ url: z.string().url().max(500) }), Ok),
+
+  // audit trail and local data (issue #13)
+  /** The detail view of this employee was opened (thumbnails are not recorded): one audit entry. */
+  detailOpened: channel('detailOpened', z.strictObject({ userId: IdSchema }), Ok),
+  /** The audit log, newest first, with the result of the chain check. */
+  auditLog: channel('auditLog', NoInput, AuditViewSchema),
+  /** Writes the whole audit log as CSV where the admin chooses in the native save dialog. null when cancelled. */
+  auditExportCsv: channel('auditExportCsv', NoInput, z.object({ path: z.string(), entries: z.number().int() }).nullable()),
+  /** Whether the signed-in tenant has not had an export from this computer yet (show the notice first). */
+  exportNoticeNeeded: channel('exportNoticeNeeded', NoInput, z.object({ needed: z.boolean() })),
+  /** Cached photos, employees processed (from the audit log) and the oldest cached photo. */
+  privacySummary: channel('privacySummary', NoInput, PrivacySummarySchema),
+  /** Erases cache, logs and the rest of the local data, the audit log last. confirm is the second confirmation. */
+  dataErase: channel('dataErase', z.strictObject({ confirm: z.literal(true) }), z.object({ failed: z.array(z.string()) })),
 } as const;
 
 /** Events main pushes to the renderer. */

@@ -18,10 +18,17 @@ export interface TestEnv {
   simPatch: (patch: Record<string, unknown>) => Promise<void>;
 }
 
-export const test = base.extend<{ simOptions: SimulatorOptions; encryption: 'available' | 'basic_text' | 'unavailable'; env: TestEnv }>({
+export const test = base.extend<{
+  simOptions: SimulatorOptions;
+  encryption: 'available' | 'basic_text' | 'unavailable';
+  /** 'first': the tenant has not exported yet, so the first export shows the notice (audit.spec). */
+  exportNotice: 'seen' | 'first';
+  env: TestEnv;
+}>({
   simOptions: [{ seed: 11, employees: 240 }, { option: true }],
   encryption: ['available', { option: true }],
-  env: async ({ simOptions, encryption }, use) => {
+  exportNotice: ['seen', { option: true }],
+  env: async ({ simOptions, encryption, exportNotice }, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'fa-e2e-'));
     const exportDir = join(dir, 'export');
     const harness = await startHarness({
@@ -32,6 +39,7 @@ export const test = base.extend<{ simOptions: SimulatorOptions; encryption: 'ava
       simulator: simOptions,
       testEndpoints: true,
       encryption,
+      exportNoticeSeen: exportNotice === 'seen',
       log: createLogger({ sink: (line) => process.stderr.write(`${line}\n`), level: 'error' }),
     });
     const testFetch = (path: string, init: RequestInit = {}) =>

@@ -106,6 +106,9 @@ test('signs in with a custom base URL, previews a photo and exports three employ
   await page.getByTestId('export-choose-folder').click();
   await expect(page.getByTestId('export-folder')).toHaveValue(exportDir);
   await page.getByTestId('export-start').click();
+  // A fresh profile: the first export of this tenant shows the lawful-basis notice once.
+  await page.getByTestId('export-purpose').fill('e2e');
+  await page.getByTestId('export-notice-confirm').click();
   await expect(page.getByTestId('export-summary')).toBeVisible({ timeout: 60_000 });
 
   const manifest = await readManifest(exportDir);

@@ -9,6 +9,7 @@ import { MAX_PHOTO_BYTES } from '../../shared/model';
 import { extensionFor, singlePhotoFileName } from '../../shared/naming';
 import { writeAtomic } from '../core/index';
 import type { Core } from '../core/types';
+import type { AuditTrail } from './audit-trail';
 import type { AppHost } from './host';
 
 type BrowseKeys = 'departments' | 'groups' | 'employees' | 'employeeIds' | 'employee' | 'lookup' | 'faceRefresh' | 'photo' | 'photoSave';
@@ -46,7 +47,7 @@ async function savePhoto(host: AppHost, core: Core, userId: string): Promise<{ p
   return { path: target };
 }
 
-export function browseHandlers(host: AppHost, requireCore: () => Promise<Core>): Pick<Handlers, BrowseKeys> {
+export function browseHandlers(host: AppHost, requireCore: () => Promise<Core>, audit?: Pick<AuditTrail, 'record'>): Pick<Handlers, BrowseKeys> {
   return {
     async departments() {
       return (await requireCore()).directory.departmentTree();
@@ -101,7 +102,10 @@ export function browseHandlers(host: AppHost, requireCore: () => Promise<Core>):
     },
 
     async photoSave({ userId }) {
-      return savePhoto(host, await requireCore(), userId);
+      const saved = await savePhoto(host, await requireCore(), userId);
+      // Only a photo that reached the disk is recorded; a cancelled dialog saved nothing.
+      if (saved) await audit?.record('photo.save', { userId, file: saved.path });
+      return saved;
     },
   };
 }

@@ -35,6 +35,12 @@ const VALID: Record<ChannelKey, unknown> = {
   settingsSet: { language: 'en-US', cacheMaxMB: 100 },
   appInfo: undefined,
   openExternal: { url: 'https://open.feishu.cn/app' },
+  detailOpened: { userId: 'u1' },
+  auditLog: undefined,
+  auditExportCsv: undefined,
+  exportNoticeNeeded: undefined,
+  privacySummary: undefined,
+  dataErase: { confirm: true },
 };
 
 const ID_KEYS = new Set(['userId', 'faceKey', 'jobId', 'id', 'userIds']);

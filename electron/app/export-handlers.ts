@@ -1,8 +1,11 @@
 // The export channels: start, cancel, retry the failures, the current job, and opening its results.
 import { appError } from '../../shared/errors';
-import type { Handlers } from '../../shared/ipc';
+import type { Handlers, ParsedRequestOf } from '../../shared/ipc';
 import type { Core } from '../core/types';
+import type { AuditFields } from '../core/audit/index';
+import type { AuditTrail } from './audit-trail';
 import type { ExportJobs } from './export-jobs';
+import type { ExportNotice } from './export-notice';
 import { ensureWritableFolder } from './folder';
 import type { AppHost } from './host';
 
@@ -12,6 +15,10 @@ export interface ExportDeps {
   jobs: ExportJobs;
   requireCore(): Promise<Core>;
   exportFolder(): Promise<string>;
+  audit?: Pick<AuditTrail, 'record'>;
+  notice?: ExportNotice;
+  /** The signed-in tenant's label (the notice is remembered per tenant). */
+  currentTenant?(): string | null;
 }
 
 
@@ -22,16 +29,41 @@ function withoutIds(ids: string[], except: readonly string[] | undefined): strin
   return ids.filter((id) => !drop.has(id));
 }
 
-export function exportHandlers(host: AppHost, { jobs, requireCore, exportFolder }: ExportDeps): Pick<Handlers, ExportKeys> {
+/** What the audit entry says about an export: scope or filter, who, where, ZIP or not, and why. */
+function exportFields(req: ParsedRequestOf<'exportStart'>, userIds: string[], folder: string, retryOf?: string): AuditFields {
+  const { selection, options } = req;
   return {
-    async exportStart({ selection, options }) {
+    scope: retryOf ? 'retry' : selection.kind === 'ids' ? 'selection' : 'filter',
+    filter: selection.kind === 'filter' ? { ...selection.filter } : undefined,
+    unticked: selection.kind === 'filter' ? (selection.except?.length ?? 0) : undefined,
+    employees: userIds.length,
+    userIds,
+    folder,
+    zip: options.zip,
+    subfolders: options.subfolders,
+    template: options.template,
+    purpose: req.purpose || null,
+    retryOf,
+  };
+}
+
+export function exportHandlers(host: AppHost, deps: ExportDeps): Pick<Handlers, ExportKeys> {
+  const { jobs, requireCore, exportFolder, audit } = deps;
+  return {
+    async exportStart(req) {
+      const { selection, options } = req;
       const core = await requireCore();
       if (jobs.running()) throw appError('export.busy', 'Another export is running');
       const outDir = await exportFolder();
       const ids = selection.kind === 'ids' ? [...new Set(selection.userIds)] : withoutIds(await core.employeeIds(selection.filter), selection.except);
       if (ids.length === 0) throw appError('input.invalid', 'No employees to export', { detail: 'selection' });
       const employees = await core.directory.employeesByIds(ids);
-      return { jobId: jobs.start(core, employees, outDir, options) };
+      const jobId = jobs.start(core, employees, outDir, options);
+      await audit?.record('export', { ...exportFields(req, employees.map((e) => e.userId), outDir), jobId });
+      // The admin has now read the first-export notice for this tenant (the renderer shows it before the first start).
+      const tenant = deps.currentTenant?.();
+      if (tenant) await deps.notice?.seen(tenant).catch((e: unknown) => host.log.warn('could not remember the export notice', { error: String(e) }));
+      return { jobId };
     },
 
     async exportCancel({ jobId }) {
@@ -47,7 +79,10 @@ export function exportHandlers(host: AppHost, { jobs, requireCore, exportFolder 
       const employees = job.employees.filter((e) => failedIds.has(e.userId));
       if (employees.length === 0) throw appError('input.invalid', 'Nothing failed in this export', { detail: 'jobId' });
       await ensureWritableFolder(job.outDir);
-      return { jobId: jobs.start(await requireCore(), employees, job.outDir, job.options) };
+      const retryId = jobs.start(await requireCore(), employees, job.outDir, job.options);
+      const ids = employees.map((e) => e.userId);
+      await audit?.record('export', { ...exportFields({ selection: { kind: 'ids', userIds: ids }, options: job.options }, ids, job.outDir, jobId), jobId: retryId });
+      return { jobId: retryId };
     },
 
     async exportCurrent() {

@@ -61,6 +61,7 @@ beforeEach(async () => {
     emit: (event, payload) => emitted.push({ event, payload }),
     cacheDir: join(root, 'cache'),
     demoCacheDir: join(root, 'demo-cache'),
+    dataDir: join(root, 'data'),
     startDemo: vi.fn(async () => {
       throw new Error('no demo here');
     }),

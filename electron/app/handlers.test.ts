@@ -74,6 +74,7 @@ async function rig(opts: { encryption?: EncryptionState } = {}): Promise<Rig> {
     emit: (event, payload) => emitted.push({ event, payload }),
     cacheDir: join(root, 'cache'),
     demoCacheDir: join(root, 'demo-cache'),
+    dataDir: join(root, 'data'),
     startDemo: vi.fn(async () => ({ url: demo.url, appId: demo.appId, appSecret: demo.appSecret })),
     appInfo: { version: '1.0.0', platform: 'linux', systemLocale: 'zh-CN', harness: false },
     log: createLogger({ sink: (l) => logs.push(l), level: 'debug' }),

@@ -4,10 +4,13 @@
 import type { Handlers } from '../../shared/ipc';
 import type { Core, CoreOptions } from '../core/types';
 import { fileSnapshotStore } from '../core/snapshot/store';
+import { auditHandlers } from './audit-handlers';
+import { createAuditTrail, tenantOf, type AuditTrail } from './audit-trail';
 import { browseHandlers } from './browse-handlers';
 import { coverageHandlers } from './coverage-handlers';
 import { exportHandlers } from './export-handlers';
 import { createExportJobs } from './export-jobs';
+import { createExportNotice } from './export-notice';
 import { createFolderChoice } from './folder';
 import type { AppHost } from './host';
 import { createSessionState, type SessionState } from './session-handlers';
@@ -26,7 +29,7 @@ export interface AppHandlers extends Handlers {
 
 type SettingsKeys = 'cacheInfo' | 'cacheClear' | 'settingsGet' | 'settingsSet' | 'appInfo' | 'openExternal';
 
-function settingsHandlers(host: AppHost, session: SessionState): Pick<Handlers, SettingsKeys> {
+function settingsHandlers(host: AppHost, session: SessionState, audit: AuditTrail): Pick<Handlers, SettingsKeys> {
   const emptyCache = () => ({ bytes: 0, files: 0, maxBytes: host.settings.get().cacheMaxMB * 1024 * 1024 });
   return {
     async cacheInfo() {
@@ -38,7 +41,11 @@ function settingsHandlers(host: AppHost, session: SessionState): Pick<Handlers, 
       const core = await session.restoredCore();
       // The remembered directories (every tenant's) go with the photos.
       if (host.snapshotDir) await (core?.remembered ?? fileSnapshotStore(host.snapshotDir)).clear();
-      return core ? core.photos.clear() : emptyCache();
+      if (!core) return emptyCache();
+      const before = await core.photos.info();
+      const after = await core.photos.clear();
+      await audit.record('cache.clear', { files: before.files - after.files, bytes: before.bytes - after.bytes });
+      return after;
     },
 
     async settingsGet() {
@@ -66,16 +73,29 @@ function settingsHandlers(host: AppHost, session: SessionState): Pick<Handlers, 
 
 export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandlers {
   const jobs = createExportJobs(host);
-  const session = createSessionState(host, { ...deps, beforeSignOut: () => jobs.abortRunning() });
+  // The trail reads the signed-in tenant lazily: `session` is built right after it.
+  const audit = createAuditTrail(host, () => session.currentTenant());
+  const session = createSessionState(host, { ...deps, beforeSignOut: () => jobs.abortRunning(), audit });
   const folder = createFolderChoice(host);
+  const notice = createExportNotice(host);
   const requireCore = () => session.requireCore();
+  const currentTenant = () => {
+    const t = session.currentTenant();
+    return t ? tenantOf(t) : null;
+  };
+  const beforeErase = async () => {
+    jobs.abortRunning();
+    // Through the engine, so its in-memory index forgets the files too.
+    await session.currentCore()?.photos.clear();
+  };
   return {
     ...session.handlers,
-    ...browseHandlers(host, requireCore),
+    ...browseHandlers(host, requireCore, audit),
     ...coverageHandlers(host, requireCore),
     ...folder.handlers,
-    ...exportHandlers(host, { jobs, requireCore, exportFolder: () => folder.exportFolder() }),
-    ...settingsHandlers(host, session),
+    ...exportHandlers(host, { jobs, requireCore, exportFolder: () => folder.exportFolder(), audit, notice, currentTenant }),
+    ...settingsHandlers(host, session, audit),
+    ...auditHandlers(host, { audit, notice, requireCore, currentTenant, beforeErase }),
     async dispose() {
       jobs.abortRunning();
       await session.dispose();

@@ -72,6 +72,8 @@ export function createHarnessHost({ exportDir, cacheDir, encryption, sim, emit, 
     // As in the app: a key the "keychain" keeps for this run, or memory where there is no keychain.
     photoCache: encryption === 'available' ? { kind: 'encrypted', keys: ephemeralKey() } : { kind: 'memory' },
     snapshotDir: join(resolve(cacheDir), 'snapshots'),
+    // The harness's temp folder stands in for the app data folder (audit log, export-notice memory).
+    dataDir: resolve(cacheDir),
     async startDemo() {
       return { url: sim.url, appId: sim.appId, appSecret: sim.appSecret };
     },

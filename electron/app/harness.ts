@@ -18,6 +18,8 @@ import { createHandlers } from './handlers';
 import type { EncryptionState } from './host';
 import { HARNESS_KEY_PARAM, createAccessKey } from './harness-access';
 import { createEventStream } from './harness-events';
+import { createExportNotice } from './export-notice';
+import { tenantLabel } from '../core/audit/index';
 import { createHarnessHost } from './harness-host';
 import { sendError } from './harness-http';
 import { type Access, type RouteContext, bindAccess, route } from './harness-routes';
@@ -43,6 +45,11 @@ export interface HarnessOptions {
    * only. Off by default, so `npm run dev:browser` exposes neither.
    */
   testEndpoints?: boolean;
+  /**
+   * Treat the first-export notice as already read for the simulated tenant (demo and custom sign-in): e2e tests
+   * about other things export without it. Off by default, so `npm run dev:browser` shows it like the app.
+   */
+  exportNoticeSeen?: boolean;
   log?: Logger;
 }
 
@@ -100,6 +107,11 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const sim = await startSimulator(opts.simulator ?? {});
   const events = createEventStream();
   const host = createHarnessHost({ exportDir, cacheDir: opts.cacheDir, encryption: opts.encryption ?? 'available', sim, emit: events.emit, log });
+  if (opts.exportNoticeSeen) {
+    const notice = createExportNotice(host);
+    await notice.seen('demo');
+    await notice.seen(tenantLabel({ demo: false, appId: sim.appId, baseUrl: sim.url }));
+  }
   const handlers = createHandlers(host);
   const dispatch = createDispatch(handlers, { log });
   // Empty until the server listens: the allowed hosts and the cookie name carry the port.

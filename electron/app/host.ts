@@ -59,6 +59,10 @@ export interface AppHost {
   photoCache?: PhotoCacheMode;
   /** Where the directory is remembered between runs, one file per tenant (none: nothing is remembered). */
   snapshotDir?: string;
+  /** The app data folder: the audit log (audit/) and the export-notice memory live here. */
+  dataDir: string;
+  /** The folder of the app's own log files, when it writes any ("Erase all local data" empties it). */
+  logDir?: string;
   /** Starts (or returns the already running) simulated tenant. */
   startDemo(): Promise<{ url: string; appId: string; appSecret: string }>;
   /** HTTP dispatcher for calls to this Feishu base URL (the system proxy), when the host has one. */

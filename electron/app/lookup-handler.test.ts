@@ -30,6 +30,7 @@ beforeAll(async () => {
     emit: () => {},
     cacheDir: join(root, 'cache'),
     demoCacheDir: join(root, 'demo-cache'),
+    dataDir: join(root, 'data'),
     startDemo: vi.fn(async () => ({ url: sim.url, appId: sim.appId, appSecret: sim.appSecret })),
     appInfo: { version: '1.0.0', platform: 'linux', systemLocale: 'zh-CN', harness: false },
     log: createLogger({ sink: () => {}, level: 'error' }),

@@ -34,6 +34,7 @@ async function open(photoCache: PhotoCacheMode) {
     emit: () => {},
     cacheDir: join(root, 'cache'),
     demoCacheDir: join(root, 'demo-cache'),
+    dataDir: root,
     photoCache,
     startDemo: vi.fn(async () => ({ url: sim!.url, appId: sim!.appId, appSecret: sim!.appSecret })),
     appInfo: { version: '1.0.0', platform: 'linux', systemLocale: 'zh-CN', harness: false },

@@ -6,6 +6,7 @@ import type { Handlers } from '../../shared/ipc';
 import type { CredentialStatus } from '../../shared/model';
 import { openTenantSession, type OpenOptions, type SessionSetup, type TenantSession, type TenantSource } from '../core/session';
 import type { Core, CoreOptions } from '../core/types';
+import type { AuditTrail } from './audit-trail';
 import type { AppHost, StoredCredentials } from './host';
 
 /** Shows enough of an app id to recognise it, e.g. `cli_a1b2****f3g4`. */
@@ -31,6 +32,8 @@ export interface SessionState {
   restoredCore(): Promise<Core | null>;
   /** The signed-in tenant's engine right now, without restoring. */
   currentCore(): Core | null;
+  /** The signed-in tenant right now, without restoring. */
+  currentTenant(): TenantSession | null;
   dispose(): Promise<void>;
 }
 
@@ -38,6 +41,8 @@ export interface SessionDeps {
   createCore?: (opts: CoreOptions) => Core;
   /** Called before signing out or leaving the demo (the running export is cancelled). */
   beforeSignOut?: () => void;
+  /** Where sign-in, sign-out and tenant switches are recorded. */
+  audit?: Pick<AuditTrail, 'signedIn' | 'signedOut'>;
 }
 
 /** What the host gives every tenant session the app opens. */
@@ -142,7 +147,9 @@ function sessionHandlers(host: AppHost, state: SignInState, deps: SessionDeps): 
         await tenant.close();
         throw e;
       }
+      const before = state.current()?.tenant ?? null;
       await state.replace({ tenant, persisted }, true);
+      await deps.audit?.signedIn(before, tenant);
       log.info('signed in', { appId: maskAppId(creds.appId), persisted });
       return state.status();
     },
@@ -156,22 +163,27 @@ function sessionHandlers(host: AppHost, state: SignInState, deps: SessionDeps): 
 
     async credentialsClear() {
       deps.beforeSignOut?.();
-      if (state.current()?.tenant.demo) {
+      const left = state.current()?.tenant ?? null;
+      if (left?.demo) {
         // Leaving the demo never touches the vault: back to the stored tenant, if there is one.
         await state.replace(null, false);
         await state.restore();
+        await deps.audit?.signedOut(left, state.current()?.tenant ?? null);
         log.info('left the demo tenant');
         return state.status();
       }
       await host.vault.clear();
       await state.replace(null, true);
+      if (left) await deps.audit?.signedOut(left, null);
       log.info('signed out');
       return state.status();
     },
 
     async demoStart() {
       const tenant = await state.open({ demo: true }, { verify: true });
+      const before = state.current()?.tenant ?? null;
       await state.replace({ tenant, persisted: false }, true);
+      await deps.audit?.signedIn(before, tenant);
       log.info('demo tenant started');
       return state.status();
     },
@@ -193,6 +205,7 @@ export function createSessionState(host: AppHost, deps: SessionDeps = {}): Sessi
     },
     restoredCore,
     currentCore: () => state.current()?.tenant.core ?? null,
+    currentTenant: () => state.current()?.tenant ?? null,
     dispose: () => state.replace(null, true),
   };
 }

@@ -132,7 +132,8 @@ async function start(): Promise<void> {
       const ext = extname(defaultName).slice(1);
       const opts: Electron.SaveDialogOptions = {
         defaultPath: join(dir, defaultName),
-        ...(ext ? { filters: [{ name: `${ext.toUpperCase()} ${ext === 'xlsx' || ext === 'csv' ? 'file' : 'image'}`, extensions: [ext] }] } : {}),
+        // The audit log's CSV and the coverage list go through here too: only photos are "images".
+        ...(ext ? { filters: [{ name: ext === 'csv' || ext === 'xlsx' ? ext.toUpperCase() : `${ext.toUpperCase()} image`, extensions: [ext] }] } : {}),
         properties: ['showOverwriteConfirmation', 'createDirectory'],
       };
       const res = mainWindow ? await dialog.showSaveDialog(mainWindow, opts) : await dialog.showSaveDialog(opts);
@@ -159,6 +160,8 @@ async function start(): Promise<void> {
     demoCacheDir: join(userData, 'demo-photo-cache'),
     photoCache,
     snapshotDir: join(userData, 'directory-snapshots'),
+    dataDir: userData,
+    logDir: join(userData, 'logs'),
     async startDemo() {
       sim ??= await startDemoTenant();
       return { url: sim.url, appId: sim.appId, appSecret: sim.appSecret };

@@ -1,4 +1,5 @@
 // One employee: the face photo large and zoomable, enrolment, ids with copy buttons, save and refresh.
+import { useEffect, useRef } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App as AntApp, Button, Descriptions, Drawer, Empty, Image, Skeleton, Space, Tag, Typography, theme } from 'antd';
 import { DownloadOutlined, ReloadOutlined, UserOutlined } from '@ant-design/icons';
@@ -38,7 +39,19 @@ function Copyable({ value }: { value: string }) {
   return <Typography.Text copyable={{ text: value }}>{value}</Typography.Text>;
 }
 
+/** One audit entry per opened detail view (the list's thumbnails record nothing). */
+function useRecordDetailOpen(userId: string): void {
+  // StrictMode runs effects twice in development; the ref keeps that to one entry per opened employee.
+  const recorded = useRef<string | null>(null);
+  useEffect(() => {
+    if (recorded.current === userId) return;
+    recorded.current = userId;
+    void api.detailOpened({ userId }).catch(() => undefined);
+  }, [userId]);
+}
+
 function DetailBody({ userId }: { userId: string }) {
+  useRecordDetailOpen(userId);
   const { t, i18n } = useTranslation();
   const statusText = useFaceStatusText();
   const { message } = AntApp.useApp();

@@ -13,6 +13,7 @@ import { useExportState, type ExportSelection } from '../lib/exportState';
 import { useSaveSettings, useSettings } from '../lib/settings';
 import { isTemplateToken, templateParts } from '../lib/templateParts';
 import { ErrorState } from './ErrorState';
+import { ExportNotice } from './ExportNotice';
 
 const PREVIEW_COUNT = 4;
 
@@ -55,17 +56,20 @@ function ExportForm({ selection, count, sampleIds, onClose }: Omit<ExportDialogP
   const { folder, choose } = useExportFolder(settings.data?.lastFolder);
   const { templateError, preview, loading } = useTemplatePreview(template, subfolders, sampleIds);
 
+  const notice = useExportNotice();
   const start = useMutation({
-    mutationFn: async (request: { selection: ExportSelection; options: ExportOptions }) => {
-      const r = await unwrap(api.exportStart(request));
+    mutationFn: async ({ purpose, ...request }: { selection: ExportSelection; options: ExportOptions; purpose?: string }) => {
+      const r = await unwrap(api.exportStart({ ...request, ...(purpose ? { purpose } : {}) }));
       return { ...r, request };
     },
     onSuccess: ({ jobId, request }) => {
+      notice.seen();
       saveSettings.mutate({ template: request.options.template, subfolders: request.options.subfolders, zip: request.options.zip });
       exportState.started(jobId, count, request);
       onClose();
     },
   });
+  const run = (purpose?: string) => start.mutate({ selection, options: { template, subfolders, zip }, purpose });
 
   return (
     <Form layout="vertical" requiredMark={false} data-testid="export-dialog">
@@ -91,13 +95,32 @@ function ExportForm({ selection, count, sampleIds, onClose }: Omit<ExportDialogP
           disabled={!folder || !!templateError || count === 0 || exportState.running}
           title={!folder ? t('export.needFolder') : undefined}
           loading={start.isPending}
-          onClick={() => start.mutate({ selection, options: { template, subfolders, zip } })}
+          onClick={() => (notice.needed ? notice.show() : run())}
         >
           {t('export.start')}
         </Button>
       </div>
+      <ExportNotice open={notice.open} count={count} loading={start.isPending} onCancel={notice.hide} onConfirm={(purpose) => run(purpose)} />
     </Form>
   );
+}
+
+/** Whether the first-export notice is due for this tenant, and its open state. */
+function useExportNotice() {
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  // A failed check shows no notice: it must never stand between the admin and an export.
+  const due = useQuery({ queryKey: queryKeys.exportNotice, queryFn: () => unwrap(api.exportNoticeNeeded()), staleTime: Infinity, retry: false });
+  return {
+    needed: due.data?.needed === true,
+    open,
+    show: () => setOpen(true),
+    hide: () => setOpen(false),
+    seen: () => {
+      setOpen(false);
+      qc.setQueryData(queryKeys.exportNotice, { needed: false });
+    },
+  };
 }
 
 /** The chosen folder, starting from the remembered one if it still exists. */

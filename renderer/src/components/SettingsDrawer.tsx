@@ -11,6 +11,7 @@ import { formatBytes } from '../lib/format';
 import { errorMessage } from '../i18n';
 import { useAppInfo, useSaveSettings, useSettings } from '../lib/settings';
 import { ErrorState } from './ErrorState';
+import { PrivacySettings } from './PrivacySettings';
 
 export function SettingsDrawer({ open, onClose, status }: { open: boolean; onClose: () => void; status: CredentialStatus }) {
   const { t } = useTranslation();
@@ -34,6 +35,7 @@ function SettingsBody({ status }: { status: CredentialStatus }) {
     mutationFn: () => unwrap(api.cacheClear()),
     onSuccess: (c) => {
       qc.setQueryData(queryKeys.cacheInfo, c);
+      void qc.invalidateQueries({ queryKey: queryKeys.privacySummary });
       void message.success(t('settings.cleared'));
     },
     onError,
@@ -124,6 +126,8 @@ function SettingsBody({ status }: { status: CredentialStatus }) {
           />
         </Space>
       </div>
+      <Divider style={{ margin: 0 }} />
+      <PrivacySettings />
       <Divider style={{ margin: 0 }} />
       <div>
         <Typography.Text strong>{t('settings.account')}</Typography.Text>

@@ -23,6 +23,11 @@ export const queryKeys = {
   photos: ['photo'] as const,
   photo: (faceKey: string) => ['photo', faceKey] as const,
   exportCurrent: ['export-current'] as const,
+  /** Audit table and privacy summary (Settings); refetched whenever Settings opens them. */
+  auditLog: ['audit-log'] as const,
+  privacySummary: ['privacy-summary'] as const,
+  /** Per tenant, so it lives under directory and goes with a sign-in or sign-out. */
+  exportNotice: ['directory', 'export-notice'] as const,
 };
 
 /** How long each kind of read stays fresh. */
