@@ -1,0 +1,41 @@
+// Text tokens of both themes against the backgrounds they are drawn on: WCAG 2.1 AA asks 4.5:1 for body text.
+import { describe, expect, it } from 'vitest';
+import { theme } from 'antd';
+import { appTheme } from './theme';
+import { blend, contrastRatio } from './contrast';
+
+const hex = (rgb: number[]) => `#${rgb.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
+
+describe.each([false, true])('theme (dark: %s)', (dark) => {
+  const t = theme.getDesignToken(appTheme(dark));
+  // Backgrounds: page, panels, popups, the selection bar, a table header (a translucent fill over a panel).
+  const backgrounds = {
+    colorBgContainer: t.colorBgContainer,
+    colorBgLayout: t.colorBgLayout,
+    colorBgElevated: t.colorBgElevated,
+    colorPrimaryBg: t.colorPrimaryBg,
+    colorFillQuaternary: hex(blend(t.colorFillQuaternary, t.colorBgContainer)),
+  };
+  const texts = { colorText: t.colorText, colorTextSecondary: t.colorTextSecondary, colorTextTertiary: t.colorTextTertiary, colorTextDescription: t.colorTextDescription };
+
+  it.each(Object.entries(texts))('%s is readable on every background', (_, fg) => {
+    const low = Object.entries(backgrounds)
+      .map(([name, bg]) => [name, contrastRatio(fg, bg)] as const)
+      .filter(([, r]) => r < 4.5);
+    expect(low.map(([name, r]) => `on ${name}: ${r.toFixed(2)}`)).toEqual([]);
+  });
+
+  it('links, selected items and errors are readable where they are drawn', () => {
+    const pairs: [string, string, string][] = [
+      ['colorLink on colorBgContainer', t.colorLink, t.colorBgContainer],
+      ['colorPrimaryText on colorBgContainer', t.colorPrimaryText, t.colorBgContainer],
+      ['colorErrorText on colorBgContainer', t.colorErrorText, t.colorBgContainer],
+      ['colorErrorText on colorBgElevated', t.colorErrorText, t.colorBgElevated],
+      ['white text on a primary button', t.colorTextLightSolid, t.colorPrimary],
+      ['white text on a danger button', t.colorTextLightSolid, t.colorError],
+    ];
+    if (!dark) pairs.push(['colorPrimary (selected menu item) on colorPrimaryBg', t.colorPrimary, t.colorPrimaryBg]);
+    const low = pairs.map(([name, fg, bg]) => [name, contrastRatio(fg, bg)] as const).filter(([, r]) => r < 4.5);
+    expect(low.map(([name, r]) => `${name}: ${r.toFixed(2)}`)).toEqual([]);
+  });
+});
