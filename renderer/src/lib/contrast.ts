@@ -5,14 +5,15 @@ type Rgb = [number, number, number];
 function parse(color: string): { rgb: Rgb; alpha: number } {
   const c = color.trim();
   const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(c);
-  if (hex) {
-    const h = hex[1].length === 3 ? [...hex[1]].map((x) => x + x).join('') : hex[1];
+  if (hex?.[1]) {
+    const digits = hex[1];
+    const h = digits.length === 3 ? [...digits].map((x) => x + x).join('') : digits;
     return { rgb: [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16)) as Rgb, alpha: 1 };
   }
   const fn = /^rgba?\(([^)]+)\)$/i.exec(c);
-  if (fn) {
-    const [r, g, b, a] = fn[1].split(',').map((x) => Number(x.trim()));
-    return { rgb: [r, g, b], alpha: a ?? 1 };
+  if (fn?.[1]) {
+    const [r = 0, g = 0, b = 0, a = 1] = fn[1].split(',').map((x) => Number(x.trim()));
+    return { rgb: [r, g, b], alpha: a };
   }
   throw new Error(`unsupported colour ${color}`);
 }
@@ -20,8 +21,9 @@ function parse(color: string): { rgb: Rgb; alpha: number } {
 /** `fg` drawn over the opaque `bg`. */
 export function blend(fg: string, bg: string): Rgb {
   const f = parse(fg);
-  const b = parse(bg).rgb;
-  return f.rgb.map((v, i) => v * f.alpha + b[i] * (1 - f.alpha)) as Rgb;
+  const [br, bg2, bb] = parse(bg).rgb;
+  const mix = (v: number, under: number) => v * f.alpha + under * (1 - f.alpha);
+  return [mix(f.rgb[0], br), mix(f.rgb[1], bg2), mix(f.rgb[2], bb)];
 }
 
 function luminance([r, g, b]: Rgb): number {

@@ -33,6 +33,8 @@ describe.each([false, true])('theme (dark: %s)', (dark) => {
       ['colorErrorText on colorBgElevated', t.colorErrorText, t.colorBgElevated],
       ['white text on a primary button', t.colorTextLightSolid, t.colorPrimary],
       ['white text on a danger button', t.colorTextLightSolid, t.colorError],
+      ['an "enrolled" tag (colorSuccess on colorSuccessBg)', t.colorSuccess, t.colorSuccessBg],
+      ['a "not visible" tag (colorWarning on colorWarningBg)', t.colorWarning, t.colorWarningBg],
     ];
     if (!dark) pairs.push(['colorPrimary (selected menu item) on colorPrimaryBg', t.colorPrimary, t.colorPrimaryBg]);
     const low = pairs.map(([name, fg, bg]) => [name, contrastRatio(fg, bg)] as const).filter(([, r]) => r < 4.5);

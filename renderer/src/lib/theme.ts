@@ -8,8 +8,11 @@ const LIGHT = {
   colorPrimary: '#245bdb',
   colorLink: '#245bdb',
   colorError: '#cf1322',
-  colorWarning: '#ad6800',
+  // Status tags draw these on their *Bg: antd's green and gold are 2.2:1 and 1.9:1 there (theirs stay in dark, where they pass).
   colorSuccess: '#237804',
+  colorSuccessBg: '#f6ffed',
+  colorWarning: '#874d00',
+  colorWarningBg: '#fffbe6',
   colorTextSecondary: 'rgba(0,0,0,0.68)',
   colorTextTertiary: 'rgba(0,0,0,0.6)',
   colorTextDescription: 'rgba(0,0,0,0.6)',

@@ -1,6 +1,7 @@
 // The signed-in workspace: header lookup, department/group panel, employee list, drawers and export.
 import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
 import { Layout, Skeleton, theme } from 'antd';
+import { useTranslation } from 'react-i18next';
 import type { CredentialStatus, EmployeeFilter, EmployeePage } from '../../../shared/model';
 import { useFirstPage } from '../lib/employees';
 import { toExportSelection } from '../lib/selection';
@@ -14,6 +15,7 @@ import { FilterBar, type ListView, type ThumbSize } from '../components/FilterBa
 import { MissingScopeNotice, PanelErrors } from '../components/BrowseNotices';
 import { useSaveSettings, useSettings } from '../lib/settings';
 import { SelectionBar } from '../components/SelectionBar';
+import { ExportAnnouncer } from '../components/ExportAnnouncer';
 import { HEADER_HEIGHT, layoutStyles } from '../components/workspaceStyles';
 import { useEmployeeFilter } from '../hooks/useEmployeeFilter';
 import { useSelection } from '../hooks/useSelection';
@@ -61,6 +63,7 @@ function useListFocus(filter: EmployeeFilter): [number, (index: number) => void]
 }
 
 function Workspace({ status }: { status: CredentialStatus }) {
+  const { t } = useTranslation();
   const { token } = theme.useToken();
   const s = layoutStyles(token);
   const exportState = useExportState();
@@ -89,7 +92,9 @@ function Workspace({ status }: { status: CredentialStatus }) {
       <Layout style={s.body}>
         <Layout.Sider width={280} style={s.sider}>
           {panelReady ? (
-            <SidePanel scope={f.filter.scope} onScope={f.setScope} height={height - HEADER_HEIGHT} includeResigned={f.filter.includeResigned} />
+            <nav aria-label={t('a11y.sidePanel')} style={{ height: '100%' }}>
+              <SidePanel scope={f.filter.scope} onScope={f.setScope} height={height - HEADER_HEIGHT} includeResigned={f.filter.includeResigned} />
+            </nav>
           ) : (
             <div style={s.siderLoading}>
               <Skeleton active paragraph={{ rows: 8 }} />
@@ -104,6 +109,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
           <div style={s.listFrame}>
             <ListBody first={first} firstPage={firstPage} photo={f.filter.photo} narrowed={f.narrowed} onClearFilter={f.clear} view={view} thumbSize={thumbSize} listProps={listProps} />
           </div>
+          <ExportAnnouncer />
         </Layout.Content>
       </Layout>
 
