@@ -32,11 +32,26 @@ describe.each([false, true])('theme (dark: %s)', (dark) => {
       ['colorErrorText on colorBgContainer', t.colorErrorText, t.colorBgContainer],
       ['colorErrorText on colorBgElevated', t.colorErrorText, t.colorBgElevated],
       ['white text on a primary button', t.colorTextLightSolid, t.colorPrimary],
-      ['white text on a danger button', t.colorTextLightSolid, t.colorError],
+      ['colorError (form errors, danger buttons) on colorBgContainer', t.colorError, t.colorBgContainer],
       ['an "enrolled" tag (colorSuccess on colorSuccessBg)', t.colorSuccess, t.colorSuccessBg],
       ['a "not visible" tag (colorWarning on colorWarningBg)', t.colorWarning, t.colorWarningBg],
     ];
-    if (!dark) pairs.push(['colorPrimary (selected menu item) on colorPrimaryBg', t.colorPrimary, t.colorPrimaryBg]);
+    if (!dark)
+      pairs.push(
+        ['colorPrimary (selected menu item) on colorPrimaryBg', t.colorPrimary, t.colorPrimaryBg],
+        ['a hovered button (colorPrimaryHover) on colorBgContainer', t.colorPrimaryHover, t.colorBgContainer],
+        ['white text on a hovered primary button', t.colorTextLightSolid, t.colorPrimaryHover],
+        ['white text on a solid danger button', t.colorTextLightSolid, t.colorError],
+      );
+    else {
+      // The selected tab and menu item (component tokens: in dark the primary itself is a fill colour).
+      const c = appTheme(true).components;
+      pairs.push(
+        ['selected tab', String(c?.Tabs?.itemSelectedColor), t.colorBgContainer],
+        ['selected menu item', String(c?.Menu?.itemSelectedColor), t.colorPrimaryBg],
+        ['the demo badge (purple tag)', (t as unknown as Record<string, string>)['purple-7']!, (t as unknown as Record<string, string>)['purple-1']!],
+      );
+    }
     const low = pairs.map(([name, fg, bg]) => [name, contrastRatio(fg, bg)] as const).filter(([, r]) => r < 4.5);
     expect(low.map(([name, r]) => `${name}: ${r.toFixed(2)}`)).toEqual([]);
   });
