@@ -164,6 +164,17 @@ test.describe('keyboard only', () => {
     await expect(page.getByTestId('selection-count')).toHaveAttribute('data-count', '3');
     const active = await page.getByTestId('employee-table').getAttribute('aria-activedescendant');
     await expect(page.locator(`[id="${active}"]`)).toHaveAttribute('data-user-id', picked[2]!);
+    // The last row, far out of the DOM a moment ago, knows its place among all of them.
+    const table = page.getByTestId('employee-table');
+    await page.keyboard.press('End');
+    const rowCount = await table.getAttribute('aria-rowcount');
+    // (The active descendant exists once the last page of rows has been read and drawn.)
+    const activeRowIndex = async () => {
+      const id = await table.getAttribute('aria-activedescendant');
+      return id ? page.locator(`[id="${id}"]`).getAttribute('aria-rowindex', { timeout: 1000 }).catch(() => null) : null;
+    };
+    await expect.poll(activeRowIndex, { timeout: 20_000 }).toBe(rowCount);
+    await page.keyboard.press('Home');
 
     // Back up to "Export…", then the dialog: choose the folder, start.
     await tabTo(page, 'export-open', { back: true });
@@ -216,6 +227,8 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.keyboard.press('ArrowRight');
       await expect(page.getByTestId('photo-grid')).toHaveCSS('outline-style', 'solid');
       await expect(page.locator('[data-testid="photo-tile"][data-focused]')).toHaveCSS('outline-width', '3px');
+      // A tile is named for a screen reader: name, 工号, status and since when.
+      await expect(page.locator('[data-testid="photo-tile"][data-focused]')).toHaveAttribute('aria-label', /^\S+ E\d{5}，已录入 \d{4}年\d{1,2}月\d{1,2}日$/);
       await page.waitForTimeout(300);
       await page.screenshot({ path: `${SHOTS}/focus-grid-${scheme}.png`, clip: { x: 280, y: 56, width: 1120, height: 520 } });
     });

@@ -114,7 +114,6 @@ export function EmployeeTable(p: ListProps) {
         aria-multiselectable
         aria-activedescendant={focusedRendered ? `${idPrefix}-r${p.focusIndex}` : undefined}
         data-testid="employee-table"
-        data-total={total}
         onKeyDown={(e) => listKeyDown(e, p, total, 1, rows.rowAt, (i) => virtualizer.scrollToIndex(i, { align: 'auto' }))}
       >
         <div
