@@ -1,7 +1,7 @@
 // App shell: loads settings and sign-in state, applies language and theme, picks the screen.
 import { lazy, Suspense, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { App as AntApp, ConfigProvider, Spin, theme as antTheme, type ThemeConfig } from 'antd';
+import { App as AntApp, ConfigProvider, Spin, type ThemeConfig } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { useAppInfo, useCredentials, useSettings } from './lib/settings';
 import { prefetchWorkspace } from './lib/employees';
 import { languageFor, type UiLanguage } from './i18n';
 import { ErrorState } from './components/ErrorState';
+import { appTheme } from './lib/theme';
 
 // Each screen is its own chunk. The workspace is what an admin opens every day, so its chunk is
 // fetched and parsed while the sign-in state is still being read; the connect screen only on demand.
@@ -73,20 +74,7 @@ function Shell() {
   }, [dark]);
 
   // One theme object per light/dark: a new object each render makes antd hash every token again.
-  const themeConfig = useMemo<ThemeConfig>(
-    () => ({
-        algorithm: dark ? antTheme.darkAlgorithm : antTheme.defaultAlgorithm,
-        // The font stacks live in styles.css (with the emoji-only @font-face): see the comment there.
-        token: { colorPrimary: '#3370ff', borderRadius: 6, fontFamily: 'var(--fa-font-sans)', fontFamilyCode: 'var(--fa-font-mono)' },
-        // No component styles generated at run time (generating them held the first paint back by
-        // about a second): the components' CSS is antd's prebuilt antd.css (imported in main.tsx),
-        // which reads the theme from CSS variables; only those variables (light or dark, our tokens)
-        // are made here. hashed: false because the prebuilt selectors carry no hash.
-        zeroRuntime: true,
-        hashed: false,
-    }),
-    [dark],
-  );
+  const themeConfig = useMemo<ThemeConfig>(() => appTheme(dark), [dark]);
 
   return (
     <ConfigProvider locale={language === 'zh-CN' ? zhCN : enUS} theme={themeConfig}>

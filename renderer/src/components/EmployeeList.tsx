@@ -1,6 +1,6 @@
 // The virtualised employee table and photo grid. Only visible rows/tiles are in the DOM,
 // only their pages are fetched and only their photos are loaded.
-import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Checkbox, Skeleton, Tag, Typography, theme } from 'antd';
 import { UserOutlined } from '@ant-design/icons';
@@ -9,8 +9,8 @@ import type { EmployeeFilter, EmployeePage, EmployeeRow } from '../../../shared/
 import { departmentFullPaths, departmentLabel } from '../../../shared/departments';
 import { useVisibleRows } from '../lib/employees';
 import { usePhotoUrl } from '../lib/photos';
-import { formatUpdateTime } from '../lib/format';
-import { FaceStatusTag } from './FaceStatus';
+import { formatUpdateDate, formatUpdateTime } from '../lib/format';
+import { FaceStatusTag, useFaceStatusText } from './FaceStatus';
 
 export interface ListProps {
   filter: EmployeeFilter;
@@ -69,6 +69,8 @@ function listKeyDown(
 }
 
 const ROW_HEIGHT = 44;
+/** The column header row, inside the grid (sticky at its top) so assistive technology reads it as the grid's first row. */
+const HEADER_ROW_HEIGHT = 40;
 const COLUMNS = '44px minmax(120px, 1.2fr) minmax(100px, 0.9fr) minmax(140px, 1.6fr) 130px 190px';
 
 export function EmployeeTable(p: ListProps) {
@@ -83,7 +85,11 @@ export function EmployeeTable(p: ListProps) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
+    // Room for the sticky header row: rows start below it, and a row scrolled to is never hidden under it.
+    paddingStart: HEADER_ROW_HEIGHT,
+    scrollPaddingStart: HEADER_ROW_HEIGHT,
   });
+  const idPrefix = useId();
   const items = virtualizer.getVirtualItems();
   const rows = useVisibleRows(p.filter, p.first, items[0]?.index ?? 0, items[items.length - 1]?.index ?? 0);
 
@@ -92,39 +98,51 @@ export function EmployeeTable(p: ListProps) {
     scrollRef.current?.scrollTo({ top: 0 });
   }, [p.filter]);
 
+  const focusedRendered = items.some((i) => i.index === p.focusIndex) && !!rows.rowAt(p.focusIndex);
   return (
     <div style={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }}>
-      <div
-        className="fa-row"
-        role="row"
-        style={{
-          gridTemplateColumns: COLUMNS,
-          height: 40,
-          background: token.colorFillQuaternary,
-          borderBottom: `1px solid ${token.colorBorderSecondary}`,
-          fontWeight: 600,
-          color: token.colorTextSecondary,
-          fontSize: 13,
-          cursor: 'default',
-        }}
-      >
-        <span />
-        <span className="fa-cell">{t('table.name')}</span>
-        <span className="fa-cell">{t('table.employeeNo')}</span>
-        <span className="fa-cell">{t('table.department')}</span>
-        <span className="fa-cell">{t('table.status')}</span>
-        <span className="fa-cell">{t('table.updated')}</span>
-      </div>
       <div
         ref={scrollRef}
         className="fa-scroll"
         style={{ flex: 1, minHeight: 0 }}
         tabIndex={0}
         role="grid"
-        aria-rowcount={total}
+        aria-label={t('a11y.tableLabel')}
+        // Every row counts, the header row too; only the visible ones are in the DOM (aria-rowindex on each).
+        aria-rowcount={total + 1}
+        aria-colcount={6}
+        aria-multiselectable
+        aria-activedescendant={focusedRendered ? `${idPrefix}-r${p.focusIndex}` : undefined}
         data-testid="employee-table"
         onKeyDown={(e) => listKeyDown(e, p, total, 1, rows.rowAt, (i) => virtualizer.scrollToIndex(i, { align: 'auto' }))}
       >
+        <div
+          className="fa-row"
+          role="row"
+          aria-rowindex={1}
+          style={{
+            gridTemplateColumns: COLUMNS,
+            height: HEADER_ROW_HEIGHT,
+            // Sticky over the rows that scroll under it, so opaque: the header tint laid over the panel colour.
+            position: 'sticky',
+            top: 0,
+            zIndex: 1,
+            marginBottom: -HEADER_ROW_HEIGHT,
+            background: `linear-gradient(${token.colorFillQuaternary}, ${token.colorFillQuaternary}), ${token.colorBgContainer}`,
+            borderBottom: `1px solid ${token.colorBorderSecondary}`,
+            fontWeight: 600,
+            color: token.colorTextSecondary,
+            fontSize: 13,
+            cursor: 'default',
+          }}
+        >
+          <span role="columnheader" aria-label={t('table.select')} />
+          <span role="columnheader" className="fa-cell">{t('table.name')}</span>
+          <span role="columnheader" className="fa-cell">{t('table.employeeNo')}</span>
+          <span role="columnheader" className="fa-cell">{t('table.department')}</span>
+          <span role="columnheader" className="fa-cell">{t('table.status')}</span>
+          <span role="columnheader" className="fa-cell">{t('table.updated')}</span>
+        </div>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const row = rows.rowAt(item.index);
@@ -135,6 +153,7 @@ export function EmployeeTable(p: ListProps) {
               >
                 {row ? (
                   <TableRow
+                    id={`${idPrefix}-r${item.index}`}
                     row={row}
                     index={item.index}
                     checked={p.selected.has(row.userId)}
@@ -145,9 +164,11 @@ export function EmployeeTable(p: ListProps) {
                     onFocusIndex={p.onFocusIndex}
                   />
                 ) : (
-                  <div className="fa-row" style={{ gridTemplateColumns: COLUMNS, height: ROW_HEIGHT }} data-testid="employee-row-loading">
-                    <span />
-                    <Skeleton.Input active size="small" style={{ width: 120 }} />
+                  <div className="fa-row" role="row" aria-rowindex={item.index + 2} aria-busy style={{ gridTemplateColumns: COLUMNS, height: ROW_HEIGHT }} data-testid="employee-row-loading">
+                    <span role="gridcell" />
+                    <span role="gridcell">
+                      <Skeleton.Input active size="small" style={{ width: 120 }} />
+                    </span>
                   </div>
                 )}
               </div>
@@ -160,6 +181,8 @@ export function EmployeeTable(p: ListProps) {
 }
 
 interface RowProps {
+  /** For the grid's aria-activedescendant. */
+  id: string;
   row: EmployeeRow;
   index: number;
   checked: boolean;
@@ -177,7 +200,7 @@ function SelectBox({ row, index, checked, onToggle, onFocusIndex }: Pick<RowProp
     <Checkbox
       data-testid="row-select"
       checked={checked}
-      aria-label={t('table.select')}
+      aria-label={t('a11y.selectRow', { name: row.name })}
       onClick={(e) => {
         e.stopPropagation();
         onFocusIndex(index);
@@ -187,7 +210,7 @@ function SelectBox({ row, index, checked, onToggle, onFocusIndex }: Pick<RowProp
   );
 }
 
-const TableRow = memo(function TableRow({ row, index, checked, focused, locale, onToggle, onOpen, onFocusIndex }: RowProps) {
+const TableRow = memo(function TableRow({ id, row, index, checked, focused, locale, onToggle, onOpen, onFocusIndex }: RowProps) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
   const click = (e: MouseEvent) => {
@@ -197,8 +220,10 @@ const TableRow = memo(function TableRow({ row, index, checked, focused, locale, 
   };
   return (
     <div
+      id={id}
       className="fa-row"
       role="row"
+      aria-rowindex={index + 2}
       aria-selected={checked}
       data-testid="employee-row"
       data-user-id={row.userId}
@@ -212,10 +237,10 @@ const TableRow = memo(function TableRow({ row, index, checked, focused, locale, 
         boxShadow: focused ? `inset 3px 0 0 ${token.colorPrimary}` : undefined,
       }}
     >
-      <span onClick={(e) => e.stopPropagation()}>
+      <span role="gridcell" onClick={(e) => e.stopPropagation()}>
         <SelectBox row={row} index={index} checked={checked} onToggle={onToggle} onFocusIndex={onFocusIndex} />
       </span>
-      <span className="fa-cell">
+      <span role="gridcell" className="fa-cell">
         <Typography.Text strong={!row.resigned} type={row.resigned ? 'secondary' : undefined}>
           {row.name}
         </Typography.Text>
@@ -225,16 +250,16 @@ const TableRow = memo(function TableRow({ row, index, checked, focused, locale, 
           </Tag>
         )}
       </span>
-      <span className="fa-cell" style={{ fontVariantNumeric: 'tabular-nums' }}>
+      <span role="gridcell" className="fa-cell" style={{ fontVariantNumeric: 'tabular-nums' }}>
         {row.employeeNo}
       </span>
-      <span className="fa-cell" title={departmentFullPaths(row).join('\n')}>
+      <span role="gridcell" className="fa-cell" title={departmentFullPaths(row).join('\n')}>
         {departmentLabel(row)}
       </span>
-      <span className="fa-cell">
+      <span role="gridcell" className="fa-cell">
         <FaceStatusTag face={row.face} bordered={false} />
       </span>
-      <span className="fa-cell" style={{ color: token.colorTextSecondary, fontVariantNumeric: 'tabular-nums' }}>
+      <span role="gridcell" className="fa-cell" style={{ color: token.colorTextSecondary, fontVariantNumeric: 'tabular-nums' }}>
         {formatUpdateTime(row.face.updatedAt, locale)}
       </span>
     </div>
@@ -267,6 +292,8 @@ export function gridLayout(width: number, height: number, size: keyof typeof TIL
 }
 
 export function PhotoGrid({ thumbSize, ...p }: ListProps & { thumbSize: keyof typeof TILE_WIDTHS }) {
+  const { t, i18n } = useTranslation();
+  const idPrefix = useId();
   const scrollRef = useRef<HTMLDivElement>(null);
   const { width, height } = useSize(scrollRef);
   const { columns, tileWidth, rowHeight } = gridLayout(width, height, thumbSize);
@@ -291,12 +318,20 @@ export function PhotoGrid({ thumbSize, ...p }: ListProps & { thumbSize: keyof ty
     scrollRef.current?.scrollTo({ top: 0 });
   }, [p.filter]);
 
+  const focusedRendered = p.focusIndex >= firstRow * columns && p.focusIndex < (lastRow + 1) * columns && !!rows.rowAt(p.focusIndex);
   return (
     <div
       ref={scrollRef}
       className="fa-scroll"
       style={{ height: '100%' }}
       tabIndex={0}
+      role="grid"
+      aria-label={t('a11y.gridLabel')}
+      // Rows of tiles; only the visible ones are in the DOM (aria-rowindex on each).
+      aria-rowcount={rowCount}
+      aria-colcount={columns}
+      aria-multiselectable
+      aria-activedescendant={focusedRendered ? `${idPrefix}-t${p.focusIndex}` : undefined}
       data-testid="photo-grid"
       onKeyDown={(e) => listKeyDown(e, p, total, columns, rows.rowAt, (r) => virtualizer.scrollToIndex(r, { align: 'auto' }))}
     >
@@ -304,6 +339,8 @@ export function PhotoGrid({ thumbSize, ...p }: ListProps & { thumbSize: keyof ty
         {items.map((item) => (
           <div
             key={item.key}
+            role="row"
+            aria-rowindex={item.index + 1}
             style={{
               position: 'absolute',
               top: 0,
@@ -325,6 +362,8 @@ export function PhotoGrid({ thumbSize, ...p }: ListProps & { thumbSize: keyof ty
               return row ? (
                 <PhotoTile
                   key={row.userId}
+                  id={`${idPrefix}-t${index}`}
+                  locale={i18n.language}
                   row={row}
                   index={index}
                   checked={p.selected.has(row.userId)}
@@ -334,7 +373,9 @@ export function PhotoGrid({ thumbSize, ...p }: ListProps & { thumbSize: keyof ty
                   onFocusIndex={p.onFocusIndex}
                 />
               ) : (
-                <Skeleton.Node key={`s${index}`} active style={{ width: tileWidth, height: rowHeight - GAP - 4 }} />
+                <div key={`s${index}`} role="gridcell" aria-busy>
+                  <Skeleton.Node active style={{ width: tileWidth, height: rowHeight - GAP - 4 }} />
+                </div>
               );
             })}
           </div>
@@ -346,14 +387,27 @@ export function PhotoGrid({ thumbSize, ...p }: ListProps & { thumbSize: keyof ty
 
 const gridTagStyle = { marginInlineEnd: 0, fontSize: 11, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' } as const;
 
-const PhotoTile = memo(function PhotoTile({ row, index, checked, focused, onToggle, onOpen, onFocusIndex }: Omit<RowProps, 'locale'>) {
+/** A tile's accessible name: "梁军 E00001，已录入 2025年7月1日" (the photo itself says nothing to a screen reader). */
+function useTileLabel(row: EmployeeRow, locale: string): string {
+  const { t } = useTranslation();
+  const status = useFaceStatusText()(row.face);
+  const date = row.face.enrolled ? formatUpdateDate(row.face.updatedAt, locale) : '';
+  return t('a11y.tile', { name: row.name, employeeNo: row.employeeNo, status, date }).trim();
+}
+
+const PhotoTile = memo(function PhotoTile({ id, row, index, checked, focused, locale, onToggle, onOpen, onFocusIndex }: RowProps) {
   const { token } = theme.useToken();
   const photo = usePhotoUrl(row.face.enrolled ? row.face.faceKey : null);
+  const label = useTileLabel(row, locale);
   return (
     <div
+      id={id}
       className="fa-tile"
+      role="gridcell"
+      aria-label={label}
       data-testid="photo-tile"
       data-user-id={row.userId}
+      data-focused={focused || undefined}
       aria-selected={checked}
       onClick={(e) => {
         onFocusIndex(index);

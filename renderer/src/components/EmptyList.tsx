@@ -66,7 +66,7 @@ export function DirectoryProgress({ progress, inline }: { progress: { done: numb
           ? t('browse.directoryLoading', { done: progress.done, total: progress.total })
           : t('browse.directoryLoadingStart')}
       </Typography.Text>
-      <Progress style={{ width: inline ? 72 : 160, margin: 0, flex: 'none' }} size="small" percent={percent} showInfo={false} status="active" />
+      <Progress aria-label={t('a11y.directoryProgress')} style={{ width: inline ? 72 : 160, margin: 0, flex: 'none' }} size="small" percent={percent} showInfo={false} status="active" />
     </div>
   );
 }

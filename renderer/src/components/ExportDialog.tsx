@@ -217,7 +217,7 @@ function TemplateField({ template, onChange, error }: { template: string; onChan
 
   return (
     <Form.Item label={t('export.template')} validateStatus={error ? 'error' : undefined} help={error ?? undefined}>
-      <Input ref={templateRef} value={template} onChange={(e) => onChange(e.target.value)} data-testid="export-template" spellCheck={false} />
+      <Input ref={templateRef} value={template} onChange={(e) => onChange(e.target.value)} data-testid="export-template" aria-label={t('export.template')} spellCheck={false} />
       <TemplateReading template={template} />
       <TokenChips onInsert={insertToken} />
     </Form.Item>
@@ -294,7 +294,7 @@ function ExportOptionFields({ subfolders, onSubfolders, zip, onZip }: OptionProp
       </Form.Item>
       <Form.Item>
         <Space>
-          <Switch checked={zip} onChange={onZip} data-testid="export-zip" />
+          <Switch checked={zip} onChange={onZip} data-testid="export-zip" aria-label={t('export.zip')} />
           <span>{t('export.zip')}</span>
         </Space>
       </Form.Item>

@@ -46,7 +46,7 @@ function ProgressView({ progress: p }: { progress: ExportProgress }) {
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="export-progress" data-done={p.done} data-total={p.total}>
       <Typography.Text strong>{t(`progress.${p.phase}`)}</Typography.Text>
-      <Progress percent={percent} status={p.phase === 'cancelled' ? 'exception' : 'active'} />
+      <Progress aria-label={t('a11y.exportProgress')} percent={percent} status={p.phase === 'cancelled' ? 'exception' : 'active'} />
       <div style={{ display: 'flex', justifyContent: 'space-between', flexWrap: 'wrap', gap: 8 }}>
         <Typography.Text>{t('progress.counts', { done: p.done, total: p.total })}</Typography.Text>
         <Typography.Text type="secondary">

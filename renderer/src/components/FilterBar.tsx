@@ -101,7 +101,7 @@ function Coverage({ page, bar }: { page: EmployeePage; bar: boolean }) {
   return (
     <Tooltip title={t('browse.matching', { count: page.total })}>
       <Space size={8} data-testid="coverage" style={s.noShrink}>
-        {bar && <Progress style={s.coverageBar} size="small" status="normal" percent={coverage.total ? Math.round((coverage.enrolled / coverage.total) * 100) : 0} showInfo={false} />}
+        {bar && <Progress aria-label={t('a11y.coverage')} style={s.coverageBar} size="small" status="normal" percent={coverage.total ? Math.round((coverage.enrolled / coverage.total) * 100) : 0} showInfo={false} />}
         <Typography.Text>{t('browse.coverage', { enrolled: coverage.enrolled, total: coverage.total })}</Typography.Text>
       </Space>
     </Tooltip>

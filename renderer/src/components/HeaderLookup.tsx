@@ -85,6 +85,11 @@ export function HeaderLookup({ onOpen }: { onOpen: (userId: string) => void }) {
         ) : null
       }
       popupMatchSelectWidth={480}
+      // The first result is the active option, so Enter opens it (and aria-activedescendant names a real option,
+      // not the "-1" rc-select writes when none is active).
+      defaultActiveFirstOption
+      // Inside the header, so the results belong to its landmark (a popup in <body> is outside every landmark).
+      getPopupContainer={(trigger: HTMLElement) => trigger.parentElement ?? document.body}
     >
       <Input
         ref={inputRef}

@@ -62,6 +62,7 @@ function SettingsBody({ status }: { status: CredentialStatus }) {
         <Typography.Text strong>{t('settings.language')}</Typography.Text>
         <Select
           data-testid="settings-language"
+          aria-label={t('settings.language')}
           style={{ width: '100%', marginTop: 8 }}
           value={s?.language ?? 'system'}
           onChange={(language) => patch({ language })}
@@ -76,6 +77,7 @@ function SettingsBody({ status }: { status: CredentialStatus }) {
         <Typography.Text strong>{t('settings.theme')}</Typography.Text>
         <Select
           data-testid="settings-theme"
+          aria-label={t('settings.theme')}
           style={{ width: '100%', marginTop: 8 }}
           value={s?.theme ?? 'system'}
           onChange={(theme) => patch({ theme })}
@@ -175,6 +177,7 @@ function hasSavedSecret(status: CredentialStatus): boolean {
  * keystroke: typing 2000 would otherwise pass through 200 and evict photos down to 200 MB on the way.
  */
 function CacheLimit({ value, onCommit }: { value: number; onCommit: (mb: number) => void }) {
+  const { t } = useTranslation();
   const [draft, setDraft] = useState<number | null>(null);
   const commit = (v: number | null) => {
     setDraft(null);
@@ -187,6 +190,7 @@ function CacheLimit({ value, onCommit }: { value: number; onCommit: (mb: number)
       step={50}
       value={draft ?? value}
       data-testid="settings-cache-limit"
+      aria-label={t('settings.cacheLimit')}
       onChange={(v) => setDraft(typeof v === 'number' ? v : null)}
       onBlur={() => commit(draft)}
       onPressEnter={() => commit(draft)}

@@ -28,9 +28,10 @@ export function WorkspaceHeader({ status, lookupReady, onOpenEmployee, onOpenSet
         <span style={s.logo}>
           <CloudDownloadOutlined />
         </span>
-        <Typography.Text strong style={s.title}>
+        {/* The screen's one h1 (the app's name), drawn as the header's title. */}
+        <Typography.Title level={1} style={s.title}>
           {t('app.title')}
-        </Typography.Text>
+        </Typography.Title>
         {status.demo && <Tag color="purple">{t('app.demoBadge')}</Tag>}
       </Space>
       <div style={s.center}>
@@ -54,9 +55,9 @@ function ExportProgressButton() {
   if (!p) return null;
   return (
     <Tooltip title={t('header.exports')}>
-      <Button type="text" onClick={() => exportState.setPanelOpen(true)} data-testid="export-panel-open">
+      <Button type="text" onClick={() => exportState.setPanelOpen(true)} data-testid="export-panel-open" aria-label={t('a11y.exportsButton')}>
         {exportState.running ? (
-          <Progress type="circle" size={22} percent={p.total ? Math.floor((p.done / p.total) * 100) : 0} />
+          <Progress aria-label={t('a11y.exportProgress')} type="circle" size={22} percent={p.total ? Math.floor((p.done / p.total) * 100) : 0} />
         ) : (
           <Badge dot={!!exportState.summary?.failed}>
             <ExportOutlined />

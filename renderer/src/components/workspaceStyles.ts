@@ -21,7 +21,7 @@ export function headerStyles(token: GlobalToken) {
     },
     brand: { minWidth: 200 },
     logo: { display: 'inline-grid', placeItems: 'center', width: 28, height: 28, borderRadius: 6, background: token.colorPrimary, color: '#fff' },
-    title: { fontSize: 16 },
+    title: { fontSize: 16, margin: 0 },
     center: { flex: 1, display: 'flex', justifyContent: 'center' },
     lookupPlaceholder: { width: 420, maxWidth: '40vw' },
   } satisfies Styles;

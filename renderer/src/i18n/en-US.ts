@@ -356,6 +356,18 @@ export const enUS = {
     once: 'Shown once per tenant.',
     confirm: 'Export',
   },
+  a11y: {
+    tableLabel: 'Employees',
+    gridLabel: 'Employee photos',
+    selectRow: 'Select {{name}}',
+    tile: '{{name}} {{employeeNo}}, {{status}} {{date}}',
+    sidePanel: 'Departments and attendance groups',
+    exportProgress: 'Export progress',
+    exportsButton: 'Export progress and results',
+    coverage: 'Share enrolled',
+    directoryProgress: 'Directory reading progress',
+    progressNow: '{{done}} of {{total}} processed',
+  },
   errors: {
     auth: {
       bad_secret: 'The App ID or App Secret is wrong. Copy both again from Credentials & Basic Info in the developer console.',

@@ -357,6 +357,18 @@ export const zhCN: Resources = {
     once: '每个租户只提示一次。',
     confirm: '导出',
   },
+  a11y: {
+    tableLabel: '员工列表',
+    gridLabel: '员工照片',
+    selectRow: '选择 {{name}}',
+    tile: '{{name}} {{employeeNo}}，{{status}} {{date}}',
+    sidePanel: '部门与考勤组',
+    exportProgress: '导出进度',
+    exportsButton: '导出进度与结果',
+    coverage: '已录入比例',
+    directoryProgress: '通讯录读取进度',
+    progressNow: '已处理 {{done}} / {{total}}',
+  },
   errors: {
     auth: {
       bad_secret: 'App ID 或 App Secret 不正确。请从开发者后台“凭证与基础信息”中重新复制。',

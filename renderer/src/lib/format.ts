@@ -10,6 +10,16 @@ export function formatUpdateTime(unixSeconds: number | null | undefined, locale:
   return f.format(new Date(unixSeconds * 1000));
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The day only ("2025年7月1日", "Jul 1, 2025"), for names read out by screen readers. */
+export function formatUpdateDate(unixSeconds: number | null | undefined, locale: string): string {
+  if (unixSeconds == null) return '';
+  let f = dateFormats.get(locale);
+  if (!f) dateFormats.set(locale, (f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' })));
+  return f.format(new Date(unixSeconds * 1000));
+}
+
 const countFormats = new Map<string, Intl.NumberFormat>();
 
 /**

@@ -1,7 +1,7 @@
 // First run or signed out: the app's credentials, a connection test, or the demo tenant.
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Divider, Form, Input, Radio, Space, Typography } from 'antd';
+import { Alert, Button, Card, Divider, Form, Input, Radio, Space, Typography, theme } from 'antd';
 import type { FormInstance } from 'antd';
 import { ApiOutlined, ExperimentOutlined, LoginOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -79,7 +79,7 @@ export function ConnectScreen() {
   const { test, signIn, demo, busy, run, startDemo, error, testOk } = useConnectActions(form);
 
   return (
-    <div style={{ minHeight: '100%', display: 'grid', placeItems: 'center', padding: 24, overflow: 'auto', boxSizing: 'border-box' }}>
+    <main style={{ minHeight: '100%', display: 'grid', placeItems: 'center', padding: 24, overflow: 'auto', boxSizing: 'border-box' }}>
       <Card style={{ width: 520, maxWidth: '100%' }} styles={{ body: { padding: 32 } }}>
         <ConnectHeading />
         <Form<FormValues>
@@ -103,15 +103,17 @@ export function ConnectScreen() {
         </Form>
         <DemoCard loading={demo.isPending} disabled={busy} onStart={startDemo} />
       </Card>
-    </div>
+    </main>
   );
 }
 
 function ConnectHeading() {
   const { t } = useTranslation();
+  const { token } = theme.useToken();
   return (
     <Space orientation="vertical" size={4} style={{ marginBottom: 24 }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
+      {/* The screen's one h1, at the size of the h3 it was drawn as. */}
+      <Typography.Title level={1} style={{ margin: 0, fontSize: token.fontSizeHeading3 }}>
         {t('app.title')}
       </Typography.Title>
       <Typography.Text strong>{t('connect.title')}</Typography.Text>

@@ -1,6 +1,7 @@
 // The signed-in workspace: header lookup, department/group panel, employee list, drawers and export.
 import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
 import { Layout, Skeleton, theme } from 'antd';
+import { useTranslation } from 'react-i18next';
 import type { CredentialStatus, EmployeeFilter, EmployeePage } from '../../../shared/model';
 import { useFirstPage } from '../lib/employees';
 import { toExportSelection } from '../lib/selection';
@@ -16,6 +17,7 @@ import { MissingScopeNotice, PanelErrors } from '../components/BrowseNotices';
 import { useSaveSettings, useSettings } from '../lib/settings';
 import { SelectionBar } from '../components/SelectionBar';
 import { ScreenSwitch, type WorkspaceScreen } from '../components/ScreenSwitch';
+import { ExportAnnouncer } from '../components/ExportAnnouncer';
 import { HEADER_HEIGHT, layoutStyles } from '../components/workspaceStyles';
 import { useEmployeeFilter } from '../hooks/useEmployeeFilter';
 import { useSelection } from '../hooks/useSelection';
@@ -64,6 +66,7 @@ function useListFocus(filter: EmployeeFilter): [number, (index: number) => void]
 }
 
 function Workspace({ status }: { status: CredentialStatus }) {
+  const { t } = useTranslation();
   const { token } = theme.useToken();
   const s = layoutStyles(token);
   const exportState = useExportState();
@@ -101,7 +104,9 @@ function Workspace({ status }: { status: CredentialStatus }) {
       <Layout style={screen === 'browse' ? s.body : { display: 'none' }}>
         <Layout.Sider width={280} style={s.sider}>
           {panelReady ? (
-            <SidePanel scope={f.filter.scope} onScope={f.setScope} height={height - HEADER_HEIGHT} includeResigned={f.filter.includeResigned} />
+            <nav aria-label={t('a11y.sidePanel')} style={{ height: '100%' }}>
+              <SidePanel scope={f.filter.scope} onScope={f.setScope} height={height - HEADER_HEIGHT} includeResigned={f.filter.includeResigned} />
+            </nav>
           ) : (
             <div style={s.siderLoading}>
               <Skeleton active paragraph={{ rows: 8 }} />
@@ -117,6 +122,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
           <div style={s.listFrame}>
             <ListBody first={first} firstPage={firstPage} photo={f.filter.photo} narrowed={f.narrowed} onClearFilter={f.clear} view={view} thumbSize={thumbSize} listProps={listProps} />
           </div>
+          <ExportAnnouncer />
         </Layout.Content>
       </Layout>
       {screen === 'coverage' && <Suspense fallback={null}><CoverageScreen switcher={switcher} onOpen={openInBrowse} /></Suspense>}
