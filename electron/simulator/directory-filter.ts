@@ -21,6 +21,7 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'base_info.enterprise_email',
   'base_info.departments',
   'base_info.is_resigned',
+  'base_info.leader_id',
   'work_info.job_number',
   'work_info.job_title',
   'work_info.staff_status',
@@ -66,6 +67,12 @@ function employeeOut(ctx: HandlerContext, u: SimUser, fields: Set<string>, idTyp
       department_id: deptType === 'department_id' ? (ctx.index.deptByOpenId.get(d)?.department_id ?? d) : d,
     }));
   if (fields.has('base_info.is_resigned')) base.is_resigned = u.status.is_resigned;
+  // The direct manager, the same person users/find_by_department gives as leader_user_id.
+  if (fields.has('base_info.leader_id')) {
+    const leader = ctx.index.leaderOf(u);
+    const leaderId = leader && (idType === 'employee_id' ? (hidden(FIELD_SCOPES.user_id) ? undefined : leader.user_id) : idType === 'union_id' ? leader.union_id : leader.open_id);
+    if (leaderId !== undefined) base.leader_id = leaderId;
+  }
   if (fields.has('work_info.job_number') && !hidden(FIELD_SCOPES.employee_no)) work.job_number = u.employee_no;
   if (fields.has('work_info.job_title')) work.job_title = { job_title_id: `jt-${u.job_title.length}`, job_title_name: text(u.job_title) };
   // [U] 1 = on the job, 2 = resigned.

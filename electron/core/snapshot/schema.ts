@@ -38,6 +38,7 @@ const RawUserSchema = z.object({
   enterprise_email: z.string().optional(),
   job_title: z.string().optional(),
   department_ids: z.array(z.string()).optional(),
+  leader_user_id: z.string().optional(),
   status: z.object({ is_resigned: z.boolean().optional() }).optional(),
 });
 

@@ -174,6 +174,7 @@ const EMPLOYEES_FILTER_FIELDS = [
   'base_info.enterprise_email',
   'base_info.departments',
   'base_info.is_resigned',
+  'base_info.leader_id',
   'work_info.job_number',
   'work_info.job_title',
   'work_info.staff_status',
@@ -190,6 +191,7 @@ const DirectoryEmployeeSchema = z.looseObject({
       enterprise_email: opt(z.string()),
       departments: opt(z.array(z.looseObject({ department_id: z.string() }))),
       is_resigned: opt(z.boolean()),
+      leader_id: opt(z.string()),
     }),
   ),
   work_info: opt(
@@ -222,6 +224,7 @@ function userFromDirectory(e: DirectoryEmployee): RawUser {
   if (b.enterprise_email !== undefined) u.enterprise_email = b.enterprise_email;
   if (b.mobile !== undefined) u.mobile = b.mobile;
   if (w.job_title?.job_title_name?.default_value !== undefined) u.job_title = w.job_title.job_title_name.default_value;
+  if (b.leader_id !== undefined) u.leader_user_id = b.leader_id;
   if (b.departments !== undefined) u.department_ids = b.departments.map((d) => d.department_id);
   // [U] staff_status 2 = resigned; is_resigned, when sent, decides.
   const resigned = b.is_resigned ?? (w.staff_status === undefined ? undefined : w.staff_status === 2);
