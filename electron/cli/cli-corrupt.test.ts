@@ -24,8 +24,11 @@ describe('cli with damaged photos', { timeout: 120_000 }, () => {
     for (const r of failed) expect(r).toMatchObject({ error: 'photo.corrupt', file: '' });
     const photos = (await listFiles(out)).filter((f) => PHOTO_RE.test(f));
     expect(photos).toHaveLength(tenant.enrolledActive().length - 2);
-    // The cache folder also holds the CLI's audit log and the cache key; only photos count here.
-    const cached = (await listFiles(tenant.cacheHome)).map((f) => f.split('/').pop()!).filter((f) => f !== 'audit.log' && f !== 'cache.key');
+    // The cache folder also holds the CLI's audit log, the cache key and the remembered directory; only photos count here.
+    const cached = (await listFiles(tenant.cacheHome))
+      .filter((f) => !f.split('/').includes('directory'))
+      .map((f) => f.split('/').pop()!)
+      .filter((f) => f !== 'audit.log' && f !== 'cache.key');
     expect(cached).toHaveLength(tenant.enrolledActive().length - 2);
     for (const k of keys) expect(cached.some((f) => f.startsWith(cacheFileName(k)))).toBe(false);
   });
