@@ -8,6 +8,9 @@ import { exportHandlers } from './export-handlers';
 import { createExportJobs } from './export-jobs';
 import { createFolderChoice } from './folder';
 import type { AppHost } from './host';
+import { importHandlers } from './import-handlers';
+import type { PhotoChangeContext } from './photo-change-context';
+import { photoHandlers } from './photo-handlers';
 import { createSessionState, type SessionState } from './session-handlers';
 
 export { maskAppId } from './session-handlers';
@@ -15,6 +18,8 @@ export { ensureWritableFolder } from './folder';
 
 export interface HandlerDeps {
   createCore?: (opts: CoreOptions) => Core;
+  /** Test hooks into photo changes. */
+  photoHooks?: PhotoChangeContext['hooks'];
 }
 
 /** What handlers expose besides the contract, for the host's shutdown. */
@@ -61,7 +66,17 @@ function settingsHandlers(host: AppHost, session: SessionState): Pick<Handlers, 
 
 export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandlers {
   const jobs = createExportJobs(host);
-  const session = createSessionState(host, { ...deps, beforeSignOut: () => jobs.abortRunning() });
+  let abortImport = () => {};
+  const session = createSessionState(host, {
+    ...deps,
+    beforeSignOut: () => {
+      jobs.abortRunning();
+      abortImport();
+    },
+  });
+  const photoCtx: PhotoChangeContext = { requireTenant: () => session.requireTenant(), ...(deps.photoHooks ? { hooks: deps.photoHooks } : {}) };
+  const { abortRunning, ...imports } = importHandlers(host, photoCtx);
+  abortImport = abortRunning;
   const folder = createFolderChoice(host);
   const requireCore = () => session.requireCore();
   return {
@@ -70,8 +85,11 @@ export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandle
     ...folder.handlers,
     ...exportHandlers(host, { jobs, requireCore, exportFolder: () => folder.exportFolder() }),
     ...settingsHandlers(host, session),
+    ...photoHandlers(host, photoCtx),
+    ...imports,
     async dispose() {
       jobs.abortRunning();
+      abortImport();
       await session.dispose();
     },
   };
