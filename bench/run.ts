@@ -13,6 +13,7 @@ import { DEFAULT_TEMPLATE, type ExportProgress, type ExportSummary } from '../sh
 import { createCore } from '../electron/core/index';
 import { startSimulator } from '../electron/simulator/index';
 import type { SimStats, SimulatorOptions } from '../electron/simulator/types';
+import { benchImport } from './import';
 import type { HostReady, HostRequest } from './sim-host';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -27,7 +28,7 @@ interface Target {
 }
 
 const targets: Target[] = [];
-/** BENCH_ONLY=throughput,reexport,memory,ui runs a subset. */
+/** BENCH_ONLY=throughput,reexport,memory,ui,import runs a subset. */
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((s) => s.trim()) : undefined;
 const figures: Record<string, unknown> = {};
 
@@ -394,6 +395,7 @@ async function main(): Promise<void> {
     ['reexport', () => benchReexport(work)],
     ['memory', () => benchMemory()],
     ['ui', () => benchUi()],
+    ['import', () => benchImport(work, startSimHost, check, figures)],
   ];
   try {
     const only = ONLY;
