@@ -59,6 +59,8 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
         const detail = page.getByTestId('employee-detail');
         await expect(detail).toContainText(newKey);
         await expect(page.locator(`[data-testid="employee-row"][data-user-id="${userId}"]`)).toContainText(updateTimeOf(env, userId, lang));
+        await expect(page.getByTestId('detail-undo')).toBeVisible();
+        await shot(page, `photo-${lang}-${colorScheme}-drawer-replaced`);
 
         await page.getByTestId('detail-undo').click();
         await page.getByTestId('undo-confirm').click();
@@ -98,6 +100,7 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
 
         await page.getByTestId('import-start').click();
         await expect(page.getByTestId('import-summary')).toBeVisible({ timeout: 30_000 });
+        await expect(page.getByTestId('import-not-importable')).toContainText('NOBODY-999.jpg');
         if (colorScheme === 'light' || lang === 'zh-CN') await shot(page, `photo-${lang}-${colorScheme}-import-summary`);
         expect(sim.tenant.faces.has(bare[0]!.user_id) && sim.tenant.faces.has(bare[1]!.user_id)).toBe(true);
         expect(sim.tenant.faces.has(bare[2]!.user_id)).toBe(false);

@@ -17,6 +17,8 @@ const COLOR: Record<ImportOutcomeName, string> = {
   not_visible: 'orange',
 };
 
+export const NOT_IMPORTABLE: ReadonlySet<ImportOutcomeName> = new Set(['no_such_employee', 'ambiguous', 'invalid', 'not_visible']);
+
 export const changingCount = (plan: ImportPlanView) => (plan.counts.enrol ?? 0) + (plan.counts.replace ?? 0);
 
 type Item = ImportPlanView['items'][number];
@@ -28,6 +30,7 @@ export function ImportPlanTable({ plan }: { plan: ImportPlanView }) {
     if (!it.reason) return '';
     // Matching outcomes say it with their tag; the checks' refusals are translated errors.
     if (it.outcome === 'invalid' || it.outcome === 'not_visible') return errorMessage(t, { code: it.reason.code, message: it.reason.detail, detail: it.reason.detail });
+    if (it.outcome === 'no_such_employee' || it.outcome === 'ambiguous') return t(`importWizard.reason_${it.outcome}`);
     return it.reason.detail;
   };
   return (

@@ -12,7 +12,7 @@ import { useInvalidateAfterChange } from '../ReplacePhoto';
 
 type Failure = NonNullable<ImportJobView['summary']>['failed'][number];
 
-export function ImportRunStep({ jobId, onFinished }: { jobId: string; onFinished: () => void }) {
+export function ImportRunStep({ jobId, notImportable, onFinished }: { jobId: string; notImportable: string[]; onFinished: () => void }) {
   const { t } = useTranslation();
   const invalidate = useInvalidateAfterChange();
   const job = useQuery({
@@ -72,6 +72,14 @@ export function ImportRunStep({ jobId, onFinished }: { jobId: string; onFinished
             { title: t('importWizard.reason'), render: (_, f) => errorMessage(t, f.error) },
           ]}
         />
+      )}
+      {notImportable.length > 0 && (
+        <div data-testid="import-not-importable">
+          <Typography.Text>{t('importWizard.notImportable', { count: notImportable.length })}</Typography.Text>
+          <Typography.Paragraph type="secondary" ellipsis={{ rows: 3, expandable: true }} style={{ margin: 0 }}>
+            {notImportable.join('、')}
+          </Typography.Paragraph>
+        </div>
       )}
       <Typography.Text type="secondary">{t('importWizard.undoHint')}</Typography.Text>
     </Space>

@@ -9,7 +9,7 @@ import type { ImportFolder, ImportPlanView } from '../../../../shared/photo-chan
 import { api, errorInfo, unwrap } from '../../lib/api';
 import { errorMessage } from '../../i18n';
 import { ImportMatchStep } from './ImportMatchStep';
-import { ImportPlanTable, changingCount } from './ImportPlanTable';
+import { ImportPlanTable, NOT_IMPORTABLE, changingCount } from './ImportPlanTable';
 import { ImportRunStep } from './ImportRunStep';
 
 /** The header's button and the wizard it opens. */
@@ -102,7 +102,7 @@ function ImportWizard({ onClose }: { onClose: () => void }) {
             <ImportPlanTable plan={plan} />
           </Space>
         )}
-        {step === 'run' && jobId && <ImportRunStep jobId={jobId} onFinished={() => setRunning(false)} />}
+        {step === 'run' && jobId && <ImportRunStep jobId={jobId} notImportable={plan?.items.filter((it) => NOT_IMPORTABLE.has(it.outcome)).map((it) => it.file) ?? []} onFinished={() => setRunning(false)} />}
       </div>
     </Modal>
   );
