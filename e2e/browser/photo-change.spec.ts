@@ -42,6 +42,13 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
 
         await page.locator(`[data-testid="employee-row"][data-user-id="${userId}"]`).click();
         await expect(page.getByTestId('detail-photo')).toBeVisible();
+        // Without the write scope the app names it and opens no dialog; nothing changes.
+        await env.simPatch({ missingScopes: ['attendance:rule'] });
+        await page.getByTestId('detail-replace').click();
+        await expect(page.locator('.ant-message')).toContainText('attendance:rule');
+        await expect(page.getByTestId('replace-dialog')).toHaveCount(0);
+        expect(sim.tenant.faces.get(userId)!.face_key).toBe(oldKey);
+        await env.simPatch({ missingScopes: [] });
         await expect(page.getByTestId('detail-undo')).toHaveCount(0);
         await page.getByTestId('detail-replace').click();
         const dialog = page.getByTestId('replace-dialog');

@@ -79,14 +79,14 @@ export function importHandlers(host: AppHost, ctx: PhotoChangeContext): Pick<Han
     async importPlan({ template, replace }) {
       const t = checkedTemplate(template);
       const dir = requireFolder();
-      if (running()) throw appError('export.busy', 'An import is running');
+      if (running()) throw appError('input.invalid', 'An import is running', { detail: 'wait for the running import to finish or cancel it' });
       const tenant = await ctx.requireTenant();
       plan = await planImport(tenant.core, dir, { template: t, replace });
       return planView(plan);
     },
 
     async importStart() {
-      if (running()) throw appError('export.busy', 'An import is running');
+      if (running()) throw appError('input.invalid', 'An import is running', { detail: 'wait for the running import to finish or cancel it' });
       if (!plan) throw appError('input.invalid', 'Make the plan first', { detail: 'no plan' });
       const tenant = await ctx.requireTenant();
       await requireWriteScope(tenant);
