@@ -198,4 +198,35 @@ describe('importing a folder through the handlers', () => {
     // A plan is carried out once.
     expect(await r.call('importStart')).toMatchObject({ ok: false, error: { code: 'input.invalid' } });
   });
+
+  it('cancelling stops taking new changes: the summary says how many were not started, and the run is audited', async () => {
+    const r = (current = await rig());
+    const bare = r.sim.tenant.users.filter((u) => !u.status.is_resigned && u.employee_no && !r.sim.tenant.faces.has(u.user_id)).slice(0, 12);
+    const photo = r.sim.photoBytes([...r.sim.tenant.faces.values()][0]!.face_key)!;
+    const dir = join(r.root, 'many');
+    mkdirSync(dir);
+    for (const u of bare) writeFileSync(join(dir, `${u.employee_no}.jpg`), photo);
+    r.picks.folder = dir;
+    data(await r.call('importChooseFolder'));
+    expect(data(await r.call<ImportPlanView>('importPlan', { template: '{employee_no}', replace: false })).counts.enrol).toBe(bare.length);
+    r.sim.switches.latencyMs = 300;
+    const { jobId } = data(await r.call<{ jobId: string }>('importStart'));
+    expect(await r.call('importPlan', { template: '{employee_no}', replace: false })).toMatchObject({ ok: false, error: { code: 'input.invalid' } });
+    data(await r.call('importCancel', { jobId }));
+    let view: ImportJobView | null = null;
+    await vi.waitFor(
+      async () => {
+        view = data(await r.call<ImportJobView | null>('importCurrent'));
+        if (!view?.summary) throw new Error('still running');
+      },
+      { timeout: 20_000, interval: 50 },
+    );
+    const s = view!.summary!;
+    expect(s.cancelled).toBe(true);
+    expect(s.notStarted).toBeGreaterThan(0);
+    expect(s.enrolled + s.notStarted + s.failed.length).toBe(bare.length);
+    expect(bare.filter((u) => r.sim.tenant.faces.has(u.user_id))).toHaveLength(s.enrolled);
+    expect(auditActions(r)).toEqual(['photo.import']);
+  });
 });
+
