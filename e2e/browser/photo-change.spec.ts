@@ -96,6 +96,7 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
         const preview = page.getByTestId('import-preview');
         await expect(preview).toContainText(bare[0]!.name);
         await expect(preview).toContainText('NOBODY-999.jpg');
+        if (colorScheme === 'light') await shot(page, `photo-${lang}-${colorScheme}-import-match`);
         await page.getByTestId('import-make-plan').click();
         const plan = page.getByTestId('import-plan');
         await expect(plan.locator('[data-outcome="enrol"]')).toHaveCount(2);

@@ -29,7 +29,7 @@ export function useInvalidateAfterChange() {
 }
 
 export function ReplacePhotoActions({ row }: { row: EmployeeRow }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { message, modal } = AntApp.useApp();
   const invalidate = useInvalidateAfterChange();
   const [preview, setPreview] = useState<ReplacementPreview | null>(null);
@@ -50,7 +50,7 @@ export function ReplacePhotoActions({ row }: { row: EmployeeRow }) {
   const info = undoInfo.data;
   const confirmUndo = () => {
     if (!info) return;
-    const at = formatUpdateTime(Date.parse(info.at) / 1000, document.documentElement.lang || 'zh-CN');
+    const at = formatUpdateTime(Date.parse(info.at) / 1000, i18n.language);
     void modal.confirm({
       title: t('photoChange.undoTitle'),
       content: info.already ? t('photoChange.undoAlready', { name: row.name }) : t('photoChange.undoBody', { name: row.name, kind: t(`photoChange.kind_${info.kind}`), at, source: info.source }),
