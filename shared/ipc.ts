@@ -24,6 +24,15 @@ import {
   SettingsSchema,
 } from './model';
 import { AuditViewSchema, PrivacySummarySchema } from './audit-view';
+import {
+  ImportFolderSchema,
+  ImportJobViewSchema,
+  ImportPlanViewSchema,
+  ImportPreviewRowSchema,
+  PhotoChangeResultSchema,
+  ReplacementPreviewSchema,
+  UndoInfoSchema,
+} from './photo-change-model';
 
 const NoInput = z.undefined();
 // Requests are strict at every level we define: an unknown key is a caller bug, not something to drop.
@@ -95,6 +104,23 @@ export const contract = {
   photo: channel('photo', z.strictObject({ faceKey: IdSchema }), PhotoSchema),
   /** Saves one employee's photo through the native save dialog. null when the admin cancelled. */
   photoSave: channel('photoSave', z.strictObject({ userId: IdSchema }), z.object({ path: z.string() }).nullable()),
+
+  // changing photos (issue #11): the renderer names employees and tokens, never a file or folder path
+  /** Probes the write scope, opens the native open-file dialog (JPEG/PNG) and checks the chosen photo. null = cancelled. */
+  photoChooseReplacement: channel('photoChooseReplacement', z.strictObject({ userId: IdSchema }), ReplacementPreviewSchema.nullable()),
+  /** Carries out the change previewed under this token. */
+  photoReplace: channel('photoReplace', z.strictObject({ token: IdSchema }), PhotoChangeResultSchema),
+  /** The change this tool made to this employee that an undo would revert; null when there is none. */
+  photoUndoInfo: channel('photoUndoInfo', z.strictObject({ userId: IdSchema }), UndoInfoSchema.nullable()),
+  photoUndo: channel('photoUndo', z.strictObject({ userId: IdSchema }), PhotoChangeResultSchema.nullable()),
+  /** Probes the write scope, opens the native folder dialog; null = cancelled. */
+  importChooseFolder: channel('importChooseFolder', NoInput, ImportFolderSchema.nullable()),
+  /** How the first few files of the chosen folder match with this template. */
+  importPreview: channel('importPreview', z.strictObject({ template: z.string().min(1).max(200) }), z.array(ImportPreviewRowSchema)),
+  importPlan: channel('importPlan', z.strictObject({ template: z.string().min(1).max(200), replace: z.boolean() }), ImportPlanViewSchema),
+  importStart: channel('importStart', NoInput, z.object({ jobId: z.string() })),
+  importCancel: channel('importCancel', z.strictObject({ jobId: IdSchema }), Ok),
+  importCurrent: channel('importCurrent', NoInput, ImportJobViewSchema.nullable()),
 
   // export
   /** Opens the native folder dialog (or re-validates the remembered folder). Returns the folder for display. */

@@ -13,6 +13,9 @@ import { createExportJobs } from './export-jobs';
 import { createExportNotice } from './export-notice';
 import { createFolderChoice } from './folder';
 import type { AppHost } from './host';
+import { importHandlers } from './import-handlers';
+import type { PhotoChangeContext } from './photo-change-context';
+import { photoHandlers } from './photo-handlers';
 import { createSessionState, type SessionState } from './session-handlers';
 
 export { maskAppId } from './session-handlers';
@@ -20,6 +23,8 @@ export { ensureWritableFolder } from './folder';
 
 export interface HandlerDeps {
   createCore?: (opts: CoreOptions) => Core;
+  /** Test hooks into photo changes. */
+  photoHooks?: PhotoChangeContext['hooks'];
 }
 
 /** What handlers expose besides the contract, for the host's shutdown. */
@@ -73,9 +78,20 @@ function settingsHandlers(host: AppHost, session: SessionState, audit: AuditTrai
 
 export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandlers {
   const jobs = createExportJobs(host);
+  let abortImport = () => {};
   // The trail reads the signed-in tenant lazily: `session` is built right after it.
   const audit = createAuditTrail(host, () => session.currentTenant());
-  const session = createSessionState(host, { ...deps, beforeSignOut: () => jobs.abortRunning(), audit });
+  const session = createSessionState(host, {
+    ...deps,
+    beforeSignOut: () => {
+      jobs.abortRunning();
+      abortImport();
+    },
+    audit,
+  });
+  const photoCtx: PhotoChangeContext = { requireTenant: () => session.requireTenant(), ...(deps.photoHooks ? { hooks: deps.photoHooks } : {}) };
+  const { abortRunning, ...imports } = importHandlers(host, photoCtx);
+  abortImport = abortRunning;
   const folder = createFolderChoice(host);
   const notice = createExportNotice(host);
   const requireCore = () => session.requireCore();
@@ -85,6 +101,7 @@ export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandle
   };
   const beforeErase = async () => {
     jobs.abortRunning();
+    abortImport();
     // Through the engine, so its in-memory index forgets the files too.
     await session.currentCore()?.photos.clear();
   };
@@ -96,8 +113,11 @@ export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandle
     ...exportHandlers(host, { jobs, requireCore, exportFolder: () => folder.exportFolder(), audit, notice, currentTenant }),
     ...settingsHandlers(host, session, audit),
     ...auditHandlers(host, { audit, notice, requireCore, currentTenant, beforeErase }),
+    ...photoHandlers(host, photoCtx),
+    ...imports,
     async dispose() {
       jobs.abortRunning();
+      abortImport();
       await session.dispose();
     },
   };

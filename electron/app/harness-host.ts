@@ -40,6 +40,16 @@ function memorySettings(): AppHost['settings'] {
   };
 }
 
+/**
+ * What the harness's stand-in for main's open dialogs answers (no native dialog in a browser). Tests set it
+ * through /__test/dialog; by default no photo is chosen and the import folder is the export folder (re-importing
+ * an export).
+ */
+export interface HarnessDialogs {
+  imageFile: string | null;
+  importFolder: string | null;
+}
+
 export interface HarnessHostOptions {
   /** Already resolved and created. */
   exportDir: string;
@@ -48,9 +58,10 @@ export interface HarnessHostOptions {
   sim: Simulator;
   emit: AppHost['emit'];
   log: Logger;
+  dialogs?: HarnessDialogs;
 }
 
-export function createHarnessHost({ exportDir, cacheDir, encryption, sim, emit, log }: HarnessHostOptions): AppHost {
+export function createHarnessHost({ exportDir, cacheDir, encryption, sim, emit, log, dialogs }: HarnessHostOptions): AppHost {
   return {
     vault: memoryVault(encryption),
     settings: memorySettings(),
@@ -60,6 +71,12 @@ export function createHarnessHost({ exportDir, cacheDir, encryption, sim, emit, 
     },
     async chooseSavePath(defaultName) {
       return join(exportDir, sanitizeFilename(defaultName) || 'photo');
+    },
+    async chooseImageFile() {
+      return dialogs?.imageFile ?? null;
+    },
+    async chooseImportFolder() {
+      return dialogs?.importFolder ?? exportDir;
     },
     async showItemInFolder() {},
     async openPath() {},

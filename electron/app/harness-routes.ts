@@ -1,5 +1,6 @@
 // The browser harness's request routing: who may ask (own page, this run's key), then the API (`/api`
 // calls and the event stream), the test endpoints and the renderer's static files.
+import type { HarnessDialogs } from './harness-host';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fromWire, toWire, WIRE } from '../../shared/wire';
 import type { Simulator } from '../simulator/types';
@@ -41,6 +42,7 @@ export interface RouteContext {
   events: EventStream;
   sim: Simulator;
   exportDir: string;
+  dialogs: HarnessDialogs;
   testEndpoints: boolean;
   distDir: string | undefined;
   csp: string;
@@ -111,7 +113,7 @@ function routeGuarded(req: IncomingMessage, res: ServerResponse, path: string, c
     if (req.method !== 'GET') return notAllowed(res);
     return ctx.events.open(req, res);
   }
-  if (ctx.testEndpoints && path.startsWith('/__test/')) return handleTest(req, res, path, ctx.sim, ctx.exportDir);
+  if (ctx.testEndpoints && path.startsWith('/__test/')) return handleTest(req, res, path, ctx.sim, ctx.exportDir, ctx.dialogs);
   return sendError(res, 404, 'input.invalid', 'Not found', 'path');
 }
 

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Simulator } from '../simulator/types';
+import type { HarnessDialogs } from './harness-host';
 import { readText, send } from './harness-http';
 
 const SimPatchSchema = z
@@ -26,7 +27,26 @@ const SimPatchSchema = z
   .partial()
   .strict();
 
-export async function handleTest(req: IncomingMessage, res: ServerResponse, path: string, sim: Simulator, exportDir: string): Promise<void> {
+/** What the next open dialog answers: absolute paths on this machine (tests only), null = cancelled. */
+const DialogPatchSchema = z.strictObject({ imageFile: z.string().max(4096).nullable(), importFolder: z.string().max(4096).nullable() }).partial();
+
+export async function handleTest(req: IncomingMessage, res: ServerResponse, path: string, sim: Simulator, exportDir: string, dialogs?: HarnessDialogs): Promise<void> {
+  if (path === '/__test/dialog' && req.method === 'POST' && dialogs) {
+    let body: unknown;
+    try {
+      body = JSON.parse(await readText(req));
+    } catch {
+      body = null;
+    }
+    const patch = DialogPatchSchema.safeParse(body);
+    if (!patch.success) {
+      send(res, 400, JSON.stringify({ ok: false }));
+      return;
+    }
+    Object.assign(dialogs, patch.data);
+    send(res, 200, JSON.stringify({ ok: true }));
+    return;
+  }
   if (path === '/__test/info' && req.method === 'GET') {
     send(res, 200, JSON.stringify({ simUrl: sim.url, appId: sim.appId, appSecret: sim.appSecret, exportDir }));
     return;

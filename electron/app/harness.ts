@@ -20,7 +20,7 @@ import { HARNESS_KEY_PARAM, createAccessKey } from './harness-access';
 import { createEventStream } from './harness-events';
 import { createExportNotice } from './export-notice';
 import { tenantLabel } from '../core/audit/index';
-import { createHarnessHost } from './harness-host';
+import { createHarnessHost, type HarnessDialogs } from './harness-host';
 import { sendError } from './harness-http';
 import { type Access, type RouteContext, bindAccess, route } from './harness-routes';
 import { type Logger, createLogger } from './redact';
@@ -106,7 +106,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   await mkdir(exportDir, { recursive: true });
   const sim = await startSimulator(opts.simulator ?? {});
   const events = createEventStream();
-  const host = createHarnessHost({ exportDir, cacheDir: opts.cacheDir, encryption: opts.encryption ?? 'available', sim, emit: events.emit, log });
+  const dialogs: HarnessDialogs = { imageFile: null, importFolder: null };
+  const host = createHarnessHost({ exportDir, cacheDir: opts.cacheDir, encryption: opts.encryption ?? 'available', sim, emit: events.emit, log, dialogs });
   if (opts.exportNoticeSeen) {
     const notice = createExportNotice(host);
     await notice.seen('demo');
@@ -117,7 +118,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   // Empty until the server listens: the allowed hosts and the cookie name carry the port.
   const access: Access = { key: createAccessKey(), cookieName: '', allowedHosts: new Set(), allowedOrigins: new Set() };
   const server = createHarnessServer(
-    { access, dispatch, events, sim, exportDir, testEndpoints: opts.testEndpoints ?? false, distDir: opts.distDir, csp: buildCsp({ connect: 'self' }) },
+    { access, dispatch, events, sim, exportDir, dialogs, testEndpoints: opts.testEndpoints ?? false, distDir: opts.distDir, csp: buildCsp({ connect: 'self' }) },
     log,
   );
 

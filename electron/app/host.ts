@@ -43,6 +43,10 @@ export interface AppHost {
   chooseFolder(opts: { remembered: string | null; useRemembered: boolean }): Promise<string | null>;
   /** Native save dialog; null = cancelled. */
   chooseSavePath(defaultName: string): Promise<string | null>;
+  /** Native open-file dialog for a JPEG or PNG photo; null = cancelled. (Optional: hosts without photo changes.) */
+  chooseImageFile?(): Promise<string | null>;
+  /** Native folder dialog for a folder of photos to import (read only); null = cancelled. */
+  chooseImportFolder?(): Promise<string | null>;
   showItemInFolder(path: string): Promise<void>;
   openPath(path: string): Promise<void>;
   /** Throws input.invalid for a URL outside the allow-list. */

@@ -30,6 +30,8 @@ export interface SessionState {
   requireCore(): Promise<Core>;
   /** The signed-in tenant's engine after restoring, or null. */
   restoredCore(): Promise<Core | null>;
+  /** The signed-in tenant's session (engine, cache folder, demo or not); auth.not_configured when nobody is. */
+  requireTenant(): Promise<TenantSession>;
   /** The signed-in tenant's engine right now, without restoring. */
   currentCore(): Core | null;
   /** The signed-in tenant right now, without restoring. */
@@ -204,6 +206,12 @@ export function createSessionState(host: AppHost, deps: SessionDeps = {}): Sessi
       return core;
     },
     restoredCore,
+    async requireTenant() {
+      await state.restore();
+      const tenant = state.current()?.tenant;
+      if (!tenant) throw appError('auth.not_configured', 'Sign in first');
+      return tenant;
+    },
     currentCore: () => state.current()?.tenant.core ?? null,
     currentTenant: () => state.current()?.tenant ?? null,
     dispose: () => state.replace(null, true),

@@ -139,6 +139,16 @@ async function start(): Promise<void> {
       const res = mainWindow ? await dialog.showSaveDialog(mainWindow, opts) : await dialog.showSaveDialog(opts);
       return res.canceled || !res.filePath ? null : res.filePath;
     },
+    async chooseImageFile() {
+      const opts: Electron.OpenDialogOptions = { properties: ['openFile'], filters: [{ name: 'JPEG / PNG', extensions: ['jpg', 'jpeg', 'png'] }] };
+      const res = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
+      return res.canceled ? null : (res.filePaths[0] ?? null);
+    },
+    async chooseImportFolder() {
+      const opts: Electron.OpenDialogOptions = { properties: ['openDirectory'] };
+      const res = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
+      return res.canceled ? null : (res.filePaths[0] ?? null);
+    },
     async showItemInFolder(path) {
       shell.showItemInFolder(path);
     },

@@ -13,6 +13,7 @@ import { formatUpdateTime } from '../lib/format';
 import { errorMessage } from '../i18n';
 import { ErrorState } from './ErrorState';
 import { FaceStatusTag, useFaceStatusText } from './FaceStatus';
+import { ReplacePhotoActions } from './ReplacePhoto';
 
 export function EmployeeDetail({ userId, onClose }: { userId: string | null; onClose: () => void }) {
   const { t } = useTranslation();
@@ -127,6 +128,7 @@ function DetailBody({ userId }: { userId: string }) {
         <Button icon={<ReloadOutlined />} loading={refresh.isPending} onClick={() => refresh.mutate()} data-testid="detail-refresh">
           {t('detail.refreshFace')}
         </Button>
+        <ReplacePhotoActions row={row} />
       </Space>
       <Descriptions
         column={1}

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { CredentialStatus } from '../../../shared/model';
 import { useExportState } from '../lib/exportState';
 import { HeaderLookup } from './HeaderLookup';
+import { ImportWizardButton } from './ImportWizard/ImportWizard';
 import { headerStyles } from './workspaceStyles';
 
 export interface WorkspaceHeaderProps {
@@ -38,6 +39,7 @@ export function WorkspaceHeader({ status, lookupReady, onOpenEmployee, onOpenSet
         {lookupReady ? <HeaderLookup onOpen={onOpenEmployee} /> : <Input style={s.lookupPlaceholder} disabled prefix={<SearchOutlined />} placeholder={t('header.lookupPlaceholder', { key: shortcut('K') })} />}
       </div>
       <Space>
+        <ImportWizardButton />
         <ExportProgressButton />
         <Tooltip title={t('header.settings')}>
           <Button type="text" icon={<SettingOutlined />} onClick={onOpenSettings} data-testid="settings-open" aria-label={t('header.settings')} />

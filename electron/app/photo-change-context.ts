@@ -1,0 +1,36 @@
+// What the app's photo-change handlers share: the write-scope probe (nothing is read or sent without it), the
+// archive beside the signed-in tenant's photo cache, and the audit entries (photo.replace / restore / import), the
+// same as the CLI writes.
+import { appError, toAppError } from '../../shared/errors';
+import { appendAudit, tenantLabel, type AuditFields } from '../core/audit/index';
+import { WRITE_SCOPE } from '../core/feishu/endpoints/attendance-write';
+import { photoChangeDeps, type PhotoChangeDeps } from '../core/photo-change/index';
+import type { TenantSession } from '../core/session';
+import { auditDirOf } from './audit-trail';
+import type { AppHost } from './host';
+
+export interface PhotoChangeContext {
+  requireTenant(): Promise<TenantSession>;
+  /** Test hooks into a change (e.g. a failure between upload and modify). */
+  hooks?: PhotoChangeDeps['hooks'];
+}
+
+/** scope.missing naming attendance:rule unless the app may write face settings; the probe changes nothing. */
+export async function requireWriteScope(tenant: TenantSession, signal?: AbortSignal): Promise<void> {
+  if ((await tenant.core.client.probeWriteScope(signal)) === 'missing')
+    throw appError('scope.missing', `The app lacks ${WRITE_SCOPE}, which changing face photos needs`, { scopes: [WRITE_SCOPE] });
+}
+
+export function changeDeps(tenant: TenantSession, ctx: PhotoChangeContext): PhotoChangeDeps {
+  return photoChangeDeps(tenant.core, tenant.cacheDir, ctx.hooks ? { hooks: ctx.hooks } : {});
+}
+
+/** One audit entry; a log that cannot be written is logged and does not undo the change already made. */
+export async function auditChange(host: AppHost, tenant: TenantSession, action: 'photo.replace' | 'photo.restore' | 'photo.import', fields: AuditFields): Promise<void> {
+  try {
+    const tenantName = tenantLabel({ demo: tenant.demo, appId: tenant.creds.appId, baseUrl: tenant.creds.baseUrl });
+    await appendAudit(auditDirOf(host), { action, tenant: tenantName, fields, secrets: [tenant.creds.appSecret] });
+  } catch (e) {
+    host.log.warn('the audit log could not be written', { action, code: toAppError(e).code });
+  }
+}
