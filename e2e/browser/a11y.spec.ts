@@ -71,6 +71,9 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
 
         await page.getByTestId('view-toggle').locator('.ant-segmented-item').nth(1).click();
         await expect.poll(() => page.locator('[data-testid="photo-tile"] img').count()).toBeGreaterThan(8);
+        // The icon-only toggle's tooltip (a transient popup outside the landmarks) closes when the pointer leaves.
+        await page.mouse.move(700, 500);
+        await expect(page.locator('.ant-tooltip:not(.ant-tooltip-hidden)')).toHaveCount(0);
         await check('browse-grid');
 
         await page.getByTestId('photo-tile').first().click();

@@ -6,13 +6,25 @@ import { expect, openExportDialog, selectFirstRows, test } from './fixtures';
 const OUT = 'e2e-artifacts/screenshots';
 mkdirSync(OUT, { recursive: true });
 
-for (const lang of ['zh-CN', 'en-US'] as const) {
-  test.describe(lang, () => {
-    test.use({ locale: lang, simOptions: { seed: 5, employees: 240 } });
+// Both languages, both themes, and the two window sizes the app must work in (a laptop and a common desktop).
+const SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1280, height: 720 },
+] as const;
 
-    test(`every screen (${lang})`, async ({ page, env }) => {
+for (const lang of ['zh-CN', 'en-US'] as const)
+  for (const scheme of ['light', 'dark'] as const)
+    for (const size of SIZES)
+      describeScreens(lang, scheme, size);
+
+function describeScreens(lang: 'zh-CN' | 'en-US', scheme: 'light' | 'dark', size: { width: number; height: number }): void {
+  const tag = `${lang}-${scheme}-${size.width}x${size.height}`;
+  test.describe(tag, () => {
+    test.use({ locale: lang, colorScheme: scheme, viewport: size, simOptions: { seed: 5, employees: 240 } });
+
+    test(`every screen (${tag})`, async ({ page, env }) => {
       test.setTimeout(180_000);
-      const shot = (name: string) => page.screenshot({ path: `${OUT}/${lang}-${name}.png` });
+      const shot = (name: string) => page.screenshot({ path: `${OUT}/${tag}-${name}.png` });
       const settle = (p: Page) => p.waitForTimeout(400); // let antd's open/close animations finish
 
       await page.goto(env.harness.url);

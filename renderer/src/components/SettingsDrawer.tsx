@@ -201,6 +201,7 @@ function CacheLimit({ value, onCommit }: { value: number; onCommit: (mb: number)
 
 /** Days an unused cached photo is kept; saved like the cache limit (leaving the box, Enter, arrows), 1 to 3650. */
 function RetentionDays({ value, onCommit }: { value: number; onCommit: (days: number) => void }) {
+  const { t } = useTranslation();
   const [draft, setDraft] = useState<number | null>(null);
   const commit = (v: number | null) => {
     setDraft(null);
@@ -212,6 +213,7 @@ function RetentionDays({ value, onCommit }: { value: number; onCommit: (days: nu
       max={3650}
       value={draft ?? value}
       data-testid="settings-cache-retention"
+      aria-label={t('settings.cacheRetention')}
       onChange={(v) => setDraft(typeof v === 'number' ? v : null)}
       onBlur={() => commit(draft)}
       onPressEnter={() => commit(draft)}
