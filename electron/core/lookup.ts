@@ -8,12 +8,14 @@ import type { Employee, EmployeeRow } from '../../shared/model';
 import { withSignal } from '../util/abort';
 import { NOT_ENROLLED } from './faces';
 import type { FeishuClient, RawUser } from './feishu/types';
-import type { Directory, FaceSettings } from './types';
+import type { Directory, FaceSettings, RememberedDirectory } from './types';
 
 export interface LookupDeps {
   client: FeishuClient;
   directory: Directory;
   faces: FaceSettings;
+  /** The remembered employee-number index: a number found there is one users.get, not a directory build. */
+  remembered?: Pick<RememberedDirectory, 'userIdOf' | 'departmentName'>;
 }
 
 const CANDIDATES_SHOWN = 10;
@@ -89,6 +91,10 @@ export function pickEmployee(matches: readonly Employee[], input: string): Emplo
 /** The directory path: an employee number (or a user_id outside every department), then the names. */
 async function fromDirectory(deps: LookupDeps, q: LookupQuery, input: string, signal?: AbortSignal): Promise<Employee> {
   if (q.kind === 'user_id_or_employee_no') {
+    const userId = deps.remembered?.userIdOf(q.value);
+    const remembered = userId ? await userById(deps.client, userId, 'user_id', signal) : null;
+    // users.get confirms the number is still theirs; the department names come from the index.
+    if (remembered && remembered.employeeNo === q.value) return { ...remembered, departmentNames: remembered.departmentIds.map((d) => deps.remembered!.departmentName(d)) };
     try {
       return await deps.directory.employee(q.value, signal);
     } catch (e) {
