@@ -300,11 +300,14 @@ export class DirectoryService implements Directory {
 
   groups(signal?: AbortSignal): Promise<AttendanceGroup[]> {
     return withSignal(
-      this.whenSeeded().then(() => this.groupsCache.get('all', async () =>
-        (await this.client.groups()).map((g) => ({ id: g.group_id, name: g.group_name })),
-      )),
+      this.whenSeeded().then(() => this.groupList()),
       signal,
     );
+  }
+
+  /** groups() without waiting for a deferred restore (which itself reads them). */
+  private groupList(): Promise<AttendanceGroup[]> {
+    return this.groupsCache.get('all', async () => (await this.client.groups()).map((g) => ({ id: g.group_id, name: g.group_name })));
   }
 
   private groupMembers(groupId: string): Promise<RawGroupMember[]> {
@@ -314,7 +317,7 @@ export class DirectoryService implements Directory {
   /** user id → names of the attendance groups they are in (group list order). */
   private groupIndex(): Promise<Map<string, string[]>> {
     return this.groupIndexCache.get('all', async () => {
-      const groups = await this.groups();
+      const groups = await this.groupList();
       const members = await Promise.all(groups.map((g) => this.groupMembers(g.id)));
       const index = new Map<string, string[]>();
       groups.forEach((g, i) => {

@@ -25,7 +25,7 @@ export interface MemoryOptions {
   now: () => number;
   log?: CoreOptions['log'];
   /** Whose statuses are remembered with the directory and seeded back from it. */
-  faces?: Pick<FaceSettingsService, 'seed' | 'known' | 'get'>;
+  faces?: Pick<FaceSettingsService, 'seed' | 'known' | 'get' | 'version'>;
 }
 
 const toRemembered = (f: FaceInfo): RememberedFace => ({ faceKey: f.faceKey, updatedAt: f.updatedAt, ...(f.outOfRange ? { outOfRange: true } : {}) });
@@ -80,6 +80,9 @@ export class DirectoryMemory {
   private cleared = false;
   /** The last directory walked, written again once the background face refresh has read every status. */
   private lastData: DirectoryData | null = null;
+  /** When lastData was read, and the faces' version it was last written with. */
+  private lastTakenAt = 0;
+  private savedFaces = -1;
   /** Set while the background refresh reads face statuses again: the remembered ones are still shown. */
   private facesRefreshing: { takenAt: number } | null = null;
   /** The employee-number index of a lazily restored snapshot (the CLI). */
@@ -88,10 +91,11 @@ export class DirectoryMemory {
   constructor(private readonly opts: MemoryOptions) {}
 
   /** onWalked of the DirectoryService: remember what a complete walk read, with the face statuses known. */
-  save(data: DirectoryData): void {
+  save(data: DirectoryData, takenAt: number = this.opts.now()): void {
     if (this.cleared) return;
     this.lastData = data;
-    const takenAt = this.opts.now();
+    this.lastTakenAt = takenAt;
+    this.savedFaces = this.opts.faces?.version ?? -1;
     this.writing = this.writing
       .then(async () => {
         const faces = facesOf(this.opts.faces?.known(), data.users);
@@ -125,7 +129,7 @@ export class DirectoryMemory {
       userIdOf: (employeeNo) => this.index?.byEmployeeNo[employeeNo] ?? null,
       departmentName: (id) => this.index?.departmentNames[id] ?? '',
       clear: () => this.clear(),
-      flush: () => this.writing,
+      flush: () => this.flush(),
     };
   }
 
@@ -149,8 +153,18 @@ export class DirectoryMemory {
     const dir = directory.refresh().then(() => true, (e: unknown) => (warn('background directory refresh failed')(e), false));
     void Promise.all([dir, faces]).then(([walked]) => {
       this.facesRefreshing = null;
-      if (walked && this.lastData) this.save(this.lastData);
+      if (walked && this.lastData) this.save(this.lastData, this.lastTakenAt);
     });
+  }
+
+  /**
+   * Waits for the snapshot being written; when face statuses were read since (the first page after a first
+   * walk), the directory is written again with them first, keeping its own time: the next start shows them.
+   */
+  private flush(): Promise<void> {
+    const faces = this.opts.faces;
+    if (this.lastData && faces && faces.version !== this.savedFaces) this.save(this.lastData, this.lastTakenAt);
+    return this.writing;
   }
 
   private async clear(): Promise<void> {
@@ -166,7 +180,9 @@ export class DirectoryMemory {
     try {
       await this.directory.restore(snapshot, snapshot.takenAt);
       this.lastData = snapshot;
+      this.lastTakenAt = snapshot.takenAt;
       this.opts.faces?.seed(Object.entries(snapshot.faces).map(([id, f]) => [id, fromRemembered(f)]), snapshot.takenAt);
+      this.savedFaces = this.opts.faces?.version ?? -1; // what was just read needs no writing back
     } catch (e) {
       // Data that parses but cannot be joined (it should not happen): walk as if nothing was remembered.
       this.opts.log?.('warn', 'remembered directory ignored', { reason: 'restore', code: isAppFailure(e) ? e.info.code : 'internal' });
