@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
 import { DEFAULT_TEMPLATE, type ExportProgress, type ExportSummary } from '../shared/model';
 import { createCore } from '../electron/core/index';
+import type { DirectoryService } from '../electron/core/directory';
 import { tenantKey } from '../electron/core/snapshot/remember';
 import { fileSnapshotStore } from '../electron/core/snapshot/store';
 import { startSimulator } from '../electron/simulator/index';
@@ -418,7 +419,7 @@ async function benchSnapshot(work: string): Promise<void> {
     const takenAt = await core.remembered!.restore(6 * 3_600_000, { lazy: true });
     const row = await core.lookupEmployee(u.employee_no);
     const ms = performance.now() - started;
-    const directoryBuilt = !core.directory.restorePending();
+    const directoryBuilt = !(core.directory as DirectoryService).restorePending();
     const requests = sim.stats().requests;
     const calls = sum(requests) - (requests.token ?? 0);
     await core.close();

@@ -22,7 +22,7 @@ export interface ViewDeps {
   now: () => number;
   ttlMs: number;
   /** The remembered directory, whose state also covers the face statuses read again in the background. */
-  remembered?: Pick<RememberedDirectory, 'state' | 'userIdOf' | 'departmentName'>;
+  remembered?: Pick<RememberedDirectory, 'state' | 'indexed'>;
 }
 
 export type EmployeeQueries = Pick<Core, 'employeePage' | 'employeeIds' | 'employeeRow' | 'lookup' | 'lookupEmployee' | 'employeesNamed'>;

@@ -15,7 +15,7 @@ export interface LookupDeps {
   directory: Directory;
   faces: FaceSettings;
   /** The remembered employee-number index: a number found there is one users.get, not a directory build. */
-  remembered?: Pick<RememberedDirectory, 'userIdOf' | 'departmentName'>;
+  remembered?: Pick<RememberedDirectory, 'indexed'>;
 }
 
 const CANDIDATES_SHOWN = 10;
@@ -88,13 +88,19 @@ export function pickEmployee(matches: readonly Employee[], input: string): Emplo
   });
 }
 
+/** An employee number in the remembered index: users.get confirms it is still theirs; names come from the index. */
+async function fromIndex(deps: LookupDeps, employeeNo: string, signal?: AbortSignal): Promise<Employee | null> {
+  const indexed = deps.remembered?.indexed(employeeNo);
+  const e = indexed ? await userById(deps.client, indexed.userId, 'user_id', signal) : null;
+  if (!indexed || !e || e.employeeNo !== employeeNo) return null;
+  return { ...e, departmentNames: e.departmentIds.map((d) => indexed.departmentName(d)), groupNames: indexed.groupNames };
+}
+
 /** The directory path: an employee number (or a user_id outside every department), then the names. */
 async function fromDirectory(deps: LookupDeps, q: LookupQuery, input: string, signal?: AbortSignal): Promise<Employee> {
   if (q.kind === 'user_id_or_employee_no') {
-    const userId = deps.remembered?.userIdOf(q.value);
-    const remembered = userId ? await userById(deps.client, userId, 'user_id', signal) : null;
-    // users.get confirms the number is still theirs; the department names come from the index.
-    if (remembered && remembered.employeeNo === q.value) return { ...remembered, departmentNames: remembered.departmentIds.map((d) => deps.remembered!.departmentName(d)) };
+    const found = await fromIndex(deps, q.value, signal);
+    if (found) return found;
     try {
       return await deps.directory.employee(q.value, signal);
     } catch (e) {

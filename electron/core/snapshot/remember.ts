@@ -9,7 +9,7 @@ import { isAppFailure } from '../../../shared/errors';
 import type { FaceInfo } from '../../../shared/model';
 import type { DirectoryService } from '../directory';
 import type { FaceSettingsService } from '../faces';
-import type { CoreOptions, RememberedDirectory } from '../types';
+import type { CoreOptions, IndexedEmployee, RememberedDirectory } from '../types';
 import { IndexSchema, SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type DirectoryData, type RememberedFace, type Snapshot, type SnapshotIndex } from './schema';
 import type { SnapshotStore } from './store';
 
@@ -45,7 +45,12 @@ function indexOf(snapshot: Snapshot): SnapshotIndex {
   const byEmployeeNo: Record<string, string> = {};
   for (const u of snapshot.users) if (u.employee_no) byEmployeeNo[u.employee_no] = u.user_id;
   const departmentNames = Object.fromEntries(snapshot.departments.map((d) => [d.open_department_id, d.name]));
-  return { schemaVersion: SNAPSHOT_SCHEMA_VERSION, tenant: snapshot.tenant, takenAt: snapshot.takenAt, byEmployeeNo, departmentNames };
+  const groups = snapshot.groups ?? [];
+  const groupsOf: Record<string, number[]> = {};
+  groups.forEach((g, i) => {
+    for (const id of snapshot.groupMembers?.[g.id] ?? []) (groupsOf[id] ??= []).push(i);
+  });
+  return { schemaVersion: SNAPSHOT_SCHEMA_VERSION, tenant: snapshot.tenant, takenAt: snapshot.takenAt, byEmployeeNo, departmentNames, groupNames: groups.map((g) => g.name), groupsOf };
 }
 
 function parseIndex(bytes: Uint8Array, tenant: string): SnapshotIndex | null {
@@ -126,10 +131,20 @@ export class DirectoryMemory {
       restore: (maxAgeMs, opts) => (opts?.lazy ? this.restoreLazily(maxAgeMs) : this.restore(maxAgeMs)),
       refreshInBackground: () => this.refreshInBackground(directory),
       state: () => this.state(directory),
-      userIdOf: (employeeNo) => this.index?.byEmployeeNo[employeeNo] ?? null,
-      departmentName: (id) => this.index?.departmentNames[id] ?? '',
+      indexed: (employeeNo) => this.indexed(employeeNo),
       clear: () => this.clear(),
       flush: () => this.flush(),
+    };
+  }
+
+  private indexed(employeeNo: string): IndexedEmployee | null {
+    const index = this.index;
+    const userId = index?.byEmployeeNo[employeeNo];
+    if (!index || !userId) return null;
+    return {
+      userId,
+      departmentName: (id) => index.departmentNames[id] ?? '',
+      groupNames: (index.groupsOf[userId] ?? []).map((i) => index.groupNames[i] ?? ''),
     };
   }
 

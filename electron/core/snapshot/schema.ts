@@ -79,5 +79,8 @@ export const IndexSchema = z.object({
   byEmployeeNo: z.record(z.string(), z.string()),
   /** open_department_id → name, so the employee found by number shows their departments. */
   departmentNames: z.record(z.string(), z.string()),
+  /** Attendance group names in list order, and user_id → positions in it (absent when groups were unreadable). */
+  groupNames: z.array(z.string()),
+  groupsOf: z.record(z.string(), z.array(z.number().int().nonnegative())),
 });
 export type SnapshotIndex = z.infer<typeof IndexSchema>;

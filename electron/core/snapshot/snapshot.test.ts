@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmployeeFilter } from '../../../shared/model';
 import { startRig, type CoreRig } from '../core.testkit';
+import type { DirectoryService } from '../directory';
 import type { Core } from '../types';
 import { tenantKey } from './remember';
 import { fileSnapshotStore } from './store';
@@ -169,6 +170,7 @@ describe('face statuses and employee numbers remembered with the directory', { t
   beforeAll(async () => {
     // A first start: the walk, then every face status of the first page's scope; closing writes them too.
     const first = coreOf();
+    await first.directory.employees({ kind: 'all' });
     await first.employeePage(all, 0, 50);
     await first.close();
   });
@@ -202,6 +204,8 @@ describe('face statuses and employee numbers remembered with the directory', { t
 
   it('answers a warm check by employee number from the index: ≤ 5 calls, no directory read or built', async () => {
     const u = someone();
+    const { groupNames } = await rig.newCore().directory.employee(u.user_id);
+    expect(groupNames.length).toBeGreaterThan(0);
     const core = coreOf();
     const takenAt = await core.remembered!.restore(undefined, { lazy: true });
     expect(takenAt).toEqual(expect.any(Number));
@@ -209,15 +213,17 @@ describe('face statuses and employee numbers remembered with the directory', { t
     const row = await core.lookupEmployee(u.employee_no);
     expect(row).toMatchObject({ userId: u.user_id, name: u.name, face: { enrolled: rig.sim.tenant.faces.has(u.user_id) } });
     expect(row.departmentNames[0]).not.toBe('');
+    expect(row.groupNames).toEqual(groupNames);
     expect(apiCalls()).toBeLessThanOrEqual(5);
     expect(rig.sim.stats().requests['departments.children'] ?? 0).toBe(0);
     expect(walkCalls()).toBe(0);
-    expect(core.directory.restorePending()).toBe(true); // the 1000 employees were never built
+    const directory = core.directory as DirectoryService;
+    expect(directory.restorePending()).toBe(true); // the 1000 employees were never built
     expect(core.remembered!.state()).toEqual({ takenAt, refreshing: false }); // the CLI still says how old it is
 
     // Any other use of the directory builds it from the snapshot then, still without a walk.
     expect(await core.directory.employees({ kind: 'all' })).toHaveLength(rig.sim.tenant.users.length);
-    expect(core.directory.restorePending()).toBe(false);
+    expect(directory.restorePending()).toBe(false);
     expect(walkCalls()).toBe(0);
     await core.close();
   });
