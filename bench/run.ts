@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
 import { DEFAULT_TEMPLATE, type ExportProgress, type ExportSummary } from '../shared/model';
 import { createCore } from '../electron/core/index';
+import type { DirectoryService } from '../electron/core/directory';
 import { tenantKey } from '../electron/core/snapshot/remember';
 import { fileSnapshotStore } from '../electron/core/snapshot/store';
 import { startSimulator } from '../electron/simulator/index';
@@ -414,13 +415,15 @@ async function benchSnapshot(work: string): Promise<void> {
     sim.resetStats();
     const started = performance.now();
     const core = createCore(opts);
-    const takenAt = await core.remembered!.restore(6 * 3_600_000);
+    // As the CLI opens it: only the employee-number index is read, the directory is built on first use.
+    const takenAt = await core.remembered!.restore(6 * 3_600_000, { lazy: true });
     const row = await core.lookupEmployee(u.employee_no);
     const ms = performance.now() - started;
+    const directoryBuilt = !(core.directory as DirectoryService).restorePending();
     const requests = sim.stats().requests;
     const calls = sum(requests) - (requests.token ?? 0);
     await core.close();
-    figures.warmCheck = { ms: Math.round(ms), calls, requests, remembered: takenAt !== null, found: row.userId === u.user_id };
+    figures.warmCheck = { ms: Math.round(ms), calls, requests, remembered: takenAt !== null, directoryBuilt, found: row.userId === u.user_id };
     check('Warm check by employee number (snapshot read + lookup)', `${Math.round(ms)} ms, ${calls} calls`, '≤ 1 s, ≤ 5 calls', ms <= 1000 && calls <= 5 && row.userId === u.user_id);
   } finally {
     await sim.close();

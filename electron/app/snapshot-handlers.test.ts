@@ -14,7 +14,7 @@ import { createLogger } from './redact';
 let h: Harness;
 let root: string;
 const snapshots = () => join(root, 'cache', 'snapshots');
-const files = () => (existsSync(snapshots()) ? readdirSync(snapshots()).filter((n) => n.endsWith('.json')) : []);
+const files = () => (existsSync(snapshots()) ? readdirSync(snapshots()).filter((n) => n.endsWith('.json') && !n.endsWith('.index.json')) : []);
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'fa-snapshot-'));

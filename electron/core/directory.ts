@@ -188,6 +188,7 @@ export class DirectoryService implements Directory {
 
   invalidate(): void {
     this.remembered = null;
+    this.deferred = null;
     for (const c of [this.departmentsCache, this.usersCache, this.groupsCache, this.membersCache, this.groupIndexCache, this.scopeCache])
       c.clear();
   }
@@ -234,7 +235,7 @@ export class DirectoryService implements Directory {
    * has been read there are no counts: the caller asks again once the list has finished loading.
    */
   async departmentTree(signal?: AbortSignal): Promise<DepartmentNode[]> {
-    const idx = await withSignal(this.departmentIndex(), signal);
+    const idx = await withSignal(this.whenSeeded().then(() => this.departmentIndex()), signal);
     const all = this.scopeCache.peek(scopeKey({ kind: 'all' }));
     const counts = all ? this.subtreeCounts(all, idx) : null;
     const seen = new Set<string>();
@@ -299,11 +300,14 @@ export class DirectoryService implements Directory {
 
   groups(signal?: AbortSignal): Promise<AttendanceGroup[]> {
     return withSignal(
-      this.groupsCache.get('all', async () =>
-        (await this.client.groups()).map((g) => ({ id: g.group_id, name: g.group_name })),
-      ),
+      this.whenSeeded().then(() => this.groupList()),
       signal,
     );
+  }
+
+  /** groups() without waiting for a deferred restore (which itself reads them). */
+  private groupList(): Promise<AttendanceGroup[]> {
+    return this.groupsCache.get('all', async () => (await this.client.groups()).map((g) => ({ id: g.group_id, name: g.group_name })));
   }
 
   private groupMembers(groupId: string): Promise<RawGroupMember[]> {
@@ -313,7 +317,7 @@ export class DirectoryService implements Directory {
   /** user id → names of the attendance groups they are in (group list order). */
   private groupIndex(): Promise<Map<string, string[]>> {
     return this.groupIndexCache.get('all', async () => {
-      const groups = await this.groups();
+      const groups = await this.groupList();
       const members = await Promise.all(groups.map((g) => this.groupMembers(g.id)));
       const index = new Map<string, string[]>();
       groups.forEach((g, i) => {
@@ -495,7 +499,7 @@ export class DirectoryService implements Directory {
   }
 
   employees(scope: Scope, signal?: AbortSignal): Promise<Employee[]> {
-    return withSignal(this.scopeCache.get(scopeKey(scope), () => this.loadAndRemember(scope)), signal);
+    return withSignal(this.whenSeeded().then(() => this.scopeCache.get(scopeKey(scope), () => this.loadAndRemember(scope))), signal);
   }
 
   /**
@@ -531,7 +535,7 @@ export class DirectoryService implements Directory {
 
   /** Like employees(), but an expired list is returned at once and refreshed in the background. */
   employeesStaleOk(scope: Scope, signal?: AbortSignal): Promise<Employee[]> {
-    return withSignal(this.scopeCache.get(scopeKey(scope), () => this.loadAndRemember(scope), { staleOk: true }), signal);
+    return withSignal(this.whenSeeded().then(() => this.scopeCache.get(scopeKey(scope), () => this.loadAndRemember(scope), { staleOk: true })), signal);
   }
 
   async employeesByIds(userIds: string[], signal?: AbortSignal): Promise<Employee[]> {
@@ -595,6 +599,29 @@ export class DirectoryService implements Directory {
   // --- the remembered directory (electron/core/snapshot/) --------------------------------------------------
 
   private remembered: { takenAt: number; refreshing: boolean } | null = null;
+  /** A restore put off until the directory is first used (the CLI: a check by number may never need it). */
+  private deferred: (() => Promise<void>) | null = null;
+  private seeding: Promise<void> = Promise.resolve();
+
+  /** Runs restoreLater before the next read of the directory, once (and not at all if none comes). */
+  deferRestore(restoreLater: () => Promise<void>): void {
+    this.deferred = restoreLater;
+  }
+
+  /** Whether a deferred restore has not run yet. */
+  restorePending(): boolean {
+    return this.deferred !== null;
+  }
+
+  private whenSeeded(): Promise<void> {
+    const run = this.deferred;
+    if (run) {
+      this.deferred = null;
+      // A failed restore leaves the caches empty: the read then walks as if nothing was remembered.
+      this.seeding = run().catch(() => undefined);
+    }
+    return this.seeding;
+  }
 
   /** A load of a scope; a complete walk of the whole directory is handed to onWalked to be remembered. */
   private async loadAndRemember(scope: Scope): Promise<Employee[]> {
@@ -675,6 +702,7 @@ export class DirectoryService implements Directory {
    * it (and is remembered in turn). Departments are read first, so the walk covers departments created since.
    */
   async refresh(): Promise<void> {
+    await this.whenSeeded();
     if (this.remembered) this.remembered.refreshing = true;
     const remembered = this.remembered;
     try {

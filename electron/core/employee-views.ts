@@ -6,7 +6,7 @@ import { type DirectoryService, scopeKey } from './directory';
 import { type FaceSettingsService, NOT_ENROLLED } from './faces';
 import type { FeishuClient } from './feishu/types';
 import { employeesNamed, lookupEmployee } from './lookup';
-import type { Core } from './types';
+import type { Core, RememberedDirectory } from './types';
 
 /** How long a first page waits for a whole directory walk before it shows the employees read so far. */
 export const PARTIAL_AFTER_MS = 400;
@@ -21,6 +21,8 @@ export interface ViewDeps {
   faces: FaceSettingsService;
   now: () => number;
   ttlMs: number;
+  /** The remembered directory, whose state also covers the face statuses read again in the background. */
+  remembered?: Pick<RememberedDirectory, 'state' | 'indexed'>;
 }
 
 export type EmployeeQueries = Pick<Core, 'employeePage' | 'employeeIds' | 'employeeRow' | 'lookup' | 'lookupEmployee' | 'employeesNamed'>;
@@ -72,7 +74,7 @@ function filteredViews(deps: ViewDeps): (filter: EmployeeFilter, signal?: AbortS
 }
 
 export function employeeQueries(deps: ViewDeps): EmployeeQueries {
-  const { client, directory, faces } = deps;
+  const { client, directory, faces, remembered } = deps;
   const filtered = filteredViews(deps);
   return {
     async employeePage(filter, offset, limit, signal): Promise<EmployeePage> {
@@ -84,7 +86,7 @@ export function employeeQueries(deps: ViewDeps): EmployeeQueries {
       }
       const page = pageOf(await filtered(filter, signal), offset, limit);
       const missingScopes = directory.missingScopes(progressive.employees);
-      const remembered = directory.rememberedState();
+      const remembered = deps.remembered ? deps.remembered.state() : directory.rememberedState();
       return { ...page, ...(missingScopes.length ? { missingScopes } : {}), ...(remembered ? { remembered } : {}) };
     },
 
@@ -104,7 +106,7 @@ export function employeeQueries(deps: ViewDeps): EmployeeQueries {
       return joinFaces(found, await faces.getStaleOk(found.map((e) => e.userId), signal));
     },
 
-    lookupEmployee: (input, signal) => lookupEmployee({ client, directory, faces }, input, signal),
+    lookupEmployee: (input, signal) => lookupEmployee({ client, directory, faces, ...(remembered ? { remembered } : {}) }, input, signal),
     employeesNamed: (ids, signal) => employeesNamed({ client, directory, faces }, ids, signal),
   };
 }

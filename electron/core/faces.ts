@@ -19,6 +19,8 @@ export function toFaceInfo(s: RawUserSetting | undefined): FaceInfo {
 interface Cached {
   info: FaceInfo;
   at: number;
+  /** From the remembered directory: shown as is by getStaleOk (the background refresh reads it again). */
+  seeded?: boolean;
 }
 
 export class FaceSettingsService implements FaceSettings {
@@ -50,6 +52,20 @@ export class FaceSettingsService implements FaceSettings {
       if (key) keys.push(key);
     }
     return keys;
+  }
+
+  /**
+   * Seeds the statuses of a remembered directory, read at takenAt: the employee table shows them at once, while
+   * get() (a check, a detail, an export) still asks Feishu once they are older than the TTL.
+   */
+  seed(infos: Iterable<[string, FaceInfo]>, takenAt: number): void {
+    for (const [id, info] of infos) if (!this.cache.has(id)) this.cache.set(id, { info, at: takenAt, seeded: true });
+    this.version++;
+  }
+
+  /** Every status known, however old, to be remembered with the directory. */
+  known(): Map<string, FaceInfo> {
+    return new Map([...this.cache].map(([id, c]) => [id, c.info]));
   }
 
   async get(userIds: string[], opts: { fresh?: boolean; signal?: AbortSignal } = {}): Promise<Map<string, FaceInfo>> {
@@ -88,7 +104,7 @@ export class FaceSettingsService implements FaceSettings {
     for (const id of userIds) {
       const c = this.cache.get(id);
       if (!c) unknown.push(id);
-      else if (t - c.at >= this.ttlMs && !this.inFlight.has(id)) expired.push(id);
+      else if (!c.seeded && t - c.at >= this.ttlMs && !this.inFlight.has(id)) expired.push(id);
     }
     if (expired.length) {
       this.get(expired).catch((e: unknown) => this.log?.('warn', 'background face refresh failed', { error: String((e as Error)?.name) }));

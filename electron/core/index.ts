@@ -38,9 +38,10 @@ function buildClient(opts: CoreOptions, now: () => number): FeishuClient {
 function buildDirectory(
   client: FeishuClient,
   opts: CoreOptions & Pick<DirectoryOptions, 'onRefreshed'>,
+  faces: FaceSettingsService,
   { now, ttlMs }: Timing,
 ): { directory: DirectoryService; remembered?: RememberedDirectory } {
-  const memory = opts.snapshots ? new DirectoryMemory({ ...opts.snapshots, now, log: opts.log }) : null;
+  const memory = opts.snapshots ? new DirectoryMemory({ ...opts.snapshots, now, log: opts.log, faces }) : null;
   const directory = new DirectoryService(client, {
     ttlMs,
     now,
@@ -94,7 +95,7 @@ export function createCore(opts: CoreOptions): Core {
   const client = buildClient(opts, timing.now);
   const faces = buildFaces(client, opts, timing);
   const photos = buildPhotoStore(client, opts, timing);
-  const { directory, remembered } = buildDirectory(client, { ...opts, onRefreshed: purgeResigned(faces, photos, opts) }, timing);
+  const { directory, remembered } = buildDirectory(client, { ...opts, onRefreshed: purgeResigned(faces, photos, opts) }, faces, timing);
   const exporter = buildExporter(faces, photos, opts, timing);
   return {
     client,
@@ -102,7 +103,7 @@ export function createCore(opts: CoreOptions): Core {
     faces,
     photos,
     exporter,
-    ...employeeQueries({ client, directory, faces, ...timing }),
+    ...employeeQueries({ client, directory, faces, ...timing, ...(remembered ? { remembered } : {}) }),
     ...(remembered ? { remembered } : {}),
     ...coverageQueries({ directory, faces, now: timing.now }),
     async close() {

@@ -8,12 +8,14 @@ import type { Employee, EmployeeRow } from '../../shared/model';
 import { withSignal } from '../util/abort';
 import { NOT_ENROLLED } from './faces';
 import type { FeishuClient, RawUser } from './feishu/types';
-import type { Directory, FaceSettings } from './types';
+import type { Directory, FaceSettings, RememberedDirectory } from './types';
 
 export interface LookupDeps {
   client: FeishuClient;
   directory: Directory;
   faces: FaceSettings;
+  /** The remembered employee-number index: a number found there is one users.get, not a directory build. */
+  remembered?: Pick<RememberedDirectory, 'indexed'>;
 }
 
 const CANDIDATES_SHOWN = 10;
@@ -86,9 +88,19 @@ export function pickEmployee(matches: readonly Employee[], input: string): Emplo
   });
 }
 
+/** An employee number in the remembered index: users.get confirms it is still theirs; names come from the index. */
+async function fromIndex(deps: LookupDeps, employeeNo: string, signal?: AbortSignal): Promise<Employee | null> {
+  const indexed = deps.remembered?.indexed(employeeNo);
+  const e = indexed ? await userById(deps.client, indexed.userId, 'user_id', signal) : null;
+  if (!indexed || !e || e.employeeNo !== employeeNo) return null;
+  return { ...e, departmentNames: e.departmentIds.map((d) => indexed.departmentName(d)), groupNames: indexed.groupNames };
+}
+
 /** The directory path: an employee number (or a user_id outside every department), then the names. */
 async function fromDirectory(deps: LookupDeps, q: LookupQuery, input: string, signal?: AbortSignal): Promise<Employee> {
   if (q.kind === 'user_id_or_employee_no') {
+    const found = await fromIndex(deps, q.value, signal);
+    if (found) return found;
     try {
       return await deps.directory.employee(q.value, signal);
     } catch (e) {

@@ -126,7 +126,8 @@ export async function openTenantSession(source: TenantSource, setup: SessionSetu
 /** Seeds the directory from the tenant's snapshot when one is young enough; the app then reads it again meanwhile. */
 async function useRemembered(core: Core, remember: RememberSetup | undefined): Promise<void> {
   if (!remember || !core.remembered || remember.maxAgeMs === 0) return;
-  const takenAt = await core.remembered.restore(remember.maxAgeMs);
+  // Without a background refresh (the CLI), the directory is built from the snapshot only when first used.
+  const takenAt = await core.remembered.restore(remember.maxAgeMs, { lazy: !remember.refreshInBackground });
   if (takenAt !== null && remember.refreshInBackground) core.remembered.refreshInBackground();
 }
 

@@ -47,14 +47,23 @@ export interface CoreOptions {
   snapshots?: { store: SnapshotStore; tenant: string };
 }
 
+/** What the remembered index tells of an employee number: whose it was, and the names users.get does not give. */
+export interface IndexedEmployee {
+  userId: string;
+  departmentName(id: string): string;
+  groupNames: string[];
+}
+
 /** The directory remembered on disk (present when CoreOptions.snapshots is given). */
 export interface RememberedDirectory {
   /** Seeds the directory from this tenant's snapshot when one younger than maxAgeMs exists: its time, or null. */
-  restore(maxAgeMs?: number): Promise<number | null>;
+  restore(maxAgeMs?: number, opts?: { lazy?: boolean }): Promise<number | null>;
   /** Reads the whole directory again while the remembered one keeps answering (the app's start). */
   refreshInBackground(): void;
-  /** When the directory shown was taken and whether it is being read again; null once it is the live one. */
+  /** When the directory shown was taken and whether it (or its face statuses) is being read again; null once live. */
   state(): { takenAt: number; refreshing: boolean } | null;
+  /** An employee number in the remembered index (a lazy restore), found without building the directory. */
+  indexed(employeeNo: string): IndexedEmployee | null;
   /** Deletes every remembered directory in the store (Settings → clear cache); this session writes no more. */
   clear(): Promise<void>;
   /** Waits for the snapshot being written, if any. */

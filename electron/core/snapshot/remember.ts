@@ -2,11 +2,15 @@
 // write a new one after each complete walk, read the directory again in the background (the app) or not at
 // all while the snapshot is young enough (the CLI's --max-age). A snapshot that is unreadable, of another
 // schema version or of another tenant is ignored: the directory is then walked as if nothing was remembered.
+// Face statuses are remembered with it (the first page then needs no user_settings call), and an index of
+// employee numbers beside it lets a check by number answer without building the whole directory.
 import { createHash } from 'node:crypto';
 import { isAppFailure } from '../../../shared/errors';
+import type { FaceInfo } from '../../../shared/model';
 import type { DirectoryService } from '../directory';
-import type { CoreOptions, RememberedDirectory } from '../types';
-import { SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type DirectoryData, type Snapshot } from './schema';
+import type { FaceSettingsService } from '../faces';
+import type { CoreOptions, IndexedEmployee, RememberedDirectory } from '../types';
+import { IndexSchema, SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type DirectoryData, type RememberedFace, type Snapshot, type SnapshotIndex } from './schema';
 import type { SnapshotStore } from './store';
 
 /** A tenant's key: a hash of its app id and base URL (never the secret), also the snapshot's file name. */
@@ -20,6 +24,42 @@ export interface MemoryOptions {
   tenant: string;
   now: () => number;
   log?: CoreOptions['log'];
+  /** Whose statuses are remembered with the directory and seeded back from it. */
+  faces?: Pick<FaceSettingsService, 'seed' | 'known' | 'get' | 'version'>;
+}
+
+const toRemembered = (f: FaceInfo): RememberedFace => ({ faceKey: f.faceKey, updatedAt: f.updatedAt, ...(f.outOfRange ? { outOfRange: true } : {}) });
+const fromRemembered = (f: RememberedFace): FaceInfo => ({ enrolled: f.faceKey !== null, faceKey: f.faceKey, updatedAt: f.updatedAt, ...(f.outOfRange ? { outOfRange: true } : {}) });
+
+function facesOf(known: Map<string, FaceInfo> | undefined, users: DirectoryData['users']): Record<string, RememberedFace> {
+  const out: Record<string, RememberedFace> = {};
+  if (!known) return out;
+  for (const u of users) {
+    const f = u.user_id ? known.get(u.user_id) : undefined;
+    if (f) out[u.user_id!] = toRemembered(f);
+  }
+  return out;
+}
+
+function indexOf(snapshot: Snapshot): SnapshotIndex {
+  const byEmployeeNo: Record<string, string> = {};
+  for (const u of snapshot.users) if (u.employee_no) byEmployeeNo[u.employee_no] = u.user_id;
+  const departmentNames = Object.fromEntries(snapshot.departments.map((d) => [d.open_department_id, d.name]));
+  const groups = snapshot.groups ?? [];
+  const groupsOf: Record<string, number[]> = {};
+  groups.forEach((g, i) => {
+    for (const id of snapshot.groupMembers?.[g.id] ?? []) (groupsOf[id] ??= []).push(i);
+  });
+  return { schemaVersion: SNAPSHOT_SCHEMA_VERSION, tenant: snapshot.tenant, takenAt: snapshot.takenAt, byEmployeeNo, departmentNames, groupNames: groups.map((g) => g.name), groupsOf };
+}
+
+function parseIndex(bytes: Uint8Array, tenant: string): SnapshotIndex | null {
+  try {
+    const parsed = IndexSchema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+    return parsed.success && parsed.data.tenant === tenant ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Why a stored snapshot was not used (logged, never shown). */
@@ -43,18 +83,31 @@ export class DirectoryMemory {
   private directory: DirectoryService | null = null;
   /** Set by clear(): this session remembers nothing more (the admin asked for no local copy). */
   private cleared = false;
+  /** The last directory walked, written again once the background face refresh has read every status. */
+  private lastData: DirectoryData | null = null;
+  /** When lastData was read, and the faces' version it was last written with. */
+  private lastTakenAt = 0;
+  private savedFaces = -1;
+  /** Set while the background refresh reads face statuses again: the remembered ones are still shown. */
+  private facesRefreshing: { takenAt: number } | null = null;
+  /** The employee-number index of a lazily restored snapshot (the CLI). */
+  private index: SnapshotIndex | null = null;
 
   constructor(private readonly opts: MemoryOptions) {}
 
-  /** onWalked of the DirectoryService: remember what a complete walk read. */
-  save(data: DirectoryData): void {
+  /** onWalked of the DirectoryService: remember what a complete walk read, with the face statuses known. */
+  save(data: DirectoryData, takenAt: number = this.opts.now()): void {
     if (this.cleared) return;
-    const takenAt = this.opts.now();
+    this.lastData = data;
+    this.lastTakenAt = takenAt;
+    this.savedFaces = this.opts.faces?.version ?? -1;
     this.writing = this.writing
-      .then(() => {
+      .then(async () => {
+        const faces = facesOf(this.opts.faces?.known(), data.users);
         // Parsing keeps only the fields the schema names: nothing else Feishu sent is written to disk.
-        const snapshot = SnapshotSchema.parse({ schemaVersion: SNAPSHOT_SCHEMA_VERSION, tenant: this.opts.tenant, takenAt, ...data });
-        return this.opts.store.write(this.opts.tenant, Buffer.from(JSON.stringify(snapshot), 'utf8'));
+        const snapshot = SnapshotSchema.parse({ schemaVersion: SNAPSHOT_SCHEMA_VERSION, tenant: this.opts.tenant, takenAt, ...data, faces });
+        await this.opts.store.write(this.opts.tenant, Buffer.from(JSON.stringify(snapshot), 'utf8'));
+        await this.opts.store.write(this.opts.tenant, Buffer.from(JSON.stringify(indexOf(snapshot)), 'utf8'), 'index');
       })
       .catch((e: unknown) => this.opts.log?.('warn', 'could not remember the directory', { code: isAppFailure(e) ? e.info.code : (e as NodeJS.ErrnoException).code ?? 'internal' }));
   }
@@ -75,16 +128,58 @@ export class DirectoryMemory {
   over(directory: DirectoryService): RememberedDirectory {
     this.directory = directory;
     return {
-      restore: (maxAgeMs) => this.restore(maxAgeMs),
-      refreshInBackground: () => {
-        directory.refresh().catch((e: unknown) =>
-          this.opts.log?.('warn', 'background directory refresh failed', { code: isAppFailure(e) ? e.info.code : 'internal' }),
-        );
-      },
-      state: () => directory.rememberedState(),
+      restore: (maxAgeMs, opts) => (opts?.lazy ? this.restoreLazily(maxAgeMs) : this.restore(maxAgeMs)),
+      refreshInBackground: () => this.refreshInBackground(directory),
+      state: () => this.state(directory),
+      indexed: (employeeNo) => this.indexed(employeeNo),
       clear: () => this.clear(),
-      flush: () => this.writing,
+      flush: () => this.flush(),
     };
+  }
+
+  private indexed(employeeNo: string): IndexedEmployee | null {
+    const index = this.index;
+    const userId = index?.byEmployeeNo[employeeNo];
+    if (!index || !userId) return null;
+    return {
+      userId,
+      departmentName: (id) => index.departmentNames[id] ?? '',
+      groupNames: (index.groupsOf[userId] ?? []).map((i) => index.groupNames[i] ?? ''),
+    };
+  }
+
+  private state(directory: DirectoryService): { takenAt: number; refreshing: boolean } | null {
+    const s = directory.rememberedState();
+    if (s) return s;
+    if (this.facesRefreshing) return { takenAt: this.facesRefreshing.takenAt, refreshing: true };
+    return this.index && directory.restorePending() ? { takenAt: this.index.takenAt, refreshing: false } : null;
+  }
+
+  /**
+   * The directory and, meanwhile, the face status of every remembered employee read again (statuses use the
+   * attendance quota, not the contact one); once both are done, the snapshot is written with them all.
+   */
+  private refreshInBackground(directory: DirectoryService): void {
+    const state = directory.rememberedState();
+    const ids = (this.lastData?.users ?? []).flatMap((u) => (u.user_id ? [u.user_id] : []));
+    this.facesRefreshing = state && ids.length && this.opts.faces ? { takenAt: state.takenAt } : null;
+    const warn = (what: string) => (e: unknown) => this.opts.log?.('warn', what, { code: isAppFailure(e) ? e.info.code : 'internal' });
+    const faces = this.facesRefreshing ? this.opts.faces!.get(ids, { fresh: true }).catch(warn('background face refresh failed')) : Promise.resolve();
+    const dir = directory.refresh().then(() => true, (e: unknown) => (warn('background directory refresh failed')(e), false));
+    void Promise.all([dir, faces]).then(([walked]) => {
+      this.facesRefreshing = null;
+      if (walked && this.lastData) this.save(this.lastData, this.lastTakenAt);
+    });
+  }
+
+  /**
+   * Waits for the snapshot being written; when face statuses were read since (the first page after a first
+   * walk), the directory is written again with them first, keeping its own time: the next start shows them.
+   */
+  private flush(): Promise<void> {
+    const faces = this.opts.faces;
+    if (this.lastData && faces && faces.version !== this.savedFaces) this.save(this.lastData, this.lastTakenAt);
+    return this.writing;
   }
 
   private async clear(): Promise<void> {
@@ -99,6 +194,10 @@ export class DirectoryMemory {
     if (this.opts.now() - snapshot.takenAt > maxAgeMs) return null;
     try {
       await this.directory.restore(snapshot, snapshot.takenAt);
+      this.lastData = snapshot;
+      this.lastTakenAt = snapshot.takenAt;
+      this.opts.faces?.seed(Object.entries(snapshot.faces).map(([id, f]) => [id, fromRemembered(f)]), snapshot.takenAt);
+      this.savedFaces = this.opts.faces?.version ?? -1; // what was just read needs no writing back
     } catch (e) {
       // Data that parses but cannot be joined (it should not happen): walk as if nothing was remembered.
       this.opts.log?.('warn', 'remembered directory ignored', { reason: 'restore', code: isAppFailure(e) ? e.info.code : 'internal' });
@@ -106,5 +205,21 @@ export class DirectoryMemory {
       return null;
     }
     return snapshot.takenAt;
+  }
+
+  /**
+   * The CLI's start: only the small employee-number index is read now; the whole snapshot is parsed and the
+   * directory built from it on the directory's first use (a check by number may never need it).
+   */
+  private async restoreLazily(maxAgeMs = Number.POSITIVE_INFINITY): Promise<number | null> {
+    const bytes = await this.opts.store.read(this.opts.tenant, 'index').catch(() => null);
+    const index = bytes ? parseIndex(bytes, this.opts.tenant) : null;
+    if (!index) return this.restore(maxAgeMs); // no index (an older run): the whole snapshot at once
+    if (this.opts.now() - index.takenAt > maxAgeMs) return null;
+    this.index = index;
+    this.directory?.deferRestore(async () => {
+      await this.restore(maxAgeMs);
+    });
+    return index.takenAt;
   }
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmployeeFilter } from '../../../shared/model';
 import { startRig, type CoreRig } from '../core.testkit';
+import type { DirectoryService } from '../directory';
 import type { Core } from '../types';
 import { tenantKey } from './remember';
 import { fileSnapshotStore } from './store';
@@ -140,6 +141,13 @@ describe('a snapshot that cannot be trusted is ignored', { timeout: 60_000 }, ()
     await writeFile(snapshotFile(), good);
   });
 
+  it('of schema version 1, written before face statuses were remembered', async () => {
+    const good = await readFile(snapshotFile());
+    const { faces: _faces, ...v1 } = JSON.parse(good.toString('utf8')) as Record<string, unknown>;
+    await expectIgnored(JSON.stringify({ ...v1, schemaVersion: 1 }));
+    await writeFile(snapshotFile(), good);
+  });
+
   it("of another tenant (another app id or base URL), even under this tenant's file name", async () => {
     const good = JSON.parse((await readFile(snapshotFile())).toString('utf8')) as { tenant: string; users: { name?: string }[] };
     const other = tenantKey('cli_other', rig.sim.url);
@@ -150,5 +158,73 @@ describe('a snapshot that cannot be trusted is ignored', { timeout: 60_000 }, ()
     // Signed in to the other tenant, this tenant's file is not even looked at.
     const foreign = coreWithSnapshots({ tenant: other });
     expect(await foreign.remembered!.restore()).toBeNull();
+  });
+});
+
+describe('face statuses and employee numbers remembered with the directory', { timeout: 60_000 }, () => {
+  const all: EmployeeFilter = { scope: { kind: 'all' }, search: '', photo: 'all', includeResigned: false };
+  const facesDir = () => path.join(rig.root, 'snapshots-faces');
+  const coreOf = (): Core => rig.newCore({ snapshots: { store: fileSnapshotStore(facesDir()), tenant } });
+  const faceCalls = () => rig.sim.stats().requests['user_settings.query'] ?? 0;
+
+  beforeAll(async () => {
+    // A first start: the walk, then every face status of the first page's scope; closing writes them too.
+    const first = coreOf();
+    await first.directory.employees({ kind: 'all' });
+    await first.employeePage(all, 0, 50);
+    await first.close();
+  });
+
+  it('shows the first page of a warm start with no user_settings call, then the background refresh updates face status', async () => {
+    const core = coreOf();
+    expect(await core.remembered!.restore()).toEqual(expect.any(Number));
+    rig.sim.resetStats();
+    const page = await core.employeePage(all, 0, 50);
+    expect(faceCalls()).toBe(0);
+    const row = page.rows.find((r) => rig.sim.tenant.faces.has(r.userId))!;
+    expect(row.face).toMatchObject({ enrolled: true, faceKey: rig.sim.tenant.faces.get(row.userId)!.face_key });
+
+    // The photo is replaced in Feishu meanwhile: the remembered status is shown until the refresh reads it again.
+    const old = rig.sim.tenant.faces.get(row.userId)!;
+    rig.sim.tenant.faces.set(row.userId, { ...old, face_key: `${old.face_key}-new`, face_key_update_time: String(Number(old.face_key_update_time) + 60) });
+    try {
+      core.remembered!.refreshInBackground();
+      const during = await core.employeePage(all, 0, 50);
+      expect(during.remembered).toMatchObject({ refreshing: true });
+      await expect.poll(() => core.remembered!.state(), { timeout: 30_000 }).toBeNull();
+      expect(faceCalls()).toBeGreaterThan(0);
+      const after = await core.employeePage(all, 0, 50);
+      expect(after.rows.find((r) => r.userId === row.userId)!.face.faceKey).toBe(`${old.face_key}-new`);
+      expect(after.remembered).toBeUndefined();
+    } finally {
+      rig.sim.tenant.faces.set(row.userId, old);
+    }
+    await core.close();
+  });
+
+  it('answers a warm check by employee number from the index: ≤ 5 calls, no directory read or built', async () => {
+    const u = someone();
+    const { groupNames } = await rig.newCore().directory.employee(u.user_id);
+    expect(groupNames.length).toBeGreaterThan(0);
+    const core = coreOf();
+    const takenAt = await core.remembered!.restore(undefined, { lazy: true });
+    expect(takenAt).toEqual(expect.any(Number));
+    rig.sim.resetStats();
+    const row = await core.lookupEmployee(u.employee_no);
+    expect(row).toMatchObject({ userId: u.user_id, name: u.name, face: { enrolled: rig.sim.tenant.faces.has(u.user_id) } });
+    expect(row.departmentNames[0]).not.toBe('');
+    expect(row.groupNames).toEqual(groupNames);
+    expect(apiCalls()).toBeLessThanOrEqual(5);
+    expect(rig.sim.stats().requests['departments.children'] ?? 0).toBe(0);
+    expect(walkCalls()).toBe(0);
+    const directory = core.directory as DirectoryService;
+    expect(directory.restorePending()).toBe(true); // the 1000 employees were never built
+    expect(core.remembered!.state()).toEqual({ takenAt, refreshing: false }); // the CLI still says how old it is
+
+    // Any other use of the directory builds it from the snapshot then, still without a walk.
+    expect(await core.directory.employees({ kind: 'all' })).toHaveLength(rig.sim.tenant.users.length);
+    expect(directory.restorePending()).toBe(false);
+    expect(walkCalls()).toBe(0);
+    await core.close();
   });
 });
