@@ -53,7 +53,6 @@ const RawUserSchema = z.object({
   job_title: z.string().optional(),
   leader_user_id: z.string().optional(),
   department_ids: z.array(z.string()).optional(),
-  leader_user_id: z.string().optional(),
   status: z.object({ is_resigned: z.boolean().optional() }).optional(),
 });
 
