@@ -37,10 +37,24 @@ function useSize(ref: React.RefObject<HTMLElement | null>): { width: number; hei
   return size;
 }
 
+/**
+ * The focused index as of the last key, not of the last render: keys pressed faster than React re-renders
+ * (a held arrow key, a busy machine) each move on from the previous one instead of all from the same place.
+ */
+function useLatestFocus(focusIndex: number): { current: number } {
+  const ref = useRef(focusIndex);
+  // A focus change from elsewhere (a click, a new filter) wins over the keys' own count.
+  useLayoutEffect(() => {
+    ref.current = focusIndex;
+  }, [focusIndex]);
+  return ref;
+}
+
 /** Arrow keys, space and Enter over the list; columns > 1 in the grid. */
 function listKeyDown(
   e: KeyboardEvent,
   p: ListProps,
+  focus: { current: number },
   total: number,
   columns: number,
   rowAt: (i: number) => EmployeeRow | undefined,
@@ -49,7 +63,8 @@ function listKeyDown(
   if (e.target !== e.currentTarget) return; // keys inside a checkbox are the checkbox's
   const move = (d: number) => {
     e.preventDefault();
-    const next = Math.min(total - 1, Math.max(0, (p.focusIndex < 0 ? -d : p.focusIndex) + d));
+    const next = Math.min(total - 1, Math.max(0, (focus.current < 0 ? -d : focus.current) + d));
+    focus.current = next;
     p.onFocusIndex(next);
     scrollTo(columns > 1 ? Math.floor(next / columns) : next);
   };
@@ -61,9 +76,9 @@ function listKeyDown(
   else if (e.key === 'End') move(total);
   else if (e.key === ' ' || e.key === 'Enter') {
     e.preventDefault();
-    const row = rowAt(p.focusIndex);
+    const row = rowAt(focus.current);
     if (!row) return;
-    if (e.key === ' ') p.onToggle(p.focusIndex, row.userId, e.shiftKey);
+    if (e.key === ' ') p.onToggle(focus.current, row.userId, e.shiftKey);
     else p.onOpen(row.userId);
   }
 }
@@ -90,6 +105,7 @@ export function EmployeeTable(p: ListProps) {
     scrollPaddingStart: HEADER_ROW_HEIGHT,
   });
   const idPrefix = useId();
+  const focus = useLatestFocus(p.focusIndex);
   const items = virtualizer.getVirtualItems();
   const rows = useVisibleRows(p.filter, p.first, items[0]?.index ?? 0, items[items.length - 1]?.index ?? 0);
 
@@ -114,7 +130,7 @@ export function EmployeeTable(p: ListProps) {
         aria-multiselectable
         aria-activedescendant={focusedRendered ? `${idPrefix}-r${p.focusIndex}` : undefined}
         data-testid="employee-table"
-        onKeyDown={(e) => listKeyDown(e, p, total, 1, rows.rowAt, (i) => virtualizer.scrollToIndex(i, { align: 'auto' }))}
+        onKeyDown={(e) => listKeyDown(e, p, focus, total, 1, rows.rowAt, (i) => virtualizer.scrollToIndex(i, { align: 'auto' }))}
       >
         <div
           className="fa-row"
@@ -294,6 +310,7 @@ export function gridLayout(width: number, height: number, size: keyof typeof TIL
 export function PhotoGrid({ thumbSize, ...p }: ListProps & { thumbSize: keyof typeof TILE_WIDTHS }) {
   const { t, i18n } = useTranslation();
   const idPrefix = useId();
+  const focus = useLatestFocus(p.focusIndex);
   const scrollRef = useRef<HTMLDivElement>(null);
   const { width, height } = useSize(scrollRef);
   const { columns, tileWidth, rowHeight } = gridLayout(width, height, thumbSize);
@@ -333,7 +350,7 @@ export function PhotoGrid({ thumbSize, ...p }: ListProps & { thumbSize: keyof ty
       aria-multiselectable
       aria-activedescendant={focusedRendered ? `${idPrefix}-t${p.focusIndex}` : undefined}
       data-testid="photo-grid"
-      onKeyDown={(e) => listKeyDown(e, p, total, columns, rows.rowAt, (r) => virtualizer.scrollToIndex(r, { align: 'auto' }))}
+      onKeyDown={(e) => listKeyDown(e, p, focus, total, columns, rows.rowAt, (r) => virtualizer.scrollToIndex(r, { align: 'auto' }))}
     >
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((item) => (
