@@ -115,6 +115,28 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
         await expect(page.getByTestId('export-summary')).toBeVisible({ timeout: 90_000 });
         await check('export-summary', '.ant-modal-wrap', 'header');
         await page.keyboard.press('Escape');
+        await expect(page.getByTestId('export-summary')).toHaveCount(0);
+
+        // The screens later issues added: the coverage view, the audit log, the import wizard.
+        await page.locator('[data-testid="screen-coverage"]:visible').click();
+        await expect(page.getByTestId('coverage-summary')).toBeVisible();
+        await expect(page.locator('[data-testid="coverage-screen"] .ant-table-row').first()).toBeVisible();
+        await check('coverage');
+        await page.locator('[data-testid="screen-browse"]:visible').click();
+        await expect(page.getByTestId('employee-row').first()).toBeVisible();
+
+        await page.getByTestId('settings-open').click();
+        await page.getByTestId('settings-audit-open').click();
+        await expect(page.getByTestId('audit-chain')).toBeVisible();
+        await check('audit-log', '.ant-modal-wrap', 'header');
+        await page.keyboard.press('Escape');
+        await expect(page.getByTestId('audit-log')).toHaveCount(0);
+        await page.keyboard.press('Escape');
+
+        await page.getByTestId('import-open').click();
+        await expect(page.getByTestId('import-wizard')).toBeVisible();
+        await check('import-wizard', '.ant-modal-wrap', 'header');
+        await page.keyboard.press('Escape');
 
 
         // The report (not the array) is compared, so a failure reads as a list of rules, screens and elements.

@@ -97,7 +97,10 @@ test('photo grid loads thumbnails; keyboard selects and opens', async ({ page, e
   const active = async () => Number(/-r(\d+)$/.exec((await table.getAttribute('aria-activedescendant')) ?? '')?.[1] ?? -1);
   const before = await active();
   expect(before).toBeGreaterThanOrEqual(0);
+  // The e2e code is type-checked without the DOM library: the page's KeyboardEvent is reached through its window.
   await table.evaluate((el) => {
+    type KeyEvent = new (type: string, init: { key: string; bubbles: boolean; cancelable: boolean }) => Event;
+    const KeyboardEvent = (globalThis as unknown as { KeyboardEvent: KeyEvent }).KeyboardEvent;
     for (let i = 0; i < 3; i++) el.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }));
   });
   await expect.poll(active).toBe(before + 3);

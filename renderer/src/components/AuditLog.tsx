@@ -124,6 +124,7 @@ function AuditBody() {
           value={action}
           onChange={setAction}
           data-testid="audit-filter-action"
+          aria-label={t('privacy.colAction')}
           options={[{ value: '', label: t('privacy.allActions') }, ...actions.map((a) => ({ value: a, label: actionLabel(t, a) }))]}
         />
         <Input
@@ -134,6 +135,7 @@ function AuditBody() {
           onChange={(e) => setText(e.target.value)}
           style={{ flex: 1, minWidth: 220 }}
           data-testid="audit-filter-text"
+          aria-label={t('privacy.search')}
         />
         <Button icon={<ExportOutlined />} loading={csv.isPending} onClick={() => csv.mutate()} data-testid="audit-export-csv">
           {t('privacy.exportCsv')}

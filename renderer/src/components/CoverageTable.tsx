@@ -40,12 +40,14 @@ export function listScopeOf(r: CoverageRowData): CoverageScope {
 
 function ShareBar({ counts }: { counts: CoverageCounts }) {
   const { token } = theme.useToken();
+  const { t } = useTranslation();
   const share = shareOf(counts);
   if (share === null) return <Typography.Text type="secondary">—</Typography.Text>;
   const color = share >= 0.9 ? token.colorSuccess : share >= 0.7 ? token.colorWarning : token.colorError;
   return (
     <Progress
       data-testid="coverage-bar"
+      aria-label={t('a11y.coverage')}
       data-share={share.toFixed(3)}
       percent={Math.round(share * 1000) / 10}
       strokeColor={color}

@@ -31,7 +31,7 @@ export function CoverageScreen({ switcher, onOpen }: CoverageScreenProps) {
   const n = (v: number) => formatCount(v, i18n.language);
 
   return (
-    <div data-testid="coverage-screen" style={{ display: 'flex', flexDirection: 'column', gap: 12, padding: 16, minHeight: 0, flex: 1, overflow: 'auto' }}>
+    <main data-testid="coverage-screen" style={{ display: 'flex', flexDirection: 'column', gap: 12, padding: 16, minHeight: 0, flex: 1, overflow: 'auto' }}>
       {switcher}
       <div style={{ display: 'flex', alignItems: 'center', gap: 16, flexWrap: 'wrap' }}>
         <Typography.Title level={4} style={{ margin: 0 }}>
@@ -47,7 +47,7 @@ export function CoverageScreen({ switcher, onOpen }: CoverageScreenProps) {
         <Space>
           <span title={t('coverage.staleHint')}>
             {t('coverage.staleMonths')}{' '}
-            <InputNumber data-testid="coverage-stale-months" size="small" min={1} max={240} value={staleMonths} onChange={(v) => v && setStaleMonths(Math.round(v))} style={{ width: 64 }} />{' '}
+            <InputNumber data-testid="coverage-stale-months" aria-label={t('coverage.staleHint')} size="small" min={1} max={240} value={staleMonths} onChange={(v) => v && setStaleMonths(Math.round(v))} style={{ width: 64 }} />{' '}
             {t('coverage.months')}
           </span>
           <Segmented<ListFormat> aria-label={t('coverage.format')} size="small" value={format} onChange={setFormat} options={[{ value: 'xlsx', label: 'XLSX' }, { value: 'csv', label: 'CSV' }]} />
@@ -78,6 +78,6 @@ export function CoverageScreen({ switcher, onOpen }: CoverageScreenProps) {
           ]}
         />
       )}
-    </div>
+    </main>
   );
 }
