@@ -111,7 +111,7 @@ describe('replacing one photo and undoing it through the handlers', () => {
     const undone = data(await r.call<{ newFaceKey: string }>('photoUndo', { userId }));
     expect(Buffer.from(r.sim.photoBytes(r.sim.tenant.faces.get(userId)!.face_key)!).equals(oldBytes)).toBe(true);
     expect(data(await r.call<EmployeeRow>('employee', { userId })).face.faceKey).toBe(undone.newFaceKey);
-    expect(auditActions(r)).toEqual(['photo.replace', 'photo.restore']);
+    expect(auditActions(r)).toEqual(['session.sign_in', 'photo.replace', 'photo.restore']);
   });
 
   it('a missing attendance:rule is refused by name before the dialog opens, and nothing changes', async () => {
@@ -194,7 +194,7 @@ describe('importing a folder through the handlers', () => {
     expect(view!).toMatchObject({ jobId, progress: { done: 2, total: 2 }, summary: { enrolled: 2, failed: [], cancelled: false } });
     for (const u of [bare[0]!, bare[1]!]) expect(data(await r.call<EmployeeRow>('employee', { userId: u.user_id })).face.enrolled).toBe(true);
     expect(r.sim.tenant.faces.has(bare[2]!.user_id)).toBe(false);
-    expect(auditActions(r)).toEqual(['photo.import']);
+    expect(auditActions(r)).toEqual(['session.sign_in', 'photo.import']);
     // A plan is carried out once.
     expect(await r.call('importStart')).toMatchObject({ ok: false, error: { code: 'input.invalid' } });
   });
@@ -226,7 +226,7 @@ describe('importing a folder through the handlers', () => {
     expect(s.notStarted).toBeGreaterThan(0);
     expect(s.enrolled + s.notStarted + s.failed.length).toBe(bare.length);
     expect(bare.filter((u) => r.sim.tenant.faces.has(u.user_id))).toHaveLength(s.enrolled);
-    expect(auditActions(r)).toEqual(['photo.import']);
+    expect(auditActions(r)).toEqual(['session.sign_in', 'photo.import']);
   });
 });
 
