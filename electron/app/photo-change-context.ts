@@ -1,12 +1,12 @@
 // What the app's photo-change handlers share: the write-scope probe (nothing is read or sent without it), the
 // archive beside the signed-in tenant's photo cache, and the audit entries (photo.replace / restore / import), the
 // same as the CLI writes.
-import { appError, toAppError } from '../../shared/errors';
-import { appendAudit, tenantLabel, type AuditFields } from '../core/audit/index';
+import { appError } from '../../shared/errors';
+import type { AuditFields } from '../core/audit/index';
 import { WRITE_SCOPE } from '../core/feishu/endpoints/attendance-write';
 import { photoChangeDeps, type PhotoChangeDeps } from '../core/photo-change/index';
 import type { TenantSession } from '../core/session';
-import { auditDirOf } from './audit-trail';
+import { createAuditTrail } from './audit-trail';
 import type { AppHost } from './host';
 
 export interface PhotoChangeContext {
@@ -25,12 +25,7 @@ export function changeDeps(tenant: TenantSession, ctx: PhotoChangeContext): Phot
   return photoChangeDeps(tenant.core, tenant.cacheDir, ctx.hooks ? { hooks: ctx.hooks } : {});
 }
 
-/** One audit entry; a log that cannot be written is logged and does not undo the change already made. */
+/** One audit entry through the app's audit trail (same log, tenant label, redaction and warn-on-failure). */
 export async function auditChange(host: AppHost, tenant: TenantSession, action: 'photo.replace' | 'photo.restore' | 'photo.import', fields: AuditFields): Promise<void> {
-  try {
-    const tenantName = tenantLabel({ demo: tenant.demo, appId: tenant.creds.appId, baseUrl: tenant.creds.baseUrl });
-    await appendAudit(auditDirOf(host), { action, tenant: tenantName, fields, secrets: [tenant.creds.appSecret] });
-  } catch (e) {
-    host.log.warn('the audit log could not be written', { action, code: toAppError(e).code });
-  }
+  await createAuditTrail(host, () => tenant).recordFor(tenant, action, fields);
 }
