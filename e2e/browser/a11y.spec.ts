@@ -2,48 +2,11 @@
 // A critical or serious violation anywhere fails the test, with the rule, its help text and the elements.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { type Finding, report, scan } from './axe';
 import { expect, listFiles, openExportDialog, selectFirstRows, test } from './fixtures';
 
 const SHOTS = 'e2e-artifacts/screenshots';
-
-/** Rules of lesser impact that the issue asks for by name: a main landmark, one h1, content inside landmarks. */
-const REQUIRED_RULES = new Set(['landmark-one-main', 'page-has-heading-one', 'region']);
-
-interface Finding {
-  screen: string;
-  rule: string;
-  impact: string;
-  help: string;
-  targets: string[];
-}
-
-/**
- * Runs axe on the page as it is now, or only on `scope` (selectors); returns what fails (critical, serious, or
- * one of the required rules). Drawers, dialogs and popups are scanned with the header alone: the page behind
- * them is the browse screen, scanned whole already, and a whole scan costs 15–20 s on a loaded machine.
- */
-async function scan(page: Page, screen: string, scope: string[] = []): Promise<Finding[]> {
-  // antd's open/close animations fade text in: contrast is only meaningful once they have finished.
-  await page.waitForTimeout(500);
-  let axe = new AxeBuilder({ page });
-  for (const s of scope) axe = axe.include(s);
-  const result = await axe.analyze();
-  return result.violations
-    .filter((v) => v.impact === 'critical' || v.impact === 'serious' || REQUIRED_RULES.has(v.id))
-    .map((v) => ({
-      screen,
-      rule: v.id,
-      impact: v.impact ?? '',
-      help: v.help,
-      targets: v.nodes.slice(0, 6).map((n) => `${n.target.join(' ')} :: ${n.failureSummary?.split('\n').slice(1, 2).join('').trim() ?? ''}`),
-    }));
-}
-
-function report(findings: Finding[]): string {
-  return findings.map((f) => `[${f.screen}] ${f.rule} (${f.impact}): ${f.help}\n    ${f.targets.join('\n    ')}`).join('\n');
-}
 
 for (const lang of ['zh-CN', 'en-US'] as const) {
   for (const scheme of ['light', 'dark'] as const) {
@@ -87,6 +50,10 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
         await page.getByTestId('lookup-input').fill('E0000');
         await expect(page.getByTestId('lookup-option').first()).toBeVisible();
         await check('header-lookup', 'header');
+        await page.getByTestId('lookup-input').fill('nobody-by-this-name');
+        await expect(page.getByTestId('lookup-none')).toBeVisible();
+        await page.screenshot({ path: join(SHOTS, `a11y-${lang}-${scheme}-lookup-none.png`), clip: { x: 0, y: 0, width: 1280, height: 240 } });
+        await check('header-lookup-none', 'header');
         await page.getByTestId('lookup-input').fill('');
         await page.keyboard.press('Escape');
 

@@ -1,11 +1,13 @@
 // Issue #11 in the app: replace one employee's photo from the detail drawer and undo it; import a folder through
 // the wizard (an unmatched and an invalid file among them) and see the browse view show the new photos. The open
-// dialogs are stood in for by the harness's /__test/dialog. Screenshots at 1440×900 in both languages.
+// dialogs are stood in for by the harness's /__test/dialog. Screenshots at 1440×900 in both languages. Each dialog
+// and wizard step is also scanned by axe here (issue #15), since these screens need this setup to exist.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { formatUpdateTime } from '../../renderer/src/lib/format';
+import { type Finding, report, scan } from './axe';
 import { expect, openDemo, test, type TestEnv } from './fixtures';
 
 const OUT = 'e2e-artifacts/screenshots';
@@ -58,6 +60,7 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
         await expect(page.getByTestId('replace-old')).toBeVisible();
         await expect(page.getByTestId('replace-what')).toBeVisible();
         if (colorScheme === 'light' || lang === 'zh-CN') await shot(page, `photo-${lang}-${colorScheme}-replace`);
+        const findings: Finding[] = await scan(page, 'replace-dialog', ['.ant-modal-wrap', 'header']);
         await page.getByTestId('replace-confirm').click();
         await expect(dialog).toHaveCount(0);
 
@@ -68,13 +71,17 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
         await expect(page.locator(`[data-testid="employee-row"][data-user-id="${userId}"]`)).toContainText(updateTimeOf(env, userId, lang));
         await expect(page.getByTestId('detail-undo')).toBeVisible();
         await shot(page, `photo-${lang}-${colorScheme}-drawer-replaced`);
+        findings.push(...(await scan(page, 'detail-replaced', ['.fa-detail'])));
 
         await page.getByTestId('detail-undo').click();
+        await expect(page.getByTestId('undo-confirm')).toBeVisible();
+        findings.push(...(await scan(page, 'undo-confirm', ['.ant-modal-wrap', 'header'])));
         await page.getByTestId('undo-confirm').click();
         await expect.poll(() => sim.tenant.faces.get(userId)!.face_key).not.toBe(newKey);
         const restored = sim.tenant.faces.get(userId)!.face_key;
         expect(Buffer.from(sim.photoBytes(restored)!).equals(Buffer.from(sim.photoBytes(oldKey)!))).toBe(true);
         await expect(detail).toContainText(restored);
+        expect(report(findings)).toBe('');
       });
 
       test(`import a folder through the wizard (${lang}, ${colorScheme})`, async ({ page, env }) => {
@@ -97,6 +104,7 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
         await expect(preview).toContainText(bare[0]!.name);
         await expect(preview).toContainText('NOBODY-999.jpg');
         if (colorScheme === 'light') await shot(page, `photo-${lang}-${colorScheme}-import-match`);
+        const findings: Finding[] = await scan(page, 'import-match', ['.ant-modal-wrap', 'header']);
         await page.getByTestId('import-make-plan').click();
         const plan = page.getByTestId('import-plan');
         await expect(plan.locator('[data-outcome="enrol"]')).toHaveCount(2);
@@ -105,17 +113,25 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
         await expect(page.getByTestId('import-confirm-counts')).toContainText('2');
         expect(sim.tenant.faces.has(bare[0]!.user_id)).toBe(false);
         if (colorScheme === 'light' || lang === 'zh-CN') await shot(page, `photo-${lang}-${colorScheme}-import-plan`);
+        findings.push(...(await scan(page, 'import-plan', ['.ant-modal-wrap', 'header'])));
 
+        // Slow answers, so the progress step is on screen long enough to be scanned.
+        await env.simPatch({ latencyMs: 2500 });
         await page.getByTestId('import-start').click();
-        await expect(page.getByTestId('import-summary')).toBeVisible({ timeout: 30_000 });
+        await expect(page.getByTestId('import-progress')).toBeVisible();
+        findings.push(...(await scan(page, 'import-progress', ['.ant-modal-wrap', 'header'])));
+        await env.simPatch({ latencyMs: 0 });
+        await expect(page.getByTestId('import-summary')).toBeVisible({ timeout: 60_000 });
         await expect(page.getByTestId('import-not-importable')).toContainText('NOBODY-999.jpg');
         if (colorScheme === 'light' || lang === 'zh-CN') await shot(page, `photo-${lang}-${colorScheme}-import-summary`);
+        findings.push(...(await scan(page, 'import-summary', ['.ant-modal-wrap', 'header'])));
         expect(sim.tenant.faces.has(bare[0]!.user_id) && sim.tenant.faces.has(bare[1]!.user_id)).toBe(true);
         expect(sim.tenant.faces.has(bare[2]!.user_id)).toBe(false);
         await page.getByTestId('import-close').click();
 
         await page.getByTestId('employee-search').locator('input').fill(bare[0]!.employee_no);
         await expect(page.locator(`[data-testid="employee-row"][data-user-id="${bare[0]!.user_id}"]`)).toContainText(updateTimeOf(env, bare[0]!.user_id, lang));
+        expect(report(findings)).toBe('');
       });
     });
   }

@@ -1,7 +1,7 @@
 // "Check one employee" from anywhere: search as you type; the choice opens the detail drawer.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { AutoComplete, Input, Spin, Tag, Typography } from 'antd';
+import { AutoComplete, Input, Spin, Tag, Typography, theme } from 'antd';
 import type { InputRef } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -25,6 +25,8 @@ export function HeaderLookup({ onOpen }: { onOpen: (userId: string) => void }) {
   const [text, setText] = useState('');
   const query = useDebounced(text.trim(), 150);
   const inputRef = useRef<InputRef>(null);
+  const [focused, setFocused] = useState(false);
+  const [dismissed, setDismissed] = useState(false);
   const results = useQuery({
     queryKey: queryKeys.lookup(query),
     queryFn: () => unwrap(api.lookup({ query, limit: 10 })),
@@ -62,45 +64,95 @@ export function HeaderLookup({ onOpen }: { onOpen: (userId: string) => void }) {
     ),
   }));
 
+  // Searching, nothing found and errors are not options: they are shown in a status panel under the input (a live
+  // region outside the listbox), and the listbox opens only when it has options. Inside the listbox they broke its
+  // ARIA (a listbox may hold only options, and rc-select then points aria-activedescendant at "-1").
+  const status = !query || rows.length > 0 || !focused || dismissed ? null : results.error ? 'error' : results.isFetching ? 'loading' : results.isFetched ? 'none' : null;
+
   return (
-    <AutoComplete
-      style={{ width: 420, maxWidth: '40vw' }}
-      value={text}
-      options={options}
-      onChange={(v: string) => setText(v)}
-      onSelect={(userId: string) => {
-        setText('');
-        inputRef.current?.blur();
-        onOpen(userId);
+    // Focus and keys are followed on this wrapper (it holds the input and the popup), so the listbox's open state is
+    // ours alone: rc-select's own state raced with ours when the results arrived after the typing.
+    <div
+      style={{ position: 'relative' }}
+      onFocus={() => setFocused(true)}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocused(false);
       }}
-      notFoundContent={
-        !query ? null : results.error ? (
-          <Typography.Text type="danger" data-testid="lookup-error">
-            {errorMessage(t, errorInfo(results.error))}
-          </Typography.Text>
-        ) : results.isFetching ? (
-          <Spin size="small" data-testid="lookup-loading" />
-        ) : results.isFetched ? (
-          t('header.lookupNone')
-        ) : null
-      }
-      popupMatchSelectWidth={480}
-      // The first result is the active option, so Enter opens it (and aria-activedescendant names a real option,
-      // not the "-1" rc-select writes when none is active).
-      defaultActiveFirstOption
-      // Inside the header, so the results belong to its landmark (a popup in <body> is outside every landmark).
-      getPopupContainer={(trigger: HTMLElement) => trigger.parentElement ?? document.body}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') setDismissed(true);
+        else if (e.key === 'ArrowDown') setDismissed(false);
+      }}
     >
-      <Input
-        ref={inputRef}
-        data-testid="lookup-input"
-        maxLength={200}
-        prefix={<SearchOutlined />}
-        aria-label={t('header.lookupLabel')}
-        title={t('header.lookupLabel')}
-        placeholder={t('header.lookupPlaceholder', { key: shortcut('K') })}
-        allowClear
-      />
-    </AutoComplete>
+      <AutoComplete
+        style={{ width: 420, maxWidth: '40vw' }}
+        value={text}
+        options={options}
+        open={focused && rows.length > 0 && !dismissed}
+        onChange={(v: string) => {
+          setText(v);
+          setDismissed(false);
+        }}
+        onSelect={(userId: string) => {
+          setText('');
+          inputRef.current?.blur();
+          onOpen(userId);
+        }}
+        popupMatchSelectWidth={480}
+        // The first result is the active option, so Enter opens it (and aria-activedescendant names a real option,
+        // not the "-1" rc-select writes when none is active).
+        defaultActiveFirstOption
+        // Inside the header, so the results belong to its landmark (a popup in <body> is outside every landmark).
+        getPopupContainer={(trigger: HTMLElement) => trigger.parentElement ?? document.body}
+      >
+        <Input
+          ref={inputRef}
+          data-testid="lookup-input"
+          maxLength={200}
+          prefix={<SearchOutlined />}
+          aria-label={t('header.lookupLabel')}
+          title={t('header.lookupLabel')}
+          placeholder={t('header.lookupPlaceholder', { key: shortcut('K') })}
+          allowClear
+        />
+      </AutoComplete>
+      <LookupStatus status={status} error={results.error} />
+    </div>
+  );
+}
+
+/**
+ * The panel under the lookup for "searching", "no employee matches" and errors. Its container is a live region that
+ * is always in the page (a region that appears with its text is often not read); an error is an alert.
+ */
+function LookupStatus({ status, error }: { status: 'loading' | 'none' | 'error' | null; error: unknown }) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  const region: CSSProperties = { position: 'absolute', top: 'calc(100% + 4px)', left: 0, zIndex: token.zIndexPopupBase + 50 };
+  const panel: CSSProperties = {
+    width: 480,
+    maxWidth: '60vw',
+    padding: '8px 12px',
+    background: token.colorBgElevated,
+    borderRadius: token.borderRadiusLG,
+    boxShadow: token.boxShadowSecondary,
+  };
+  return (
+    <div style={region} role="status">
+      {status && (
+        <div style={panel}>
+          {status === 'error' ? (
+            <Typography.Text type="danger" role="alert" data-testid="lookup-error">
+              {errorMessage(t, errorInfo(error))}
+            </Typography.Text>
+          ) : status === 'loading' ? (
+            <Spin size="small" data-testid="lookup-loading" aria-label={t('header.lookupSearching')} />
+          ) : (
+            <Typography.Text type="secondary" data-testid="lookup-none">
+              {t('header.lookupNone')}
+            </Typography.Text>
+          )}
+        </div>
+      )}
+    </div>
   );
 }

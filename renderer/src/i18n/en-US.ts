@@ -72,6 +72,7 @@ export const enUS = {
   header: {
     lookupPlaceholder: 'Check one employee ({{key}}): name, no., email…',
     lookupLabel: 'Check one employee and open their details',
+    lookupSearching: 'Searching…',
     lookupNone: 'No employee matches',
     settings: 'Settings',
     exports: 'Export progress',
@@ -436,6 +437,7 @@ export const enUS = {
     selectRow: 'Select {{name}}',
     tile: '{{name}} {{employeeNo}}, {{status}} {{date}}',
     sidePanel: 'Departments and attendance groups',
+    importProgress: 'Import progress',
     exportProgress: 'Export progress',
     exportsButton: 'Export progress and results',
     coverage: 'Share enrolled',

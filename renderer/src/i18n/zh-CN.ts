@@ -74,6 +74,7 @@ export const zhCN: Resources = {
   header: {
     lookupPlaceholder: '查员工（{{key}}）：姓名、工号、邮箱、手机号',
     lookupLabel: '查员工，打开其详情',
+    lookupSearching: '正在查找…',
     lookupNone: '没有匹配的员工',
     settings: '设置',
     exports: '导出进度',
@@ -437,6 +438,7 @@ export const zhCN: Resources = {
     selectRow: '选择 {{name}}',
     tile: '{{name}} {{employeeNo}}，{{status}} {{date}}',
     sidePanel: '部门与考勤组',
+    importProgress: '导入进度',
     exportProgress: '导出进度',
     exportsButton: '导出进度与结果',
     coverage: '已录入比例',

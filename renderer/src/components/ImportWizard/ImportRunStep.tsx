@@ -36,7 +36,7 @@ export function ImportRunStep({ jobId, notImportable, onFinished }: { jobId: str
     return (
       <Space orientation="vertical" style={{ width: '100%' }} data-testid="import-progress">
         <Typography.Text strong>{t('importWizard.running')}</Typography.Text>
-        <Progress percent={p.total ? Math.floor((p.done / p.total) * 100) : 0} />
+        <Progress aria-label={t('a11y.importProgress')} percent={p.total ? Math.floor((p.done / p.total) * 100) : 0} />
         <Space split="·">
           <span>{t('importWizard.counts', { done: p.done, total: p.total, failed: p.failed })}</span>
           <span>{t('progress.rate', { rate: p.rate.toFixed(1) })}</span>
