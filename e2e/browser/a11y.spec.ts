@@ -52,8 +52,9 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
         await check('header-lookup', 'header');
         await page.getByTestId('lookup-input').fill('nobody-by-this-name');
         await expect(page.getByTestId('lookup-none')).toBeVisible();
-        await page.screenshot({ path: join(SHOTS, `a11y-${lang}-${scheme}-lookup-none.png`), clip: { x: 0, y: 0, width: 1280, height: 240 } });
         await check('header-lookup-none', 'header');
+        // After the scan's wait: the previous query's list takes a moment to fade out.
+        await page.screenshot({ path: join(SHOTS, `a11y-${lang}-${scheme}-lookup-none.png`), clip: { x: 0, y: 0, width: 1280, height: 240 } });
         await page.getByTestId('lookup-input').fill('');
         await page.keyboard.press('Escape');
 
