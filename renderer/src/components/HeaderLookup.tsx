@@ -1,5 +1,5 @@
 // "Check one employee" from anywhere: search as you type; the choice opens the detail drawer.
-import { useEffect, useRef, useState, type CSSProperties } from 'react';
+import { useEffect, useRef, useState, type CSSProperties, type RefObject } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { AutoComplete, Input, Spin, Tag, Typography, theme } from 'antd';
 import type { InputRef } from 'antd';
@@ -7,6 +7,7 @@ import { SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, errorInfo, unwrap } from '../lib/api';
 import { errorMessage } from '../i18n';
+import type { EmployeeRow } from '../../../shared/model';
 import { FaceStatusTag } from './FaceStatus';
 import { shortcut } from '../lib/keys';
 import { queryKeys, staleTimes } from '../lib/queryKeys';
@@ -35,39 +36,14 @@ export function HeaderLookup({ onOpen }: { onOpen: (userId: string) => void }) {
     placeholderData: (prev) => prev,
   });
 
-  // Ctrl/Cmd+K focuses the lookup from anywhere.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
-        e.preventDefault();
-        inputRef.current?.focus();
-        inputRef.current?.select();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useFocusShortcut(inputRef);
 
   const rows = query ? (results.data ?? []) : [];
-  const options = rows.map((r) => ({
-    value: r.userId,
-    label: (
-      <div style={{ display: 'flex', gap: 8, alignItems: 'center' }} data-testid="lookup-option">
-        <Typography.Text strong>{r.name}</Typography.Text>
-        <Typography.Text type="secondary">{r.employeeNo}</Typography.Text>
-        <Typography.Text type="secondary" ellipsis style={{ flex: 1 }}>
-          {r.departmentNames[0] ?? ''}
-        </Typography.Text>
-        {r.resigned && <Tag>{t('status.resigned')}</Tag>}
-        <FaceStatusTag face={r.face} />
-      </div>
-    ),
-  }));
-
+  const options = rows.map((r) => ({ value: r.userId, label: <LookupOption row={r} /> }));
   // Searching, nothing found and errors are not options: they are shown in a status panel under the input (a live
   // region outside the listbox), and the listbox opens only when it has options. Inside the listbox they broke its
   // ARIA (a listbox may hold only options, and rc-select then points aria-activedescendant at "-1").
-  const status = !query || rows.length > 0 || !focused || dismissed ? null : results.error ? 'error' : results.isFetching ? 'loading' : results.isFetched ? 'none' : null;
+  const status = query && rows.length === 0 && focused && !dismissed ? searchState(results) : null;
 
   return (
     // Focus and keys are followed on this wrapper (it holds the input and the popup), so the listbox's open state is
@@ -120,11 +96,48 @@ export function HeaderLookup({ onOpen }: { onOpen: (userId: string) => void }) {
   );
 }
 
+/** Ctrl/Cmd+K focuses the lookup from anywhere. */
+function useFocusShortcut(inputRef: RefObject<InputRef | null>): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        inputRef.current?.focus();
+        inputRef.current?.select();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [inputRef]);
+}
+
+type SearchState = 'loading' | 'none' | 'error';
+
+function searchState(q: { error: unknown; isFetching: boolean; isFetched: boolean }): SearchState | null {
+  return q.error ? 'error' : q.isFetching ? 'loading' : q.isFetched ? 'none' : null;
+}
+
+/** One result: name, 工号, first department, resigned, face status. */
+function LookupOption({ row: r }: { row: EmployeeRow }) {
+  const { t } = useTranslation();
+  return (
+    <div style={{ display: 'flex', gap: 8, alignItems: 'center' }} data-testid="lookup-option">
+      <Typography.Text strong>{r.name}</Typography.Text>
+      <Typography.Text type="secondary">{r.employeeNo}</Typography.Text>
+      <Typography.Text type="secondary" ellipsis style={{ flex: 1 }}>
+        {r.departmentNames[0] ?? ''}
+      </Typography.Text>
+      {r.resigned && <Tag>{t('status.resigned')}</Tag>}
+      <FaceStatusTag face={r.face} />
+    </div>
+  );
+}
+
 /**
  * The panel under the lookup for "searching", "no employee matches" and errors. Its container is a live region that
  * is always in the page (a region that appears with its text is often not read); an error is an alert.
  */
-function LookupStatus({ status, error }: { status: 'loading' | 'none' | 'error' | null; error: unknown }) {
+function LookupStatus({ status, error }: { status: SearchState | null; error: unknown }) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
   const region: CSSProperties = { position: 'absolute', top: 'calc(100% + 4px)', left: 0, zIndex: token.zIndexPopupBase + 50 };
