@@ -53,15 +53,30 @@ function useRecordDetailOpen(userId: string): void {
 
 function DetailBody({ userId }: { userId: string }) {
   useRecordDetailOpen(userId);
-  const { t, i18n } = useTranslation();
-  const statusText = useFaceStatusText();
-  const { message } = AntApp.useApp();
+  const employee = useDetailEmployee(userId);
+  const row = employee.data;
+  if (employee.error) return <ErrorState error={employee.error} onRetry={() => void employee.refetch()} />;
+  if (!row) return <Skeleton active avatar paragraph={{ rows: 8 }} />;
+  return (
+    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+      <div style={{ display: 'flex', gap: 16, alignItems: 'flex-start' }}>
+        <DetailPhoto row={row} />
+        <DetailHeading row={row} />
+      </div>
+      {!row.face.enrolled && !row.face.outOfRange && <EnrolHint />}
+      <DetailActions row={row} />
+      <DetailFacts row={row} />
+    </Space>
+  );
+}
+
+/** The full record; the list row already on screen shows at once while it is read. */
+function useDetailEmployee(userId: string) {
   const qc = useQueryClient();
-  const employee = useQuery({
+  return useQuery({
     queryKey: queryKeys.employee(userId),
     queryFn: () => unwrap(api.employee({ userId })),
     staleTime: staleTimes.employee,
-    // The list row already on screen shows at once while the full record is read.
     placeholderData: () => {
       for (const [, page] of qc.getQueriesData<EmployeePage>({ queryKey: queryKeys.employeePages })) {
         const hit = page?.rows.find((r) => r.userId === userId);
@@ -70,8 +85,42 @@ function DetailBody({ userId }: { userId: string }) {
       return undefined;
     },
   });
-  const row = employee.data;
+}
 
+/** Name, English name, title, status tags, when the photo was last changed. */
+function DetailHeading({ row }: { row: EmployeeRow }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <Space orientation="vertical" size={6} style={{ minWidth: 0 }}>
+      <Typography.Title level={4} style={{ margin: 0 }} data-testid="detail-name">
+        {row.name}
+      </Typography.Title>
+      {row.enName && <Typography.Text type="secondary">{row.enName}</Typography.Text>}
+      {row.jobTitle && <Typography.Text>{row.jobTitle}</Typography.Text>}
+      <Space size={4} wrap>
+        <FaceStatusTag face={row.face} testId="detail-status" />
+        {row.resigned && <Tag>{t('status.resigned')}</Tag>}
+      </Space>
+      {row.face.updatedAt != null && (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('detail.updated')}: {formatUpdateTime(row.face.updatedAt, i18n.language)}
+        </Typography.Text>
+      )}
+      {row.face.enrolled && (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('detail.zoomHint')}
+        </Typography.Text>
+      )}
+    </Space>
+  );
+}
+
+/** Save this photo, re-read the face status from Feishu, replace and undo. */
+function DetailActions({ row }: { row: EmployeeRow }) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const qc = useQueryClient();
+  const userId = row.userId;
   const save = useMutation({
     mutationFn: () => unwrap(api.photoSave({ userId })),
     onSuccess: (r) => {
@@ -90,76 +139,53 @@ function DetailBody({ userId }: { userId: string }) {
     },
     onError: (e) => void message.error(errorMessage(t, errorInfo(e))),
   });
-
-  if (employee.error) return <ErrorState error={employee.error} onRetry={() => void employee.refetch()} />;
-  if (!row) return <Skeleton active avatar paragraph={{ rows: 8 }} />;
-
   return (
-    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-      <div style={{ display: 'flex', gap: 16, alignItems: 'flex-start' }}>
-        <DetailPhoto row={row} />
-        <Space orientation="vertical" size={6} style={{ minWidth: 0 }}>
-          <Typography.Title level={4} style={{ margin: 0 }} data-testid="detail-name">
-            {row.name}
-          </Typography.Title>
-          {row.enName && <Typography.Text type="secondary">{row.enName}</Typography.Text>}
-          {row.jobTitle && <Typography.Text>{row.jobTitle}</Typography.Text>}
-          <Space size={4} wrap>
-            <FaceStatusTag face={row.face} testId="detail-status" />
-            {row.resigned && <Tag>{t('status.resigned')}</Tag>}
-          </Space>
-          {row.face.updatedAt != null && (
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t('detail.updated')}: {formatUpdateTime(row.face.updatedAt, i18n.language)}
-            </Typography.Text>
-          )}
-          {row.face.enrolled && (
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t('detail.zoomHint')}
-            </Typography.Text>
-          )}
-        </Space>
-      </div>
-      {!row.face.enrolled && !row.face.outOfRange && <EnrolHint />}
-      <Space wrap>
-        <Button icon={<DownloadOutlined />} disabled={!row.face.enrolled} loading={save.isPending} onClick={() => save.mutate()} data-testid="detail-save">
-          {t('detail.savePhoto')}
-        </Button>
-        <Button icon={<ReloadOutlined />} loading={refresh.isPending} onClick={() => refresh.mutate()} data-testid="detail-refresh">
-          {t('detail.refreshFace')}
-        </Button>
-        <ReplacePhotoActions row={row} />
-      </Space>
-      <Descriptions
-        column={1}
-        size="small"
-        bordered
-        styles={{ label: { width: 130 } }}
-        items={[
-          { key: 'userId', label: t('detail.userId'), children: <Copyable value={row.userId} /> },
-          { key: 'employeeNo', label: t('detail.employeeNo'), children: <Copyable value={row.employeeNo} /> },
-          { key: 'email', label: t('detail.email'), children: <Copyable value={row.email} /> },
-          { key: 'mobile', label: t('detail.mobile'), children: <Copyable value={row.mobile} /> },
-          {
-            key: 'departments',
-            label: t('detail.departments'),
-            // Full paths, one a line: two departments may both be called 一组.
-            children: row.departmentNames.length ? <span style={{ whiteSpace: 'pre-line' }}>{departmentFullPaths(row).join('\n')}</span> : '—',
-          },
-          { key: 'groups', label: t('detail.groups'), children: row.groupNames.length ? row.groupNames.join('、') : '—' },
-          {
-            key: 'status',
-            label: t('detail.status'),
-            children: row.face.enrolled
-              ? `${statusText(row.face)} · ${formatUpdateTime(row.face.updatedAt, i18n.language)}`
-              : row.face.outOfRange
-                ? `${statusText(row.face)}: ${t('status.outOfRangeHint')}`
-                : statusText(row.face),
-          },
-          ...(row.face.faceKey ? [{ key: 'faceKey', label: t('detail.faceKey'), children: <Copyable value={row.face.faceKey} /> }] : []),
-        ]}
-      />
+    <Space wrap>
+      <Button icon={<DownloadOutlined />} disabled={!row.face.enrolled} loading={save.isPending} onClick={() => save.mutate()} data-testid="detail-save">
+        {t('detail.savePhoto')}
+      </Button>
+      <Button icon={<ReloadOutlined />} loading={refresh.isPending} onClick={() => refresh.mutate()} data-testid="detail-refresh">
+        {t('detail.refreshFace')}
+      </Button>
+      <ReplacePhotoActions row={row} />
     </Space>
+  );
+}
+
+/** Ids (copyable), contact, departments as full paths, groups, status, face_key. */
+function DetailFacts({ row }: { row: EmployeeRow }) {
+  const { t, i18n } = useTranslation();
+  const statusText = useFaceStatusText();
+  return (
+    <Descriptions
+      column={1}
+      size="small"
+      bordered
+      styles={{ label: { width: 130 } }}
+      items={[
+        { key: 'userId', label: t('detail.userId'), children: <Copyable value={row.userId} /> },
+        { key: 'employeeNo', label: t('detail.employeeNo'), children: <Copyable value={row.employeeNo} /> },
+        { key: 'email', label: t('detail.email'), children: <Copyable value={row.email} /> },
+        { key: 'mobile', label: t('detail.mobile'), children: <Copyable value={row.mobile} /> },
+        {
+          key: 'departments',
+          label: t('detail.departments'),
+          // Full paths, one a line: two departments may both be called 一组.
+          children: row.departmentNames.length ? <span style={{ whiteSpace: 'pre-line' }}>{departmentFullPaths(row).join('\n')}</span> : '—',
+        },
+        { key: 'groups', label: t('detail.groups'), children: row.groupNames.length ? row.groupNames.join('、') : '—' },
+        {
+          key: 'status',
+          label: t('detail.status'),
+          children: row.face.enrolled
+            ? `${statusText(row.face)} · ${formatUpdateTime(row.face.updatedAt, i18n.language)}`
+            : row.face.outOfRange
+              ? `${statusText(row.face)}: ${t('status.outOfRangeHint')}`
+              : statusText(row.face),
+        },
+        ...(row.face.faceKey ? [{ key: 'faceKey', label: t('detail.faceKey'), children: <Copyable value={row.face.faceKey} /> }] : []),
+      ]}
+    />
   );
 }
 
