@@ -125,6 +125,18 @@ async function waitForDone(r: Rig, jobId: string): Promise<ExportSummary> {
 }
 
 const ALL = { scope: { kind: 'all' }, search: '', photo: 'all', includeResigned: false };
+
+/**
+ * A page of the employee list once the directory is read: the first pages may come while the walk is still going
+ * (partial rows, `loading` set), and on a busy machine they do. Asks again, as the app does, until complete.
+ */
+async function settledPage(r: Rig, filter: typeof ALL | Record<string, unknown>, limit?: number): Promise<ResponseOf<'employees'>> {
+  for (let i = 0; ; i++) {
+    const page = data(await r.call<ResponseOf<'employees'>>('employees', { filter, ...(limit ? { limit } : {}) }));
+    if (!page.loading || i >= 100) return page;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 const custom = (r: Rig, secret = SECRET) => ({ baseUrl: r.sim.url, appId: r.sim.appId, appSecret: secret });
 
 let r: Rig;
@@ -174,7 +186,7 @@ describe('handlers over the simulated tenant', () => {
     const status = data(await r.call<ResponseOf<'demoStart'>>('demoStart'));
     expect(status).toMatchObject({ configured: true, demo: true, baseUrl: null, persisted: false });
     expect(r.stored).toHaveLength(0);
-    expect(data(await r.call<ResponseOf<'employees'>>('employees', { filter: ALL })).total).toBeGreaterThan(0);
+    expect((await settledPage(r, ALL)).total).toBeGreaterThan(0);
     expect(data(await r.call('credentialsClear'))).toMatchObject({ configured: false, demo: false });
     expect(await r.call('groups')).toMatchObject({ ok: false, error: { code: 'auth.not_configured' } });
   });
@@ -212,7 +224,7 @@ describe('handlers over the simulated tenant', () => {
     const tree = data(await r.call<unknown[]>('departments'));
     expect(tree.length).toBeGreaterThan(0);
     expect(data(await r.call<unknown[]>('groups')).length).toBeGreaterThan(0);
-    const page = data(await r.call<ResponseOf<'employees'>>('employees', { filter: { ...ALL, photo: 'with' }, limit: 10 }));
+    const page = await settledPage(r, { ...ALL, photo: 'with' }, 10);
     expect(page.rows).toHaveLength(10);
     const first = page.rows[0]!;
     expect(data(await r.call<EmployeeRow>('employee', { userId: first.userId })).userId).toBe(first.userId);
@@ -285,7 +297,7 @@ describe('handlers over the simulated tenant', () => {
   it('runs one export at a time, retries the failed employees into the same folder', async () => {
     data(await r.call('credentialsSet', custom(r)));
     data(await r.call('exportChooseFolder', {}));
-    const rows = data(await r.call<ResponseOf<'employees'>>('employees', { filter: { ...ALL, photo: 'with' }, limit: 4 })).rows;
+    const rows = (await settledPage(r, { ...ALL, photo: 'with' }, 4)).rows;
     const broken = rows[0]!;
     r.sim.switches.failingFaceKeys = new Set([broken.face.faceKey!]);
     r.sim.switches.latencyMs = 30;
@@ -310,8 +322,8 @@ describe('handlers over the simulated tenant', () => {
   it('a retry of the failures keeps the no-photo rows in manifest.csv, and its summary counts the whole manifest', async () => {
     data(await r.call('credentialsSet', custom(r)));
     data(await r.call('exportChooseFolder', {}));
-    const withPhoto = data(await r.call<ResponseOf<'employees'>>('employees', { filter: { ...ALL, photo: 'with' }, limit: 5 })).rows;
-    const without = data(await r.call<ResponseOf<'employees'>>('employees', { filter: { ...ALL, photo: 'without' }, limit: 3 })).rows;
+    const withPhoto = (await settledPage(r, { ...ALL, photo: 'with' }, 5)).rows;
+    const without = (await settledPage(r, { ...ALL, photo: 'without' }, 3)).rows;
     expect(without.length).toBeGreaterThan(0);
     const broken = withPhoto[0]!;
     r.sim.switches.failingFaceKeys = new Set([broken.face.faceKey!]);
@@ -388,7 +400,7 @@ describe('finished export jobs', () => {
     data(await r.call('exportChooseFolder', {}));
     // The first page can be empty while the directory is still being read.
     const rows = await vi.waitFor(async () => {
-      const page = data(await r.call<ResponseOf<'employees'>>('employees', { filter: { ...ALL, photo: 'with' }, limit: 3 })).rows;
+      const page = (await settledPage(r, { ...ALL, photo: 'with' }, 3)).rows;
       expect(page).toHaveLength(3);
       return page;
     });
