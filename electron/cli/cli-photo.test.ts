@@ -4,6 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { keyFileProvider, open as openSealed } from '../core/at-rest/index';
 import { cliTenant, ndjson, runCli, sha256 } from './cli.testkit';
 
 const t = cliTenant({ seed: 21, employees: 40, rateLimitPerSecond: 100_000 });
@@ -75,8 +76,11 @@ describe('cli replace / restore', () => {
     const uploaded = Buffer.from(t.sim.photoBytes(now.face_key)!);
     expect(uploaded.includes('GPS 31.2304N')).toBe(false);
     expect(uploaded.includes('Exif')).toBe(false);
+    // Archived sealed with the cache's key file: not the photo on disk, the photo once opened.
     const archived = await readFile(join(t.cacheHome, 'feishu-face-photos', 'photos-archive', 'photos', sha256(oldBytes)));
-    expect(archived.equals(oldBytes)).toBe(true);
+    expect(archived.includes(oldBytes.subarray(0, 64))).toBe(false);
+    const key = await keyFileProvider(join(t.cacheHome, 'feishu-face-photos', 'cache.key')).key();
+    expect(openSealed(key, archived, sha256(oldBytes))?.equals(oldBytes)).toBe(true);
     const audit = await readFile(join(t.cacheHome, 'feishu-face-photos', 'audit.log'), 'utf8');
     expect(audit).toContain('"photo.replace"');
 

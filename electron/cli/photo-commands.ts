@@ -6,7 +6,7 @@ import path from 'node:path';
 import { appError } from '../../shared/errors';
 import type { EmployeeRow, FaceInfo } from '../../shared/model';
 import { WRITE_SCOPE } from '../core/feishu/endpoints/attendance-write';
-import { applyPhotoChange, photoChangeDeps, planRestore, restorePhoto, sha256Hex, type ChangeResult, type ChangeTarget, type PhotoChangeDeps } from '../core/photo-change/index';
+import { applyPhotoChange, photoChangeDeps, planRestore, requireArchiveKey, restorePhoto, sha256Hex, type ChangeResult, type ChangeTarget, type PhotoChangeDeps } from '../core/photo-change/index';
 import { DEFAULT_MAX_UPLOAD_BYTES, preparePhoto } from '../core/photo-prep';
 import { auditPhotoChange } from './audit-command';
 import { confirmChange, type ConfirmIo } from './confirm';
@@ -26,6 +26,7 @@ export interface PhotoCommandOptions {
 
 /** The write scope, found without changing anything; scope.missing naming it otherwise. */
 export async function requireWriteScope(session: Session, signal: AbortSignal): Promise<void> {
+  requireArchiveKey(session.core.photos);
   await session.verify(signal);
   if ((await session.core.client.probeWriteScope(signal)) === 'missing')
     throw appError('scope.missing', `The app lacks ${WRITE_SCOPE}, which changing face photos needs`, { scopes: [WRITE_SCOPE] });
