@@ -120,7 +120,7 @@ export async function runImportCommand(session: Session, flags: ImportFlags, rep
   const template = flags.match ?? DEFAULT_MATCH_TEMPLATE;
   checkMatchTemplate(template);
   const prep = { maxBytes: flags.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES };
-  // A dry run sends no write call at all, not even the scope probe (a modify that changes nothing).
+  // A dry run sends no write call at all, not even the scope probe (an upload of nothing).
   if (flags.dryRun) await session.verify(signal);
   else await requireWriteScope(session, signal);
   reporter.info(`Reading the directory and checking the photos in ${dir}…`);

@@ -51,6 +51,31 @@ describe('bulk import pipeline', () => {
     expect(r.calls('files.download')).toBe(0); // every new photo was in the cache already
   });
 
+  it('a write scope missing at the first upload stops the run there: no modify, the rest not started', async () => {
+    rig = await startRig({ seed: 54, employees: 40, enrolledShare: 0 });
+    const r = rig;
+    const users = r.sim.tenant.users.filter((u) => !u.status.is_resigned && u.employee_no).slice(0, 6);
+    const donor = await startRig({ seed: 55, employees: 10 });
+    const dir = await mkdtemp(path.join(r.root, 'scope-'));
+    try {
+      const bytes = donor.sim.photoBytes([...donor.sim.tenant.faces.values()][0]!.face_key)!;
+      await Promise.all(users.map((u) => writeFile(path.join(dir, `${u.employee_no}.jpg`), bytes)));
+    } finally {
+      await donor.close();
+    }
+    const plan = await planImport(r.core, dir);
+    expect(plan.counts.enrol).toBe(users.length);
+    r.sim.switches.missingScopes = ['attendance:rule'];
+    r.sim.resetStats();
+
+    const summary = await runImport(photoChangeDeps(r.core, r.cacheDir), plan, { concurrency: 1 });
+
+    expect(summary.failed.map((f) => f.error.code)).toEqual(['scope.missing']);
+    expect(summary).toMatchObject({ enrolled: 0, notStarted: users.length - 1, cancelled: false });
+    expect(r.calls('files.upload')).toBe(1);
+    expect(r.calls('user_settings.modify')).toBe(0);
+  });
+
   it('writes the lines of changes in flight together, and none resolves before its line is in the file', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'journal-'));
     try {

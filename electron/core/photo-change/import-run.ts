@@ -83,6 +83,11 @@ export async function runImport(deps: PhotoChangeDeps, plan: ImportPlan, o: Impo
     o.onProgress?.({ done, total: todo.length, changed: summary.enrolled + summary.replaced, failed: summary.failed.length, rate, etaSeconds: rate > 0 ? Math.round(left / rate) : null });
   };
   report();
+  // A missing write scope fails every change alike: the first one (answered at its upload, before any modify)
+  // stops the run from taking more; the ones already in flight end as they will.
+  const stop = new AbortController();
+  const onCancel = () => stop.abort();
+  o.signal?.addEventListener('abort', onCancel, { once: true });
   await eachLimited(
     todo,
     o.concurrency ?? DEFAULT_CONCURRENCY,
@@ -94,14 +99,18 @@ export async function runImport(deps: PhotoChangeDeps, plan: ImportPlan, o: Impo
         else summary.replaced++;
         o.onChange?.(item, outcome.result);
       } else if (outcome.kind === 'already') summary.alreadyDone++;
-      else if (outcome.kind === 'failed') summary.failed.push({ file: item.file, userId: item.employee!.userId, name: item.employee!.name, error: outcome.error });
+      else if (outcome.kind === 'failed') {
+        summary.failed.push({ file: item.file, userId: item.employee!.userId, name: item.employee!.name, error: outcome.error });
+        if (outcome.error.code === 'scope.missing') stop.abort();
+      }
       if (outcome.kind === 'cancelled') return;
       done++;
       window.add(now());
       report();
     },
-    o.signal,
+    stop.signal,
   );
+  o.signal?.removeEventListener('abort', onCancel);
   await cache.drain();
   summary.cancelled = Boolean(o.signal?.aborted);
   summary.notStarted = todo.length - done;
