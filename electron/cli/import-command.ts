@@ -49,7 +49,7 @@ async function sourceFolder(dir: string): Promise<string> {
 function itemLine(it: ImportItem): string {
   const who = it.employee ? ` → ${it.employee.name}${it.employee.employeeNo ? ` #${it.employee.employeeNo}` : ''} (${it.employee.userId})` : '';
   const cands = it.candidates?.length ? `: ${it.candidates.map((c) => `${c.name} #${c.employeeNo || '-'} (${c.userId})`).join(', ')}` : '';
-  const why = it.reason && it.outcome !== 'ambiguous' ? ` — ${it.reason.code}: ${it.reason.detail}` : it.reason ? ` — ${it.reason.detail}` : '';
+  const why = it.reason && it.outcome !== 'ambiguous' ? ` — ${[it.reason.code, it.reason.detail].filter(Boolean).join(': ')}` : it.reason ? ` — ${it.reason.detail}` : '';
   return `  ${LABEL[it.outcome].padEnd(18)} ${it.file}${who}${cands}${why}`;
 }
 

@@ -73,7 +73,7 @@ export async function runReplace(session: Session, who: string, file: string, re
     [`Replace the face photo of ${whoLine(row)}`, `  now          ${currentLine(target.current)}`, `  new          ${source} (${input.length} bytes)`, 'Checks:', ...checkLines(prepared, input.length, maxBytes)].join('\n'),
     { type: 'preview', action: 'replace', userId: row.userId, employeeNo: row.employeeNo, name: row.name, current: target.current, source, checks: prepared.ok ? { ok: true, width: prepared.width, height: prepared.height, bytes: prepared.bytes.length, orientation: prepared.orientation, strippedBytes: prepared.strippedBytes } : { ok: false, reason: prepared.reason, detail: prepared.detail } },
   );
-  if (!prepared.ok) throw appError(prepared.reason, `The photo was refused: ${prepared.detail}`, { detail: prepared.detail });
+  if (!prepared.ok) throw appError(prepared.reason, `The photo was refused: ${prepared.reason}`, { detail: prepared.detail });
   const deps = photoChangeDeps(session.core, session.cacheDir, o.deps);
   if (target.current.enrolled && target.current.faceKey) {
     const now = await session.core.photos.get(target.current.faceKey, signal);

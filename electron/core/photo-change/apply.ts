@@ -49,7 +49,7 @@ export interface ChangeResult {
 /** The checks' refusal as an AppFailure (photo.format, photo.damaged, photo.too_large, photo.too_small). */
 export function prepareOrThrow(bytes: Uint8Array, opts?: PrepOptions): PreparedPhoto {
   const p = preparePhoto(bytes, opts);
-  if (!p.ok) throw appError(p.reason, `The photo was refused: ${p.detail}`, { detail: p.detail });
+  if (!p.ok) throw appError(p.reason, `The photo was refused: ${p.reason}`, { detail: p.detail });
   return p;
 }
 
