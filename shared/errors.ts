@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'photo.nothing_to_restore', // no change by this tool to undo for this employee (or it was a first enrolment)
   'photo.changed_since', // the photo was changed by someone else after this tool's change: undo refused
   'photo.archive_missing', // the archived copy of the old photo is missing or damaged
+  'photo.archive_unprotected', // no key the OS protects (photo cache in memory): old photos cannot be archived sealed, so no change
   'net.unreachable', // DNS, refused, reset after retries
   'net.timeout', // request timed out after retries
   'fs.not_writable', // output folder missing or not writable

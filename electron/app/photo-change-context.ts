@@ -4,7 +4,7 @@
 import { appError } from '../../shared/errors';
 import type { AuditFields } from '../core/audit/index';
 import { WRITE_SCOPE } from '../core/feishu/endpoints/attendance-write';
-import { photoChangeDeps, type PhotoChangeDeps } from '../core/photo-change/index';
+import { photoChangeDeps, requireArchiveKey, type PhotoChangeDeps } from '../core/photo-change/index';
 import type { TenantSession } from '../core/session';
 import { createAuditTrail } from './audit-trail';
 import type { AppHost } from './host';
@@ -15,8 +15,12 @@ export interface PhotoChangeContext {
   hooks?: PhotoChangeDeps['hooks'];
 }
 
-/** scope.missing naming attendance:rule unless the app may write face settings; the probe changes nothing. */
+/**
+ * photo.archive_unprotected when the photo cache is in memory (no key the OS protects: the archive could not be
+ * sealed), else scope.missing naming attendance:rule unless the app may write face settings; the probe changes nothing.
+ */
 export async function requireWriteScope(tenant: TenantSession, signal?: AbortSignal): Promise<void> {
+  requireArchiveKey(tenant.core.photos);
   if ((await tenant.core.client.probeWriteScope(signal)) === 'missing')
     throw appError('scope.missing', `The app lacks ${WRITE_SCOPE}, which changing face photos needs`, { scopes: [WRITE_SCOPE] });
 }

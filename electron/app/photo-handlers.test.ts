@@ -26,7 +26,7 @@ interface Rig {
   close(): Promise<void>;
 }
 
-async function rig(): Promise<Rig> {
+async function rig(over: Partial<AppHost> = {}): Promise<Rig> {
   const sim = await startSimulator({ seed: 21, employees: 40, rateLimitPerSecond: 5000, enrolledShare: 0.6 });
   const root = mkdtempSync(join(tmpdir(), 'fa-photo-handlers-'));
   const picks: Rig['picks'] = { file: null, folder: null };
@@ -48,6 +48,7 @@ async function rig(): Promise<Rig> {
     startDemo: async () => ({ url: sim.url, appId: sim.appId, appSecret: sim.appSecret }),
     appInfo: { version: '1.0.0', platform: 'linux', systemLocale: 'zh-CN', harness: false },
     log: createLogger({ sink: () => {}, level: 'warn' }),
+    ...over,
   };
   const handlers = createHandlers(host, { createCore: (o) => createCore({ ...o, client: { ratePerSecond: 2000, maxAttempts: 2 } }) });
   const dispatch = createDispatch(handlers, { log: host.log });
@@ -123,6 +124,18 @@ describe('replacing one photo and undoing it through the handlers', () => {
     expect(r.host.chooseImageFile).not.toHaveBeenCalled();
     expect(await r.call('importChooseFolder')).toMatchObject({ ok: false, error: { code: 'scope.missing' } });
     expect(r.host.chooseImportFolder).not.toHaveBeenCalled();
+    expect(r.sim.tenant.faces.get(userId)!.face_key).toBe(face.face_key);
+  });
+
+  it('with the photo cache in memory (no key the OS protects), photo changes are refused before the dialog opens', async () => {
+    const r = (current = await rig({ photoCache: { kind: 'memory' } }));
+    const [userId, face] = [...r.sim.tenant.faces.entries()][0]!;
+    r.sim.resetStats();
+    expect(await r.call('photoChooseReplacement', { userId })).toMatchObject({ ok: false, error: { code: 'photo.archive_unprotected' } });
+    expect(r.host.chooseImageFile).not.toHaveBeenCalled();
+    expect(await r.call('importChooseFolder')).toMatchObject({ ok: false, error: { code: 'photo.archive_unprotected' } });
+    expect(await r.call('photoUndo', { userId })).toMatchObject({ ok: false, error: { code: 'photo.archive_unprotected' } });
+    expect((r.sim.stats().requests['files.upload'] ?? 0) + (r.sim.stats().requests['user_settings.modify'] ?? 0)).toBe(0);
     expect(r.sim.tenant.faces.get(userId)!.face_key).toBe(face.face_key);
   });
 

@@ -8,7 +8,7 @@ import { appError } from '../../shared/errors';
 import type { Handlers } from '../../shared/ipc';
 import type { FaceInfo } from '../../shared/model';
 import type { ReplacementPreview } from '../../shared/photo-change-model';
-import { applyPhotoChange, planRestore, restorePhoto, sha256Hex, type ChangeResult, type ChangeTarget } from '../core/photo-change/index';
+import { applyPhotoChange, archiveJournal, planRestore, restorePhoto, sha256Hex, type ChangeResult, type ChangeTarget } from '../core/photo-change/index';
 import { preparePhoto, type PreparedPhoto } from '../core/photo-prep';
 import type { TenantSession } from '../core/session';
 import type { AppHost } from './host';
@@ -83,7 +83,7 @@ export function photoHandlers(host: AppHost, ctx: PhotoChangeContext): Pick<Hand
 
     async photoUndoInfo({ userId }) {
       const tenant = await ctx.requireTenant();
-      const entry = await changeDeps(tenant, ctx).archive.journal.latestFor(userId);
+      const entry = await archiveJournal(tenant.cacheDir).latestFor(userId);
       // A first enrolment has no earlier photo to put back: nothing to offer.
       if (!entry?.oldSha256 || !entry.oldFaceKey) return null;
       const current = (await tenant.core.faces.get([userId])).get(userId);

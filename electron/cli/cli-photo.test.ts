@@ -4,6 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { keyFileProvider, open as openSealed } from '../core/at-rest/index';
 import { cliTenant, ndjson, runCli, sha256 } from './cli.testkit';
 
 const t = cliTenant({ seed: 21, employees: 40, rateLimitPerSecond: 100_000 });
@@ -27,6 +28,8 @@ async function setup() {
 }
 
 const writes = () => (t.sim.stats().requests['files.upload'] ?? 0) + (t.sim.stats().requests['user_settings.modify'] ?? 0);
+/** Uploads of a photo: every command's write-scope probe is one upload of nothing (no file part), never a modify. */
+const photoUploads = () => Math.max(0, (t.sim.stats().requests['files.upload'] ?? 0) - 1);
 
 describe('cli replace / restore', () => {
   it('without --yes on a non-interactive stdin: exit 2, the preview and its checks shown, nothing uploaded or changed', async () => {
@@ -35,7 +38,8 @@ describe('cli replace / restore', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--yes');
     expect(run.stdout).toMatch(/Checks:[\s\S]*✓ JPEG[\s\S]*metadata removed/);
-    expect(t.sim.stats().requests['files.upload'] ?? 0).toBe(0);
+    expect(photoUploads()).toBe(0);
+    expect(t.sim.stats().requests['user_settings.modify'] ?? 0).toBe(0);
     expect(t.sim.tenant.faces.get(userId)!.face_key).toBe(before.face_key);
   });
 
@@ -47,7 +51,8 @@ describe('cli replace / restore', () => {
     const err = ndjson(run.stdout).find((l) => l.type === 'error')!;
     expect(err).toMatchObject({ code: 'scope.missing', scopes: ['attendance:rule'] });
     expect(err.message).toContain('attendance:rule');
-    expect(t.sim.stats().requests['files.upload'] ?? 0).toBe(0);
+    expect(photoUploads()).toBe(0);
+    expect(t.sim.stats().requests['user_settings.modify'] ?? 0).toBe(0);
     expect(t.sim.tenant.faces.get(userId)!.face_key).toBe(before.face_key);
   });
 
@@ -60,7 +65,8 @@ describe('cli replace / restore', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('✗ photo.damaged');
     expect(run.stderr).toMatch(/damaged/);
-    expect(t.sim.stats().requests['files.upload'] ?? 0).toBe(0);
+    expect(photoUploads()).toBe(0);
+    expect(t.sim.stats().requests['user_settings.modify'] ?? 0).toBe(0);
   });
 
   it('--yes replaces (no GPS reaches Feishu, old photo archived, audit entry), and restore brings the old bytes back after the old key is gone', async () => {
@@ -75,8 +81,11 @@ describe('cli replace / restore', () => {
     const uploaded = Buffer.from(t.sim.photoBytes(now.face_key)!);
     expect(uploaded.includes('GPS 31.2304N')).toBe(false);
     expect(uploaded.includes('Exif')).toBe(false);
+    // Archived sealed with the cache's key file: not the photo on disk, the photo once opened.
     const archived = await readFile(join(t.cacheHome, 'feishu-face-photos', 'photos-archive', 'photos', sha256(oldBytes)));
-    expect(archived.equals(oldBytes)).toBe(true);
+    expect(archived.includes(oldBytes.subarray(0, 64))).toBe(false);
+    const key = await keyFileProvider(join(t.cacheHome, 'feishu-face-photos', 'cache.key')).key();
+    expect(openSealed(key, archived, sha256(oldBytes))?.equals(oldBytes)).toBe(true);
     const audit = await readFile(join(t.cacheHome, 'feishu-face-photos', 'audit.log'), 'utf8');
     expect(audit).toContain('"photo.replace"');
 
@@ -97,7 +106,8 @@ describe('cli replace / restore', () => {
     const run = await runCli(['restore', userId, '--yes'], { env: t.env() });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Nothing to restore');
-    expect(t.sim.stats().requests['files.upload'] ?? 0).toBe(0);
+    expect(photoUploads()).toBe(0);
+    expect(t.sim.stats().requests['user_settings.modify'] ?? 0).toBe(0);
     expect(writes()).toBeLessThanOrEqual(1); // the scope probe only
   });
 });

@@ -49,7 +49,7 @@ async function sourceFolder(dir: string): Promise<string> {
 function itemLine(it: ImportItem): string {
   const who = it.employee ? ` → ${it.employee.name}${it.employee.employeeNo ? ` #${it.employee.employeeNo}` : ''} (${it.employee.userId})` : '';
   const cands = it.candidates?.length ? `: ${it.candidates.map((c) => `${c.name} #${c.employeeNo || '-'} (${c.userId})`).join(', ')}` : '';
-  const why = it.reason && it.outcome !== 'ambiguous' ? ` — ${it.reason.code}: ${it.reason.detail}` : it.reason ? ` — ${it.reason.detail}` : '';
+  const why = it.reason && it.outcome !== 'ambiguous' ? ` — ${[it.reason.code, it.reason.detail].filter(Boolean).join(': ')}` : it.reason ? ` — ${it.reason.detail}` : '';
   return `  ${LABEL[it.outcome].padEnd(18)} ${it.file}${who}${cands}${why}`;
 }
 
@@ -120,7 +120,7 @@ export async function runImportCommand(session: Session, flags: ImportFlags, rep
   const template = flags.match ?? DEFAULT_MATCH_TEMPLATE;
   checkMatchTemplate(template);
   const prep = { maxBytes: flags.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES };
-  // A dry run sends no write call at all, not even the scope probe (a modify that changes nothing).
+  // A dry run sends no write call at all, not even the scope probe (an upload of nothing).
   if (flags.dryRun) await session.verify(signal);
   else await requireWriteScope(session, signal);
   reporter.info(`Reading the directory and checking the photos in ${dir}…`);

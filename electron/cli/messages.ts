@@ -29,6 +29,7 @@ const CONFIG_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'photo.confirm_required',
   'photo.nothing_to_restore',
   'photo.changed_since',
+  'photo.archive_unprotected',
 ]);
 
 export function isConfigError(code: ErrorCode): boolean {
@@ -102,6 +103,8 @@ const SENTENCES: { [C in ErrorCode]: (e: AppError) => string } = {
     `The photo was changed again after this tool's change${e.detail ? ` (${e.detail})` : ''}, so it is not undone — check the employee, then use replace with the archived photo if needed.`,
   'photo.archive_missing': (e) =>
     `The archived copy of the old photo is missing or damaged${e.detail ? ` (${e.detail})` : ''} — nothing was changed.`,
+  'photo.archive_unprotected': () =>
+    'No key to seal the archive of old photos with (the photo cache is kept in memory), so nothing was changed — set FEISHU_CACHE_KEY or let the CLI keep its key file beside the cache.',
   'net.unreachable': () =>
     'Cannot reach the Feishu Open API — check the network, the proxy (HTTPS_PROXY) and FEISHU_BASE_URL.',
   'net.timeout': () => 'Feishu did not answer in time — check the network or proxy and run the export again.',

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { appError } from '../../shared/errors';
 import type { EmployeeRow, FaceInfo } from '../../shared/model';
 import { WRITE_SCOPE } from '../core/feishu/endpoints/attendance-write';
-import { applyPhotoChange, photoChangeDeps, planRestore, restorePhoto, sha256Hex, type ChangeResult, type ChangeTarget, type PhotoChangeDeps } from '../core/photo-change/index';
+import { applyPhotoChange, photoChangeDeps, planRestore, requireArchiveKey, restorePhoto, sha256Hex, type ChangeResult, type ChangeTarget, type PhotoChangeDeps } from '../core/photo-change/index';
 import { DEFAULT_MAX_UPLOAD_BYTES, preparePhoto } from '../core/photo-prep';
 import { auditPhotoChange } from './audit-command';
 import { confirmChange, type ConfirmIo } from './confirm';
@@ -26,6 +26,7 @@ export interface PhotoCommandOptions {
 
 /** The write scope, found without changing anything; scope.missing naming it otherwise. */
 export async function requireWriteScope(session: Session, signal: AbortSignal): Promise<void> {
+  requireArchiveKey(session.core.photos);
   await session.verify(signal);
   if ((await session.core.client.probeWriteScope(signal)) === 'missing')
     throw appError('scope.missing', `The app lacks ${WRITE_SCOPE}, which changing face photos needs`, { scopes: [WRITE_SCOPE] });
@@ -72,7 +73,7 @@ export async function runReplace(session: Session, who: string, file: string, re
     [`Replace the face photo of ${whoLine(row)}`, `  now          ${currentLine(target.current)}`, `  new          ${source} (${input.length} bytes)`, 'Checks:', ...checkLines(prepared, input.length, maxBytes)].join('\n'),
     { type: 'preview', action: 'replace', userId: row.userId, employeeNo: row.employeeNo, name: row.name, current: target.current, source, checks: prepared.ok ? { ok: true, width: prepared.width, height: prepared.height, bytes: prepared.bytes.length, orientation: prepared.orientation, strippedBytes: prepared.strippedBytes } : { ok: false, reason: prepared.reason, detail: prepared.detail } },
   );
-  if (!prepared.ok) throw appError(prepared.reason, `The photo was refused: ${prepared.detail}`, { detail: prepared.detail });
+  if (!prepared.ok) throw appError(prepared.reason, `The photo was refused: ${prepared.reason}`, { detail: prepared.detail });
   const deps = photoChangeDeps(session.core, session.cacheDir, o.deps);
   if (target.current.enrolled && target.current.faceKey) {
     const now = await session.core.photos.get(target.current.faceKey, signal);

@@ -19,7 +19,7 @@ export function currentLine(face: FaceInfo): string {
 /** The checks, one line each, as the admin reads them before confirming. */
 export function checkLines(p: PreparedPhoto | RefusedPhoto, bytesIn: number, maxBytes: number): string[] {
   const mark = (ok: boolean) => (ok ? '✓' : '✗');
-  if (!p.ok) return [`  ${mark(false)} ${p.reason}: ${p.detail}`];
+  if (!p.ok) return [`  ${mark(false)} ${[p.reason, p.detail, p.cause].filter(Boolean).join(': ')}`];
   return [
     `  ${mark(true)} ${p.mime === 'image/png' ? 'PNG' : 'JPEG'}, complete and decodable`,
     `  ${mark(true)} ${p.width}×${p.height} px (at least ${DEFAULT_MIN_SIDE_PX} px on the shortest side)`,

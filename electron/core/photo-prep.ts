@@ -51,11 +51,21 @@ export interface PreparedPhoto {
 export interface RefusedPhoto {
   ok: false;
   reason: PrepRefusal;
-  /** English detail for logs (never includes the file's content). */
+  /**
+   * The facts in numbers and units only ("120×90 px < 200 px", "2.4 MB > 2.0 MB"; empty when the reason says it
+   * all), so the translated sentence of the reason can carry it in any language without English words inside.
+   */
   detail: string;
+  /** For a damaged file, what the check found, in English (logs and the CLI; never the file's content). */
+  cause?: string;
 }
 
-const refuse = (reason: PrepRefusal, detail: string): RefusedPhoto => ({ ok: false, reason, detail });
+const refuse = (reason: PrepRefusal, detail: string, cause?: string): RefusedPhoto => ({ ok: false, reason, detail, ...(cause ? { cause } : {}) });
+
+/** A size in MB with one decimal (KB below 0.1 MB), the same in every language. */
+export function sizeText(bytes: number): string {
+  return bytes < 100 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
 
 /** Checks and cleans one photo for upload. Never throws for bad input: it answers a refusal. */
 export function preparePhoto(input: Uint8Array, o: PrepOptions = {}): PreparedPhoto | RefusedPhoto {
@@ -63,14 +73,14 @@ export function preparePhoto(input: Uint8Array, o: PrepOptions = {}): PreparedPh
   const minSide = o.minSidePx ?? DEFAULT_MIN_SIDE_PX;
   const isJpeg = input.length >= 3 && input[0] === 0xff && input[1] === 0xd8 && input[2] === 0xff;
   const isPng = input.length >= 8 && PNG_SIGNATURE.every((v, i) => input[i] === v);
-  if (!isJpeg && !isPng) return refuse('photo.format', 'not a JPEG or PNG file');
-  if (input.length > MAX_INPUT_BYTES) return refuse('photo.too_large', `${input.length} bytes, far above the limit`);
+  if (!isJpeg && !isPng) return refuse('photo.format', '');
+  if (input.length > MAX_INPUT_BYTES) return refuse('photo.too_large', `${sizeText(input.length)} > ${sizeText(maxBytes)}`);
   const damage = imageDamage(input);
-  if (damage) return refuse('photo.damaged', damage);
+  if (damage) return refuse('photo.damaged', '', damage);
   const out = isJpeg ? prepareJpeg(input) : preparePng(input);
   if (!out.ok) return out;
-  if (Math.min(out.width, out.height) < minSide) return refuse('photo.too_small', `${out.width}×${out.height} px, the shortest side must be at least ${minSide} px`);
-  if (out.bytes.length > maxBytes) return refuse('photo.too_large', `${out.bytes.length} bytes, the limit is ${maxBytes}`);
+  if (Math.min(out.width, out.height) < minSide) return refuse('photo.too_small', `${out.width}×${out.height} px < ${minSide} px`);
+  if (out.bytes.length > maxBytes) return refuse('photo.too_large', `${sizeText(out.bytes.length)} > ${sizeText(maxBytes)}`);
   return out;
 }
 
@@ -189,7 +199,7 @@ function prepareJpeg(input: Uint8Array): PreparedPhoto | RefusedPhoto {
   try {
     decoded = jpeg.decode(stripped, { useTArray: true, formatAsRGBA: true, tolerantDecoding: false, maxResolutionInMP: MAX_MEGAPIXELS, maxMemoryUsageInMB: 1024 });
   } catch (e) {
-    return refuse('photo.damaged', `JPEG could not be decoded (${e instanceof Error ? e.message : String(e)})`);
+    return refuse('photo.damaged', '', `JPEG could not be decoded (${e instanceof Error ? e.message : String(e)})`);
   }
   const base = { ok: true as const, mime: 'image/jpeg' as const, orientation };
   if (orientation === 1) {

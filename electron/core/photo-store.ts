@@ -8,7 +8,7 @@
 import { isAppFailure, appError } from '../../shared/errors';
 import type { CacheInfo, Photo } from '../../shared/model';
 import { abortReason } from '../util/abort';
-import { ephemeralKey } from './at-rest/envelope';
+import { ephemeralKey, type KeyProvider } from './at-rest/envelope';
 import { SealedFolder } from './at-rest/sealed-folder';
 import type { FeishuClient } from './feishu/types';
 import { memoryShelf, type PhotoShelf } from './photo-shelves';
@@ -85,8 +85,7 @@ export interface PhotoStoreOptions {
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
-function shelfFor(opts: PhotoStoreOptions): PhotoShelf {
-  const mode = opts.mode ?? { kind: 'encrypted', keys: ephemeralKey() };
+function shelfFor(opts: PhotoStoreOptions, mode: PhotoCacheMode): PhotoShelf {
   if (mode.kind === 'memory') return memoryShelf({ dir: opts.cacheDir, plain: LEGACY_PLAIN_RE });
   return new SealedFolder({
     dir: opts.cacheDir,
@@ -115,8 +114,13 @@ export class DiskPhotoStore implements PhotoStore {
     this.maxBytes = opts.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
     this.retentionMs = (opts.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS;
     this.now = opts.now ?? Date.now;
-    this.shelf = shelfFor(opts);
+    const mode = opts.mode ?? { kind: 'encrypted', keys: ephemeralKey() };
+    this.atRestKeys = mode.kind === 'encrypted' ? mode.keys : null;
+    this.shelf = shelfFor(opts, mode);
   }
+
+  /** The key the cache's files are sealed with (null in memory); the photo-change archive seals with it too. */
+  readonly atRestKeys: KeyProvider | null;
 
   /** true when the cache is kept in memory for this session only. */
   get inMemory(): boolean {

@@ -102,6 +102,8 @@ export interface PhotoStore {
   setMaxBytes(bytes: number): void;
   /** true when the cache is kept in memory for this session only (the OS could not protect a key). */
   readonly inMemory: boolean;
+  /** The key its files are sealed with, which the photo-change archive shares; null when kept in memory. */
+  readonly atRestKeys?: KeyProvider | null;
   setRetentionDays(days: number): void;
   /** Removes the photos unused for longer than the retention period (done on start and after exports too). */
   applyRetention(): Promise<void>;

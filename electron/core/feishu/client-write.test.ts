@@ -77,10 +77,24 @@ describe('photo upload and modify against the simulator', () => {
     expect(f.message).toContain('attendance:rule');
     const up = await failure(client.uploadFacePhoto(photoOf(sim), 'b.jpg'));
     expect(up.info.scopes).toEqual(['attendance:rule']);
-    expect(sim.stats().requests['user_settings.modify']).toBe(2);
-    expect(sim.stats().requests['files.upload']).toBe(1);
+    // The probe is an upload of nothing: the one modify is the refused one above.
+    expect(sim.stats().requests['user_settings.modify']).toBe(1);
+    expect(sim.stats().requests['files.upload']).toBe(2);
     // Reads need only attendance:rule:readonly; the face is unchanged.
     expect(await client.userSettings([userId])).toEqual([before]);
+  });
+});
+
+describe('the write-scope probe', () => {
+  it('sends no user_settings/modify, granted or not, and no face changes', async () => {
+    const { sim, client } = await withSim();
+    const faces = new Map([...sim.tenant.faces].map(([id, f]) => [id, f.face_key]));
+    sim.resetStats();
+    expect(await client.probeWriteScope()).toBe('not_refused');
+    sim.switches.missingScopes = ['attendance:rule'];
+    expect(await client.probeWriteScope()).toBe('missing');
+    expect(sim.stats().requests['user_settings.modify'] ?? 0).toBe(0);
+    expect(new Map([...sim.tenant.faces].map(([id, f]) => [id, f.face_key]))).toEqual(faces);
   });
 });
 

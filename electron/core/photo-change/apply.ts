@@ -1,6 +1,6 @@
 // One photo change, in the only order that can lose nothing: check and clean the new photo → upload it → keep the
 // old photo in the archive and journal the change (both fsynced) → modify → confirm with user_settings/query that
-// the face_key is the new one → put the new photo in the cache. A crash before the modify leaves Feishu as it was;
+// the face_key is the new one (the new photo goes into the cache meanwhile). A crash before the modify leaves Feishu as it was;
 // a crash after it leaves the journal entry and the archived old bytes, so `restore` can always put them back.
 import { randomBytes } from 'node:crypto';
 import { appError, isAppFailure, type AppError } from '../../../shared/errors';
@@ -9,6 +9,7 @@ import type { FeishuClient } from '../feishu/types';
 import { preparePhoto, type PrepOptions, type PreparedPhoto } from '../photo-prep';
 import type { FaceSettings, PhotoStore } from '../types';
 import { sha256Hex, type PhotoArchive } from './archive';
+import type { FaceConfirmer } from './confirm-batch';
 import type { ChangeKind, JournalEntry } from './journal';
 
 export interface PhotoChangeDeps {
@@ -17,6 +18,10 @@ export interface PhotoChangeDeps {
   photos: PhotoStore;
   archive: PhotoArchive;
   now?: () => number;
+  /** How the new face_key is confirmed (an import batches them: confirm-batch.ts); default one query per change. */
+  confirmFace?: FaceConfirmer;
+  /** How the new photo goes into the cache (an import queues it: cache-behind.ts); default photos.put. */
+  cachePut?: (faceKey: string, bytes: Uint8Array) => Promise<void>;
   /** Test hooks: called after the journal's intent line is on disk and before the modify is sent. */
   hooks?: { beforeModify?: (entry: JournalEntry) => void | Promise<void> };
 }
@@ -44,7 +49,7 @@ export interface ChangeResult {
 /** The checks' refusal as an AppFailure (photo.format, photo.damaged, photo.too_large, photo.too_small). */
 export function prepareOrThrow(bytes: Uint8Array, opts?: PrepOptions): PreparedPhoto {
   const p = preparePhoto(bytes, opts);
-  if (!p.ok) throw appError(p.reason, `The photo was refused: ${p.detail}`, { detail: p.detail });
+  if (!p.ok) throw appError(p.reason, `The photo was refused: ${p.reason}`, { detail: p.detail });
   return p;
 }
 
@@ -74,6 +79,9 @@ export async function applyPhotoChange(deps: PhotoChangeDeps, target: ChangeTarg
       throw asRejection(e);
     }),
   ]);
+  // The new photo goes into the cache while the change goes on (the cache is only an optimisation: a failed
+  // write or a change that fails later leaves at worst an unused cached photo).
+  const cached = (deps.cachePut ? deps.cachePut(fileId, photo.bytes) : deps.photos.put(fileId, photo.bytes)).catch(() => {});
   const oldSha = oldBytes ? await deps.archive.keep(oldBytes) : null;
   const entry: JournalEntry = {
     id: randomBytes(8).toString('hex'),
@@ -95,14 +103,13 @@ export async function applyPhotoChange(deps: PhotoChangeDeps, target: ChangeTarg
     throw asRejection(e);
   });
   const updatedAt = await confirm(deps, target.userId, fileId, signal);
-  await deps.photos.put(fileId, photo.bytes).catch(() => {}); // the cache is only an optimisation
-  await deps.archive.journal.append({ ...entry, phase: 'done', at: new Date((deps.now ?? Date.now)()).toISOString(), updatedAt });
+  await Promise.all([cached, deps.archive.journal.append({ ...entry, phase: 'done', at: new Date((deps.now ?? Date.now)()).toISOString(), updatedAt })]);
   return { userId: target.userId, oldFaceKey: oldKey, newFaceKey: fileId, oldSha256: oldSha, newSha256: entry.newSha256, updatedAt, journalId: entry.id };
 }
 
 /** Reads the employee's face afresh (which also refreshes the face cache); photo.not_confirmed unless it is the new key. */
 async function confirm(deps: PhotoChangeDeps, userId: string, fileId: string, signal?: AbortSignal): Promise<number | null> {
-  const face = (await deps.faces.get([userId], { fresh: true, signal })).get(userId);
+  const face = deps.confirmFace ? await deps.confirmFace(userId, signal) : (await deps.faces.get([userId], { fresh: true, signal })).get(userId);
   if (face?.faceKey !== fileId) throw appError('photo.not_confirmed', 'user_settings/query does not show the new face_key', { detail: userId });
   return face.updatedAt;
 }

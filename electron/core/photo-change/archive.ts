@@ -1,10 +1,12 @@
 // The archive of old face photos: before any photo change, the photo it replaces is kept here, named by its
-// SHA-256, and the change is journalled (journal.ts). It lives in its own folder beside the photo cache and is
-// never touched by the cache's size limit or its "Clear cache": only the admin deleting the folder removes it.
+// SHA-256 and sealed with the photo cache's at-rest key (blobs.ts), and the change is journalled (journal.ts). It
+// lives in its own folder beside the photo cache and is never touched by the cache's size limit or its "Clear
+// cache": only the admin deleting the folder removes it.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { appError } from '../../../shared/errors';
-import { folderBlobs, type ArchiveBlobs } from './blobs';
+import type { KeyProvider } from '../at-rest/envelope';
+import { sealedBlobs, type ArchiveBlobs } from './blobs';
 import { PhotoJournal } from './journal';
 
 export const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -17,14 +19,23 @@ export function archiveDirFor(cacheDir: string): string {
 
 export const JOURNAL_FILE = 'journal.jsonl';
 
+/** The journal of the archive beside a photo cache, for reading who can be undone without any key. */
+export function archiveJournal(cacheDir: string): PhotoJournal {
+  return new PhotoJournal(path.join(archiveDirFor(cacheDir), JOURNAL_FILE));
+}
+
 export class PhotoArchive {
   readonly journal: PhotoJournal;
+  private readonly blobs: ArchiveBlobs;
 
+  /** keys: the photo cache's at-rest key; the photos are sealed with it (blobs: tests only). */
   constructor(
     readonly dir: string,
-    private readonly blobs: ArchiveBlobs = folderBlobs(path.join(dir, 'photos')),
+    keys: KeyProvider,
+    blobs?: ArchiveBlobs,
   ) {
     this.journal = new PhotoJournal(path.join(dir, JOURNAL_FILE));
+    this.blobs = blobs ?? sealedBlobs(path.join(dir, 'photos'), keys);
   }
 
   /** Keeps the bytes (once per content), durably; answers their SHA-256. */

@@ -1,8 +1,10 @@
-// Where the photo archive keeps its bytes. A small interface on purpose: encryption at rest (core/at-rest) can wrap
-// it later — encrypt in write, decrypt in read — without the archive, the journal or the photo change knowing.
+// Where the photo archive keeps its bytes: sealed with the at-rest envelope (core/at-rest, the photo cache's key),
+// one file per name, written durably. A small interface, so the archive, the journal and the photo change do not
+// know about the sealing.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { openEnvelope, seal, type KeyProvider } from '../at-rest/envelope';
 
 export interface ArchiveBlobs {
   /** Stores bytes under a name, durably: when the promise resolves they are on disk (fsynced), never half written. */
@@ -48,8 +50,23 @@ export async function writeDurably(file: string, bytes: Uint8Array): Promise<voi
 
 const SAFE_NAME = /^[A-Za-z0-9._-]{1,128}$/;
 
-/** Plain files in one folder (mode 0700), created on the first write. */
-export function folderBlobs(dir: string): ArchiveBlobs {
+async function readRaw(file: string): Promise<Buffer | null> {
+  try {
+    return await fs.readFile(file);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/**
+ * Sealed files in one folder (mode 0700), created on the first write; each envelope is bound to its file name.
+ * A file an earlier version wrote plain (no envelope header) is still read as it is: it may be the only copy of
+ * an employee's old photo, so it is never discarded; the archive checks it against its SHA-256 name, and the
+ * next keep() of the same photo seals it in place. A file of another key or a damaged one reads as null and
+ * stays where it is (the right key may come back; the archive then says the photo is missing or damaged).
+ */
+export function sealedBlobs(dir: string, keys: KeyProvider): ArchiveBlobs {
   const fileOf = (name: string): string => {
     if (!SAFE_NAME.test(name) || name.startsWith('.')) throw new Error(`not an archive name: ${name}`);
     return path.join(dir, name);
@@ -57,20 +74,22 @@ export function folderBlobs(dir: string): ArchiveBlobs {
   return {
     async write(name, bytes) {
       const file = fileOf(name);
+      const sealed = seal(await keys.key(), bytes, name);
       await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-      await writeDurably(file, bytes);
+      await writeDurably(file, sealed);
     },
     async read(name) {
-      try {
-        return new Uint8Array(await fs.readFile(fileOf(name)));
-      } catch (e) {
-        if ((e as { code?: string }).code === 'ENOENT') return null;
-        throw e;
-      }
+      const raw = await readRaw(fileOf(name));
+      if (!raw) return null;
+      const r = openEnvelope(await keys.key(), raw, name);
+      if (r.ok) return new Uint8Array(r.plain);
+      if (r.why === 'format') return new Uint8Array(raw); // plain, from an earlier version (see above)
+      return null;
     },
     async has(name) {
-      const st = await fs.lstat(fileOf(name)).catch(() => null);
-      return Boolean(st?.isFile());
+      // Only a sealed file counts: a plain one from an earlier version is then sealed over by the next write.
+      const raw = await readRaw(fileOf(name));
+      return raw !== null && openEnvelope(await keys.key(), raw, name).ok;
     },
   };
 }

@@ -1,6 +1,7 @@
 // Test fixture: one photo change in a separate process, so a test can kill it with SIGKILL between the upload and
 // the modify. Input as JSON in argv[2]; prints "before-modify" once the journal's intent is on disk, then waits.
 import { readFile } from 'node:fs/promises';
+import { atRestKey, fixedKey } from '../at-rest/envelope';
 import { createCore } from '../index';
 import { applyPhotoChange } from './apply';
 import { photoChangeDeps } from './index';
@@ -12,10 +13,12 @@ interface ChildInput {
   cacheDir: string;
   userId: string;
   file: string;
+  /** The at-rest key (hex) the test's own core uses, so the test can read what this process archived. */
+  keyHex: string;
 }
 
 const input = JSON.parse(process.argv[2] ?? '{}') as ChildInput;
-const core = createCore({ baseUrl: input.baseUrl, appId: input.appId, appSecret: input.appSecret, cacheDir: input.cacheDir });
+const core = createCore({ baseUrl: input.baseUrl, appId: input.appId, appSecret: input.appSecret, cacheDir: input.cacheDir, photoCache: { kind: 'encrypted', keys: fixedKey(atRestKey(Buffer.from(input.keyHex, 'hex'))) } });
 const deps = photoChangeDeps(core, input.cacheDir, {
   hooks: {
     beforeModify: async () => {

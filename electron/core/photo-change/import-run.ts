@@ -9,6 +9,8 @@ import { isAppFailure, isTransient, toAppError, type AppError } from '../../../s
 import { SlidingWindow } from '../../util/sliding-window';
 import { applyPhotoChange, prepareOrThrow, type ChangeResult, type PhotoChangeDeps } from './apply';
 import { sha256Hex } from './archive';
+import { cacheBehind } from './cache-behind';
+import { batchedConfirmer } from './confirm-batch';
 import { CHANGING, eachLimited, type ImportItem, type ImportPlan } from './import-plan';
 import type { PrepOptions } from '../photo-prep';
 
@@ -46,7 +48,11 @@ export interface ImportRunSummary {
 
 export interface ImportRunOptions {
   signal?: AbortSignal;
-  /** Changes in flight at once (default 24: three 40 ms calls and two fsyncs each; more than 50/s needs, so a slow disk or a busy CPU does not starve the limiter). */
+  /**
+   * Changes in flight at once (default 64). Each spends three ~40 ms calls and two (shared) fsyncs, far more
+   * under load, so 50/s needs well over 24 in flight; the client's limiter, not this, keeps each endpoint under
+   * 50/s, and the changes past its pace just wait in its queue, ready the moment a slot opens.
+   */
   concurrency?: number;
   /** Tries per change for transient failures (default 3). */
   attempts?: number;
@@ -57,11 +63,16 @@ export interface ImportRunOptions {
 }
 
 const RATE_WINDOW_MS = 5000;
+const DEFAULT_CONCURRENCY = 64;
 
 export async function runImport(deps: PhotoChangeDeps, plan: ImportPlan, o: ImportRunOptions = {}): Promise<ImportRunSummary> {
   const now = o.now ?? Date.now;
   const started = now();
   const todo = plan.items.filter((it) => CHANGING.has(it.outcome));
+  // One user_settings/query confirms the changes that finished their modify while the previous query was out.
+  // The new photos go into the cache behind the changes, drained before the run returns.
+  const cache = cacheBehind(deps.photos);
+  const batched: PhotoChangeDeps = { ...deps, confirmFace: deps.confirmFace ?? batchedConfirmer(deps.faces, o.signal), cachePut: deps.cachePut ?? cache.put };
   const summary: ImportRunSummary = { planned: todo.length, enrolled: 0, replaced: 0, alreadyDone: 0, failed: [], notStarted: 0, cancelled: false, durationMs: 0, changes: [] };
   const window = new SlidingWindow(RATE_WINDOW_MS);
   let done = 0;
@@ -72,25 +83,35 @@ export async function runImport(deps: PhotoChangeDeps, plan: ImportPlan, o: Impo
     o.onProgress?.({ done, total: todo.length, changed: summary.enrolled + summary.replaced, failed: summary.failed.length, rate, etaSeconds: rate > 0 ? Math.round(left / rate) : null });
   };
   report();
+  // A missing write scope fails every change alike: the first one (answered at its upload, before any modify)
+  // stops the run from taking more; the ones already in flight end as they will.
+  const stop = new AbortController();
+  const onCancel = () => stop.abort();
+  o.signal?.addEventListener('abort', onCancel, { once: true });
   await eachLimited(
     todo,
-    o.concurrency ?? 24,
+    o.concurrency ?? DEFAULT_CONCURRENCY,
     async (item) => {
-      const outcome = await changeOne(deps, plan, item, o);
+      const outcome = await changeOne(batched, plan, item, o);
       if (outcome.kind === 'changed') {
         summary.changes.push(outcome.result);
         if (item.outcome === 'enrol') summary.enrolled++;
         else summary.replaced++;
         o.onChange?.(item, outcome.result);
       } else if (outcome.kind === 'already') summary.alreadyDone++;
-      else if (outcome.kind === 'failed') summary.failed.push({ file: item.file, userId: item.employee!.userId, name: item.employee!.name, error: outcome.error });
+      else if (outcome.kind === 'failed') {
+        summary.failed.push({ file: item.file, userId: item.employee!.userId, name: item.employee!.name, error: outcome.error });
+        if (outcome.error.code === 'scope.missing') stop.abort();
+      }
       if (outcome.kind === 'cancelled') return;
       done++;
       window.add(now());
       report();
     },
-    o.signal,
+    stop.signal,
   );
+  o.signal?.removeEventListener('abort', onCancel);
+  await cache.drain();
   summary.cancelled = Boolean(o.signal?.aborted);
   summary.notStarted = todo.length - done;
   summary.durationMs = now() - started;

@@ -38,22 +38,67 @@ const isEntry = (v: unknown): v is JournalEntry => {
   return !!e && typeof e === 'object' && typeof e.id === 'string' && typeof e.userId === 'string' && typeof e.newFaceKey === 'string' && (e.phase === 'intent' || e.phase === 'done');
 };
 
+interface Pending {
+  line: string;
+  resolve(): void;
+  reject(e: unknown): void;
+}
+
 export class PhotoJournal {
+  private queue: Pending[] = [];
+  private flushing = false;
+  /** The file (and its folder) are known to be there: later writes skip the mkdir and the lstat. */
+  private seen = false;
+
   constructor(readonly file: string) {}
 
-  /** Appends one line and fsyncs it (and, when the file is new, its folder). */
-  async append(entry: JournalEntry): Promise<void> {
+  /**
+   * Appends one line; resolves once it is fsynced (and, when the file is new, its folder). Group commit: lines
+   * appended while a write is under way go out together in the next write and share its one fsync, so many
+   * changes in flight pay for one fsync, not one each — and no line resolves before the fsync that covers it.
+   */
+  append(entry: JournalEntry): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ line: `${JSON.stringify(entry)}\n`, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  /** Writes what is queued, batch after batch, until nothing is left (the flag is cleared in the same tick as the last check). */
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0);
+        try {
+          await this.writeSynced(batch.map((p) => p.line).join(''));
+          for (const p of batch) p.resolve();
+        } catch (e) {
+          for (const p of batch) p.reject(e);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** One write and one fsync; the first write of this journal also makes the folder and fsyncs it when the file is new. */
+  private async writeSynced(text: string): Promise<void> {
     const dir = path.dirname(this.file);
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    const isNew = !(await fs.lstat(this.file).catch(() => null));
+    let isNew = false;
+    if (!this.seen) {
+      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+      isNew = !(await fs.lstat(this.file).catch(() => null));
+    }
     const h = await fs.open(this.file, 'a', 0o600);
     try {
-      await h.writeFile(`${JSON.stringify(entry)}\n`);
+      await h.writeFile(text);
       await h.sync();
     } finally {
       await h.close();
     }
     if (isNew) await syncFolder(dir);
+    this.seen = true;
   }
 
   /** Every entry in order. A line cut short by a crash (the last one) or not an entry is skipped, never fatal. */

@@ -47,16 +47,20 @@ describe('kill -9 between upload and modify', () => {
     const file = path.join(r.root, 'new.jpg');
     await writeFile(file, r.sim.photoBytes(faces[6]![1].face_key)!);
 
-    const killed = await killBeforeModify({ baseUrl: r.sim.url, appId: r.sim.appId, appSecret: r.sim.appSecret, cacheDir: r.cacheDir, userId, file });
+    const keyHex = (await r.keys.key()).secret.toString('hex');
+    const killed = await killBeforeModify({ baseUrl: r.sim.url, appId: r.sim.appId, appSecret: r.sim.appSecret, cacheDir: r.cacheDir, userId, file, keyHex });
     expect(killed).toEqual({ sawLine: true, signal: 'SIGKILL' });
     expect(r.calls('files.upload')).toBe(1);
     expect(r.sim.tenant.faces.get(userId)!.face_key).toBe(before.face_key);
     const journal = (await readFile(path.join(archiveDirFor(r.cacheDir), JOURNAL_FILE), 'utf8')).trim().split('\n');
     expect(journal).toHaveLength(1);
     expect(JSON.parse(journal[0]!)).toMatchObject({ phase: 'intent', userId, oldFaceKey: before.face_key, oldSha256: sha256Hex(oldBytes) });
-    expect((await readFile(path.join(archiveDirFor(r.cacheDir), 'photos', sha256Hex(oldBytes)))).equals(oldBytes)).toBe(true);
-
+    // Archived sealed: the file on disk is not the photo, and it opens to the photo with the cache's key.
+    const archived = await readFile(path.join(archiveDirFor(r.cacheDir), 'photos', sha256Hex(oldBytes)));
+    expect(archived.includes(oldBytes.subarray(0, 64))).toBe(false);
     const deps = photoChangeDeps(r.core, r.cacheDir);
+    expect(Buffer.from(await deps.archive.load(sha256Hex(oldBytes))).equals(oldBytes)).toBe(true);
+
     const fresh = async () => (await r.core.faces.get([userId], { fresh: true })).get(userId)!;
     // The change never reached Feishu: nothing to undo, and nothing lost.
     expect((await planRestore(deps, userId, await fresh())).action).toBe('already');

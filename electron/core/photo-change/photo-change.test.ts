@@ -44,7 +44,7 @@ describe('applyPhotoChange and restorePhoto', () => {
     const deps = photoChangeDeps(r.core, r.cacheDir, {
       hooks: {
         beforeModify: async (entry) => {
-          const archived = await readFile(path.join(archiveDirFor(r.cacheDir), 'photos', entry.oldSha256!)).catch(() => null);
+          const archived = await deps.archive.load(entry.oldSha256!).then(Buffer.from, () => null);
           seenBeforeModify.push({ journal: await readFile(path.join(archiveDirFor(r.cacheDir), JOURNAL_FILE), 'utf8'), archived: archived?.equals(oldBytes) ?? false, modifies: r.calls('user_settings.modify') });
         },
       },

@@ -477,6 +477,7 @@ export const enUS = {
       nothing_to_restore: 'There is nothing to undo for this employee{{detail}}. Only a change made with this tool can be undone.',
       changed_since: 'The photo was changed again after this tool’s change{{detail}}, so it was not undone.',
       archive_missing: 'The saved copy of the old photo is missing or damaged{{detail}}. Nothing was changed.',
+      archive_unprotected: 'This computer cannot protect an encryption key, so the archive of old photos (what Undo puts back) cannot be kept encrypted: photos cannot be changed here. Nothing was changed. Use a computer with OS key storage, or the command-line tool.',
     },
     feishu: {
       param_invalid: 'Feishu rejected the request as invalid{{detail}}. Check the IDs and try again.',

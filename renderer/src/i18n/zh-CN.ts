@@ -478,6 +478,7 @@ export const zhCN: Resources = {
       nothing_to_restore: '该员工没有可撤销的更换{{detail}}。只能撤销用本工具做的更换。',
       changed_since: '本工具更换之后照片又被更改过{{detail}}，因此未撤销。',
       archive_missing: '旧照片的存档副本缺失或已损坏{{detail}}。未做任何更改。',
+      archive_unprotected: '本机无法用系统密钥保护加密密钥，旧照片的存档（用于撤销）无法加密保存，因此不能更换照片。未做任何更改。请在支持系统密钥存储的电脑上操作，或使用命令行工具。',
     },
     feishu: {
       param_invalid: '飞书认为请求参数无效{{detail}}。请检查 ID 后重试。',

@@ -66,21 +66,27 @@ export async function modifyFaceKey(t: FeishuTransport, userId: string, fileId: 
   return answer.user_setting;
 }
 
+/** A multipart body with no part at all: an upload of nothing. */
+function emptyMultipart(): { bytes: Uint8Array; contentType: string } {
+  const boundary = `----FacePhotoAdmin${randomBytes(12).toString('hex')}`;
+  return { bytes: Buffer.from(`--${boundary}--\r\n`, 'latin1'), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
 /**
- * Whether the write scope is granted, found with a modify that has no user_setting, which cannot change anything.
- * 'missing' is certain (Feishu names the scope). 'not_refused' means the call got past the scope check to the
- * parameter check (1220001); that the gateway checks scopes before the endpoint validates its body is how
- * Feishu's gateway answers reads, but for this endpoint it is [U] (docs/feishu-api.md §3.10), so the first real
- * write can still answer scope.missing and callers must handle that there too.
+ * Whether the write scope is granted, found with an upload of nothing (a file_name and no `file` part): no
+ * user_settings/modify is ever sent, so no employee's face can change. 'missing' is certain (99991672 naming the
+ * scope: the gateway answers it before the endpoint reads the body, as for every call). 'not_refused' covers the
+ * endpoint's 1220001 for the missing file, and a success (Feishu marks the part "not required"; at worst an
+ * empty file no face points at). Feishu's notes do not say which of the two it answers [U]; either way the scope
+ * check came first. If it ever did not, the first real upload answers scope.missing, still before any modify.
  */
 export async function probeWriteScope(t: FeishuTransport, signal?: AbortSignal): Promise<'missing' | 'not_refused'> {
   try {
     await t.call(
-      { key: 'user_settings.modify', method: 'POST', path: '/open-apis/attendance/v1/user_settings/modify', query: { employee_type: 'employee_id' }, body: {} },
+      { key: 'files.upload', method: 'POST', path: '/open-apis/attendance/v1/files/upload', query: { file_name: 'scope-probe.jpg' }, raw: emptyMultipart() },
       z.unknown(),
       signal,
     );
-    // A success to an empty body would be Feishu ignoring it; nothing was named to change.
     return 'not_refused';
   } catch (e) {
     if (isAppFailure(e) && e.info.code === 'scope.missing') return 'missing';
