@@ -32,6 +32,10 @@ export const ERROR_CODES = [
   'photo.nothing_to_restore', // no change by this tool to undo for this employee (or it was a first enrolment)
   'photo.changed_since', // the photo was changed by someone else after this tool's change: undo refused
   'photo.archive_missing', // the archived copy of the old photo is missing or damaged
+  // reminders to enrol (issue #14)
+  'remind.bot_disabled', // the app's bot capability is off (230006): no message can be sent
+  'remind.confirm_required', // a real send without --yes on a non-interactive stdin
+  'remind.declined', // the admin answered no at the confirmation: nothing was sent
   'net.unreachable', // DNS, refused, reset after retries
   'net.timeout', // request timed out after retries
   'fs.not_writable', // output folder missing or not writable

@@ -29,6 +29,9 @@ const CONFIG_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'photo.confirm_required',
   'photo.nothing_to_restore',
   'photo.changed_since',
+  // A reminder the app cannot send (no bot), or a send not confirmed: fix the app or the command line.
+  'remind.bot_disabled',
+  'remind.confirm_required',
 ]);
 
 export function isConfigError(code: ErrorCode): boolean {
@@ -102,6 +105,10 @@ const SENTENCES: { [C in ErrorCode]: (e: AppError) => string } = {
     `The photo was changed again after this tool's change${e.detail ? ` (${e.detail})` : ''}, so it is not undone — check the employee, then use replace with the archived photo if needed.`,
   'photo.archive_missing': (e) =>
     `The archived copy of the old photo is missing or damaged${e.detail ? ` (${e.detail})` : ''} — nothing was changed.`,
+  'remind.bot_disabled': () =>
+    "The app cannot send messages: its bot capability is off — enable it in the developer console (Features → Bot), add the scopes im:message:send_as_bot and im:message:send_multi_users, and publish a new version.",
+  'remind.confirm_required': () => 'Nothing was sent: reminders go to real people, so confirm with --yes when stdin is not a terminal (or try --dry-run first).',
+  'remind.declined': () => 'Nothing was sent.',
   'net.unreachable': () =>
     'Cannot reach the Feishu Open API — check the network, the proxy (HTTPS_PROXY) and FEISHU_BASE_URL.',
   'net.timeout': () => 'Feishu did not answer in time — check the network or proxy and run the export again.',

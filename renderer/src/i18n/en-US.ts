@@ -387,6 +387,7 @@ export const enUS = {
       photo_restore: 'Restored a photo',
       cache_clear: 'Cleared the photo cache',
       data_erase: 'Erased local data',
+      remind_send: 'Sent reminders to enrol',
     },
     fields: {
       scope: 'Scope',
@@ -475,6 +476,11 @@ export const enUS = {
       nothing_to_restore: 'There is nothing to undo for this employee{{detail}}. Only a change made with this tool can be undone.',
       changed_since: 'The photo was changed again after this tool’s change{{detail}}, so it was not undone.',
       archive_missing: 'The saved copy of the old photo is missing or damaged{{detail}}. Nothing was changed.',
+    },
+    remind: {
+      bot_disabled: 'The app cannot send messages: its bot capability is off. In the developer console open Features → Bot, enable it, publish a new version, then try again.',
+      confirm_required: 'Nothing was sent: reminders must be confirmed first.',
+      declined: 'You answered no at the confirmation, so nothing was sent.',
     },
     feishu: {
       param_invalid: 'Feishu rejected the request as invalid{{detail}}. Check the IDs and try again.',

@@ -388,6 +388,7 @@ export const zhCN: Resources = {
       photo_restore: '恢复照片',
       cache_clear: '清除照片缓存',
       data_erase: '清除本地数据',
+      remind_send: '发送录入提醒',
     },
     fields: {
       scope: '范围',
@@ -476,6 +477,11 @@ export const zhCN: Resources = {
       nothing_to_restore: '该员工没有可撤销的更换{{detail}}。只能撤销用本工具做的更换。',
       changed_since: '本工具更换之后照片又被更改过{{detail}}，因此未撤销。',
       archive_missing: '旧照片的存档副本缺失或已损坏{{detail}}。未做任何更改。',
+    },
+    remind: {
+      bot_disabled: '应用无法发送消息：尚未启用机器人能力。请在开发者后台“应用能力 → 机器人”中启用，发布新版本后再试。',
+      confirm_required: '未发送任何消息：发送提醒前必须先确认。',
+      declined: '您在确认时选择了“否”，因此没有发送任何消息。',
     },
     feishu: {
       param_invalid: '飞书认为请求参数无效{{detail}}。请检查 ID 后重试。',
