@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { AppErrorSchema } from './errors';
 import { CoverageScopeSchema, REPORT_LANGUAGES } from './coverage';
+import { IdSchema } from './model';
 
 export const REMIND_TARGETS = ['employees', 'managers'] as const;
 export const RemindToSchema = z.enum(REMIND_TARGETS);
@@ -39,8 +40,16 @@ export type RemindOutcome = z.infer<typeof RemindOutcomeSchema>;
 /** Which employees a reminder is about: a coverage scope, or named employees (user ids). */
 export const RemindSelectionSchema = z.union([
   z.strictObject({ scope: CoverageScopeSchema }),
-  z.strictObject({ userIds: z.array(z.string().min(1).max(200)).min(1).max(5000) }),
+  z.strictObject({ userIds: z.array(IdSchema).min(1).max(5000) }),
 ]);
 export type RemindSelection = z.infer<typeof RemindSelectionSchema>;
 
 export const RemindLanguageSchema = z.enum(REPORT_LANGUAGES);
+
+/** The text one recipient gets: the admin's text, and for a manager the reports' names and employee numbers. */
+export function messageFor(text: string, recipient: Pick<RemindRecipient, 'reports'>): string {
+  const reports = recipient.reports;
+  if (!reports?.length) return text;
+  const lines = reports.map((r) => `• ${r.name}${r.employeeNo ? ` (${r.employeeNo})` : ''}`);
+  return `${text}\n\n${lines.join('\n')}`;
+}

@@ -1,8 +1,11 @@
 // The reminder's words: a default text per language with the steps to enrol (editable by the admin), and the
-// message each recipient gets (a manager's ends with the list of reports without a photo). The menu path in the
+// message each recipient gets (a manager's ends with the list of reports without a photo: shared/remind.ts). The menu path in the
 // Feishu app is as Feishu's help describes it; its exact labels vary by client version [U] (docs/feishu-api.md §3.11).
 import type { ReportLanguage } from '../../../shared/coverage';
-import type { RemindRecipient, RemindTo } from '../../../shared/remind';
+import type { RemindTo } from '../../../shared/remind';
+
+// The renderer's preview shows the same text, so the one function lives in shared/.
+export { messageFor } from '../../../shared/remind';
 
 const DEFAULTS: Record<ReportLanguage, Record<RemindTo, string>> = {
   'zh-CN': {
@@ -21,12 +24,4 @@ const DEFAULTS: Record<ReportLanguage, Record<RemindTo, string>> = {
 
 export function defaultRemindText(lang: ReportLanguage, to: RemindTo): string {
   return DEFAULTS[lang][to];
-}
-
-/** The text one recipient gets: the admin's text, and for a manager the reports' names and employee numbers. */
-export function messageFor(text: string, recipient: RemindRecipient): string {
-  const reports = recipient.reports;
-  if (!reports?.length) return text;
-  const lines = reports.map((r) => `• ${r.name}${r.employeeNo ? ` (${r.employeeNo})` : ''}`);
-  return `${text}\n\n${lines.join('\n')}`;
 }
