@@ -146,7 +146,7 @@ export function RemindDialog({ selection, label, onClose }: RemindDialogProps) {
             <Typography.Text data-testid="remind-count" data-count={recipients.length} strong>
               {countText}
             </Typography.Text>
-            <Typography.Text type="secondary">{t('remind.previewHint')}</Typography.Text>
+            <Typography.Text type="secondary">{t('remind.previewHint', { name: recipients[0]?.name ?? '' })}</Typography.Text>
             <pre data-testid="remind-preview" style={{ whiteSpace: 'pre-wrap', margin: 0, padding: 12, borderRadius: 8, background: 'var(--ant-color-fill-tertiary)', font: 'inherit' }}>
               {recipients[0] ? messageFor(text, recipients[0]) : text}
             </pre>

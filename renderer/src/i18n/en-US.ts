@@ -45,7 +45,7 @@ export const enUS = {
     nobody: 'Everyone here has a face photo: nobody to remind',
     next: 'Preview',
     back: 'Back',
-    previewHint: 'This is the message as it will be sent:',
+    previewHint: 'The message as {{name}} will get it:',
     recipients: 'To: {{names}}',
     confirm: 'Send to {{count}}',
     sending: 'Sending',

@@ -47,7 +47,7 @@ export const zhCN: Resources = {
     nobody: '这里的员工都已录入人脸照片，无需提醒',
     next: '预览',
     back: '返回',
-    previewHint: '将发送的消息如下：',
+    previewHint: '{{name}} 将收到的消息如下：',
     recipients: '收件人：{{names}}',
     confirm: '确认发送给 {{count}} 人',
     sending: '正在发送',
