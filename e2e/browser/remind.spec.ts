@@ -50,3 +50,23 @@ test('remind three employees of a department from the coverage view: confirm, th
   await page.getByTestId('remind-close').click();
   await expect(page.getByTestId('remind-dialog')).toHaveCount(0);
 });
+
+test('remind from a browse selection: only the selected without a photo are planned', async ({ page, env }) => {
+  test.setTimeout(120_000);
+  const sim = env.harness.sim;
+  applyDemoRange(sim);
+  await openDemo(page, env);
+  // Two employees without a photo and one with: the reminder is for the two.
+  const rows = await page.getByTestId('employee-row').evaluateAll((els) => els.map((r) => r.getAttribute('data-user-id')!));
+  const active = new Set(sim.tenant.users.filter((u) => !u.status.is_resigned && !sim.switches.outOfRangeUserIds.has(u.user_id)).map((u) => u.user_id));
+  const without = rows.filter((id) => active.has(id) && !sim.tenant.faces.has(id)).slice(0, 2);
+  const withPhoto = rows.find((id) => active.has(id) && sim.tenant.faces.has(id))!;
+  expect(without).toHaveLength(2);
+  for (const id of [...without, withPhoto]) await page.locator(`[data-testid="employee-row"][data-user-id="${id}"]`).getByTestId('row-select').click();
+  await page.getByTestId('selection-remind').click();
+  await expect(page.getByTestId('remind-count')).toHaveAttribute('data-count', '2');
+  await page.getByTestId('remind-next').click();
+  await page.getByTestId('remind-confirm').click();
+  await expect(page.getByTestId('remind-result')).toHaveAttribute('data-sent', '2', { timeout: 30_000 });
+  expect(sim.messages().delivered).toEqual(Object.fromEntries(without.map((id) => [id, 1])));
+});

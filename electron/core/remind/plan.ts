@@ -1,6 +1,5 @@
 // The plan for a selection: the coverage rows of a scope (or of the named employees), the directory for the
 // managers, then planReminders. The same for the CLI and the app.
-import { appError } from '../../../shared/errors';
 import type { RemindPlan, RemindSelection, RemindTo } from '../../../shared/remind';
 import type { CoverageQueries } from '../coverage';
 import type { Directory } from '../types';
@@ -14,13 +13,10 @@ export interface PlanDeps {
 export async function remindPlan(deps: PlanDeps, selection: RemindSelection, to: RemindTo, signal?: AbortSignal): Promise<RemindPlan> {
   const scope = 'scope' in selection ? selection.scope : { kind: 'all' as const };
   const [report, everyone] = await Promise.all([deps.coverageReport(scope, undefined, signal), deps.directory.employees({ kind: 'all' }, signal)]);
-  let rows = report.rows;
-  if ('userIds' in selection) {
-    const wanted = new Set(selection.userIds);
-    rows = rows.filter((r) => wanted.has(r.userId));
-    const found = new Set(rows.map((r) => r.userId));
-    const unknown = selection.userIds.filter((id) => !found.has(id));
-    if (unknown.length) throw appError('input.invalid', `Not current employees: ${unknown.slice(0, 20).join(', ')}`, { detail: 'resigned or outside the data range' });
-  }
-  return planReminders(rows, everyone, to);
+  if (!('userIds' in selection)) return planReminders(report.rows, everyone, to);
+  // Named employees (a browse selection, --users): the resigned and the unknown count as left out, like the enrolled.
+  const wanted = new Set(selection.userIds);
+  const rows = report.rows.filter((r) => wanted.has(r.userId));
+  const plan = planReminders(rows, everyone, to);
+  return { ...plan, skipped: plan.skipped + (wanted.size - rows.length) };
 }
