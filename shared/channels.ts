@@ -17,6 +17,8 @@ export const channelNames = {
   faceRefresh: 'face:refresh',
   coverage: 'coverage:get',
   coverageExport: 'coverage:export',
+  remindPlan: 'remind:plan',
+  remindSend: 'remind:send',
   photo: 'photo:get',
   photoSave: 'photo:save',
   photoChooseReplacement: 'photo:choose-replacement',

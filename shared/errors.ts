@@ -33,6 +33,10 @@ export const ERROR_CODES = [
   'photo.changed_since', // the photo was changed by someone else after this tool's change: undo refused
   'photo.archive_missing', // the archived copy of the old photo is missing or damaged
   'photo.archive_unprotected', // no key the OS protects (photo cache in memory): old photos cannot be archived sealed, so no change
+  // reminders to enrol (issue #14)
+  'remind.bot_disabled', // the app's bot capability is off (230006): no message can be sent
+  'remind.confirm_required', // a real send without --yes on a non-interactive stdin
+  'remind.declined', // the admin answered no at the confirmation: nothing was sent
   'net.unreachable', // DNS, refused, reset after retries
   'net.timeout', // request timed out after retries
   'fs.not_writable', // output folder missing or not writable

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { channelNames, eventNames } from './channels';
 import { CoverageSchema, CoverageScopeSchema, DEFAULT_STALE_MONTHS, REPORT_LANGUAGES, StaleMonthsSchema } from './coverage';
 import type { Result } from './errors';
+import { RemindLanguageSchema, RemindOutcomeSchema, RemindPlanSchema, RemindSelectionSchema, RemindTextSchema, RemindToSchema } from './remind';
 import {
   AttendanceGroupSchema,
   CacheInfoSchema,
@@ -98,6 +99,20 @@ export const contract = {
       format: z.enum(['xlsx', 'csv']).default('xlsx'),
     }),
     z.object({ path: z.string(), rows: z.number().int().nonnegative() }).nullable(),
+  ),
+
+  // reminders to enrol (issue #14): the renderer names employees or a scope, main keeps the plan behind a token
+  /** Who would get a reminder, and the default text in the asked language. Sends nothing. */
+  remindPlan: channel(
+    'remindPlan',
+    z.strictObject({ selection: RemindSelectionSchema, to: RemindToSchema, lang: RemindLanguageSchema }),
+    z.object({ token: z.string(), plan: RemindPlanSchema, text: z.string() }),
+  ),
+  /** Sends the planned reminder with this text (after the admin confirmed), or again to its failed recipients only. */
+  remindSend: channel(
+    'remindSend',
+    z.strictObject({ token: IdSchema, text: RemindTextSchema, only: z.enum(['all', 'failed']).default('all') }),
+    z.object({ outcomes: z.array(RemindOutcomeSchema) }),
   ),
 
   // photos

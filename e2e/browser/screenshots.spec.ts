@@ -100,5 +100,28 @@ function describeScreens(lang: 'zh-CN' | 'en-US', scheme: 'light' | 'dark', size
       await settle(page);
       await shot('settings');
     });
+
+    test(`remind dialog (${tag})`, async ({ page, env }) => {
+      test.setTimeout(120_000);
+      const shot = (name: string) => page.screenshot({ path: `${OUT}/${tag}-${name}.png` });
+      const settle = (p: Page) => p.waitForTimeout(400);
+      await page.goto(env.harness.url);
+      await page.getByTestId('connect-demo').click();
+      await page.getByTestId('screen-coverage').click();
+      await page.getByTestId('coverage-remind-row').first().click();
+      await expect(page.getByTestId('remind-count')).toBeVisible();
+      await page.getByTestId('remind-to').getByText(lang === 'zh-CN' ? '直属上级' : 'Their managers').click();
+      await expect(page.getByTestId('remind-text')).toContainText(lang === 'zh-CN' ? '直属成员' : 'your team');
+      await settle(page);
+      await shot('remind-compose');
+      await page.getByTestId('remind-next').click();
+      await expect(page.getByTestId('remind-preview')).toBeVisible();
+      await settle(page);
+      await shot('remind-preview');
+      await page.getByTestId('remind-confirm').click();
+      await expect(page.getByTestId('remind-result')).toBeVisible({ timeout: 30_000 });
+      await settle(page);
+      await shot('remind-result');
+    });
   });
 }

@@ -20,6 +20,8 @@ const VALID: Record<ChannelKey, unknown> = {
   faceRefresh: { userIds: ['u1', 'u2'] },
   coverage: { staleMonths: 12 },
   coverageExport: { scope: { kind: 'department', id: 'od-1' }, staleMonths: 24, lang: 'zh-CN', by: 'group', format: 'csv' },
+  remindPlan: { selection: { userIds: ['u1', 'u2', 'u3'] }, to: 'employees', lang: 'en-US' },
+  remindSend: { token: 'a1b2c3d4-0000-4000-8000-000000000000', text: '请录入人脸', only: 'failed' },
   photo: { faceKey: 'fk_abc' },
   photoSave: { userId: 'u1' },
   photoChooseReplacement: { userId: 'u1' },

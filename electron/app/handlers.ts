@@ -16,6 +16,7 @@ import type { AppHost } from './host';
 import { importHandlers } from './import-handlers';
 import type { PhotoChangeContext } from './photo-change-context';
 import { photoHandlers } from './photo-handlers';
+import { remindHandlers } from './remind-handlers';
 import { createSessionState, type SessionState } from './session-handlers';
 
 export { maskAppId } from './session-handlers';
@@ -109,6 +110,7 @@ export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandle
     ...session.handlers,
     ...browseHandlers(host, requireCore, audit),
     ...coverageHandlers(host, requireCore),
+    ...remindHandlers(requireCore, audit),
     ...folder.handlers,
     ...exportHandlers(host, { jobs, requireCore, exportFolder: () => folder.exportFolder(), audit, notice, currentTenant }),
     ...settingsHandlers(host, session, audit),

@@ -66,6 +66,11 @@ export function auditPhotoChange(session: Session, reporter: Reporter, action: '
   return record(session, reporter, action, fields);
 }
 
+/** One entry per reminder run that sent (not a dry run): how many recipients, sent and failed; no message text. */
+export function auditRemind(session: Session, reporter: Reporter, fields: AuditFields): Promise<void> {
+  return record(session, reporter, 'remind.send', { ...fields, via: 'cli remind' });
+}
+
 interface AuditCliOpts {
   since?: string;
   csv?: string;

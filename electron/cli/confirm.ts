@@ -1,7 +1,7 @@
 // The confirmation before a photo change. Changing attendance photos is never done by accident: --yes, or a "y"
 // typed at a terminal. A script without --yes (stdin not a terminal) is refused, and nothing is changed.
 import { createInterface } from 'node:readline/promises';
-import { appError } from '../../shared/errors';
+import { appError, type ErrorCode } from '../../shared/errors';
 
 export interface ConfirmIo {
   /** Whether stdin is a terminal someone can answer at. */
@@ -23,10 +23,19 @@ export function processConfirmIo(): ConfirmIo {
   };
 }
 
-/** Resolves when the change is confirmed; throws photo.confirm_required or photo.declined otherwise. */
-export async function confirmChange(question: string, yes: boolean, io: ConfirmIo = processConfirmIo()): Promise<void> {
+/** The refusals a command throws: a photo change's by default, a reminder's for `remind`. */
+export interface Refusals {
+  required: ErrorCode;
+  declined: ErrorCode;
+}
+
+const PHOTO_REFUSALS: Refusals = { required: 'photo.confirm_required', declined: 'photo.declined' };
+export const REMIND_REFUSALS: Refusals = { required: 'remind.confirm_required', declined: 'remind.declined' };
+
+/** Resolves when the change is confirmed; throws the refusal's required or declined code otherwise. */
+export async function confirmChange(question: string, yes: boolean, io: ConfirmIo = processConfirmIo(), refusals: Refusals = PHOTO_REFUSALS): Promise<void> {
   if (yes) return;
-  if (!io.interactive) throw appError('photo.confirm_required', 'Confirmation needed: pass --yes');
+  if (!io.interactive) throw appError(refusals.required, 'Confirmation needed: pass --yes');
   const answer = (await io.ask(`${question} [y/N] `)).trim().toLowerCase();
-  if (answer !== 'y' && answer !== 'yes') throw appError('photo.declined', 'Declined at the confirmation');
+  if (answer !== 'y' && answer !== 'yes') throw appError(refusals.declined, 'Declined at the confirmation');
 }

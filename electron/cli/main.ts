@@ -12,6 +12,7 @@ import { DEFAULT_MAX_AGE } from './max-age';
 import { EXIT, exitCodeFor, rememberedNote } from './messages';
 import { registerPhotoCommands } from './photo-cli';
 import { registerReportCommand } from './report-command';
+import { registerRemindCommand } from './remind-command';
 import { Reporter } from './report';
 import { parseIdList, type Selection } from './select';
 import { openSession, type ConnectionFlags, type Session } from './session';
@@ -209,6 +210,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerAuditCommand(program, setExit);
   registerPhotoCommands(program, { setExit, addConnectionOptions, runWith });
   registerReportCommand(program, setExit, { addConnectionOptions, runWith });
+  registerRemindCommand(program, setExit, { addConnectionOptions, runWith });
   return program;
 }
 

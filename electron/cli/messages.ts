@@ -30,6 +30,9 @@ const CONFIG_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'photo.nothing_to_restore',
   'photo.changed_since',
   'photo.archive_unprotected',
+  // A reminder the app cannot send (no bot), or a send not confirmed: fix the app or the command line.
+  'remind.bot_disabled',
+  'remind.confirm_required',
 ]);
 
 export function isConfigError(code: ErrorCode): boolean {
@@ -105,6 +108,10 @@ const SENTENCES: { [C in ErrorCode]: (e: AppError) => string } = {
     `The archived copy of the old photo is missing or damaged${e.detail ? ` (${e.detail})` : ''} — nothing was changed.`,
   'photo.archive_unprotected': () =>
     'No key to seal the archive of old photos with (the photo cache is kept in memory), so nothing was changed — set FEISHU_CACHE_KEY or let the CLI keep its key file beside the cache.',
+  'remind.bot_disabled': () =>
+    "The app cannot send messages: its bot capability is off — enable it in the developer console (Features → Bot), add the scopes im:message:send_as_bot and im:message:send_multi_users, and publish a new version.",
+  'remind.confirm_required': () => 'Nothing was sent: reminders go to real people, so confirm with --yes when stdin is not a terminal (or try --dry-run first).',
+  'remind.declined': () => 'Nothing was sent.',
   'net.unreachable': () =>
     'Cannot reach the Feishu Open API — check the network, the proxy (HTTPS_PROXY) and FEISHU_BASE_URL.',
   'net.timeout': () => 'Feishu did not answer in time — check the network or proxy and run the export again.',

@@ -36,8 +36,11 @@ function rateWindows(switches: SimulatorSwitches): (req: RouteRequest) => Reply 
     const perMinute = switches.contactPerMinute;
     const second = isLimit(perSecond) ? windowOf(secondWindows, req.key, 1000) : undefined;
     if (second && second.count(t) >= perSecond) return limitedBy(second, perSecond);
-    const minute = req.kind === 'contact' && isLimit(perMinute) ? windowOf(minuteWindows, req.key, 60_000) : undefined;
-    if (minute && minute.count(t) >= perMinute) return limitedBy(minute, perMinute);
+    // Message calls share one per-app minute budget across both endpoints.
+    const perMinuteHere = req.kind === 'im' ? switches.messagePerMinute : perMinute;
+    const minuteKey = req.kind === 'im' ? 'im' : req.key;
+    const minute = (req.kind === 'contact' || req.kind === 'im') && isLimit(perMinuteHere) ? windowOf(minuteWindows, minuteKey, 60_000) : undefined;
+    if (minute && minute.count(t) >= perMinuteHere) return limitedBy(minute, perMinuteHere);
     second?.add(t);
     minute?.add(t);
     return undefined;
@@ -57,6 +60,8 @@ function checkAccess(req: RouteRequest, switches: SimulatorSwitches, tokens: Tok
     if (req.kind === 'attendance' && switches.attendanceTokenInvalidCode === 1220002) throw new ApiError(400, 1220002, 'tenant_id is empty');
     throw new ApiError(invalidStatus, 99991663, 'Invalid access token for authorization. Please make a request with token attached.');
   }
+  // The message endpoints check their own scopes (any one of two, plus the batch scope): messages.ts.
+  if (req.kind === 'im') return;
   // Checked before the handler reads the body: a write with an invalid body still says the scope is missing.
   const scope = WRITE_KEYS.has(req.key) ? SCOPE_ATTENDANCE_WRITE : req.kind === 'attendance' ? SCOPE_ATTENDANCE : SCOPE_CONTACT;
   if (switches.missingScopes.includes(scope)) {

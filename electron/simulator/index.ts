@@ -13,6 +13,7 @@ import { createGateway } from './gateway';
 import { createTokenBook, type TokenBook } from './tokens';
 import { defaultSwitches } from './switches';
 import { uploadedFile } from './attendance-write';
+import { messageLog, resetMessageLog } from './messages';
 import { ROUTES, startServer, type RunningServer } from './server';
 import type { HandlerContext } from './reply';
 import type { SimFace, SimStats, Simulator, SimulatorOptions } from './types';
@@ -20,6 +21,7 @@ import type { SimFace, SimStats, Simulator, SimulatorOptions } from './types';
 export { HOSTILE_EMPLOYEES, HOSTILE_USER_IDS, HOSTILE_MIN_EMPLOYEES, HOSTILE_DEPARTMENTS, HOSTILE_GROUPS, TWIN_DEPARTMENTS } from './tenant';
 export { SCOPE_ATTENDANCE, SCOPE_ATTENDANCE_WRITE, SCOPE_CONTACT } from './gateway';
 export { FIELD_SCOPES } from './contact';
+export { SCOPE_BATCH_USERS, SCOPE_MESSAGE, SCOPE_MESSAGE_FULL, BATCH_MAX_USERS, PER_USER_PER_SECOND } from './messages';
 export type * from './types';
 
 /** Endpoint keys used by stats() (and by the client's own stats), in routing-table order. */
@@ -85,7 +87,11 @@ function simulatorHandle({ ctx, tokens, stats, server, seed, now }: HandleParts)
     switches: ctx.switches,
     stats: () => structuredClone(stats),
     // In place: the gateway and the token book count into this same object.
-    resetStats: () => void Object.assign(stats, emptyStats()),
+    resetStats: () => {
+      Object.assign(stats, emptyStats());
+      resetMessageLog(ctx);
+    },
+    messages: () => messageLog(ctx),
     expireTokens: () => tokens.expireAll(),
     issuedTokens: () => tokens.everIssued(),
     changeFace: (userId) => changeFace(ctx.tenant, ctx.index, userId, changeRng, now),

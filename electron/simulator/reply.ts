@@ -6,8 +6,8 @@ import type { TenantIndex } from './tenant-index';
 import type { TokenBook } from './tokens';
 import type { SimTenant, SimulatorSwitches } from './types';
 
-/** Which error family and token rules apply: the token endpoint, the contact API or the attendance API. */
-export type RouteKind = 'token' | 'contact' | 'attendance';
+/** Which error family and token rules apply: the token endpoint, the contact API, the attendance API or the bot's messages. */
+export type RouteKind = 'token' | 'contact' | 'attendance' | 'im';
 
 /** A request matched to a route, with its body already read (GET may carry one). */
 export interface RouteRequest {

@@ -7,6 +7,7 @@ import { handleDownload, handleGroups, handleGroupSearch, handleListUser, handle
 import { handleModify, handleUpload } from './attendance-write';
 import { handleChildren, handleFindByDepartment, handleUserGet } from './contact';
 import { handleEmployeesFilter } from './directory-filter';
+import { handleBatchSend, handleSendMessage } from './messages';
 import type { Chaos, Faults } from './faults';
 import type { Gateway } from './gateway';
 import { hashString } from './rng';
@@ -47,6 +48,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { key: 'files.download', path: 'attendance/v1/files/:file_id/download', methods: ['GET'], kind: 'attendance', handle: handleDownload },
   { key: 'files.upload', path: 'attendance/v1/files/upload', methods: ['POST'], kind: 'attendance', handle: handleUpload, maxBody: UPLOAD_BODY_CAP },
   { key: 'user_settings.modify', path: 'attendance/v1/user_settings/modify', methods: ['POST'], kind: 'attendance', handle: handleModify },
+  { key: 'im.messages', path: 'im/v1/messages', methods: ['POST'], kind: 'im', handle: handleSendMessage },
+  // Feishu's path ends with a slash.
+  { key: 'message.batch_send', path: 'message/v4/batch_send/', methods: ['POST'], kind: 'im', handle: handleBatchSend },
 ];
 
 const COMPILED = ROUTES.map((r) => {

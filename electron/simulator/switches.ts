@@ -35,6 +35,9 @@ export function defaultSwitches(opts: SimulatorOptions): SimulatorSwitches {
     uploadFormats: ['image/jpeg', 'image/png'],
     keepOldFaceKeyAfterModify: false,
     employeesFilter: opts.employeesFilter ?? 'unavailable',
+    botEnabled: true,
+    botUnavailableUserIds: new Set<string>(),
+    messagePerMinute: 1000,
     faceRejection: { fileNames: new Set<string>(), at: 'modify', status: 400, code: 1220001, msg: 'param is invalid: no face detected in the photo' },
   };
 }

@@ -113,6 +113,12 @@ export interface SimulatorSwitches {
    * 'available' lists everyone, 'available_without_resigned' leaves the resigned out of a list without conditions.
    */
   employeesFilter: 'unavailable' | 'available' | 'available_without_resigned';
+  /** The app's bot capability (default on, as in the demo tenant); off, message endpoints answer 230006. */
+  botEnabled: boolean;
+  /** user_ids outside the bot's availability: a single send answers 230013, a batch lists them as invalid. */
+  botUnavailableUserIds: Set<string>;
+  /** Message calls (both endpoints together) per sliding minute before 429 / 99991400 (default 1000). */
+  messagePerMinute: number;
 }
 
 /** How the simulator refuses a photo whose face Feishu would not accept (the real codes are [U]). */
@@ -141,6 +147,15 @@ export interface SimStats {
   /** Requests left unanswered (hangRate). */
   hangs: number;
   tokensIssued: number;
+}
+
+/** What the bot delivered: per recipient (user_id) the count and the texts, the largest batch asked for, and how
+ * often a user would have received more than 5 messages within a second. */
+export interface SimMessages {
+  delivered: Record<string, number>;
+  texts: Record<string, string[]>;
+  largestBatch: number;
+  perUserOver: number;
 }
 
 export interface SimUser {
@@ -199,6 +214,8 @@ export interface Simulator {
   issuedTokens(): string[];
   /** Replace an employee's photo: new face_key, new update time. Returns the new face_key. */
   changeFace(userId: string): string;
+  /** Messages the bot delivered since the start or the last resetStats(). */
+  messages(): SimMessages;
   /** The photo bytes for a face_key (tests compare saved files with these). */
   photoBytes(faceKey: string): Uint8Array | undefined;
   close(): Promise<void>;

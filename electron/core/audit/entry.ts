@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   'photo.restore',
   'cache.clear',
   'data.erase',
+  'remind.send',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

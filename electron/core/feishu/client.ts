@@ -4,6 +4,7 @@
 import * as attendance from './endpoints/attendance';
 import * as attendanceWrite from './endpoints/attendance-write';
 import * as contact from './endpoints/contact';
+import * as messages from './endpoints/messages';
 import { FeishuTransport } from './transport';
 import type { FeishuClient, FeishuClientOptions } from './types';
 
@@ -34,6 +35,8 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
     uploadFacePhoto: (bytes, fileName, signal) => attendanceWrite.uploadFacePhoto(t, bytes, fileName, signal),
     modifyFaceKey: (userId, fileId, signal) => attendanceWrite.modifyFaceKey(t, userId, fileId, signal),
     probeWriteScope: (signal) => attendanceWrite.probeWriteScope(t, signal),
+    sendText: (userId, text, uuid, signal) => messages.sendText(t, userId, text, uuid, signal),
+    batchSendText: (userIds, text, signal) => messages.batchSendText(t, userIds, text, signal),
     stats: () => t.stats(),
     close: () => t.close(),
   };

@@ -42,7 +42,9 @@ export type EndpointKey =
   | 'user_settings.query'
   | 'files.download'
   | 'files.upload'
-  | 'user_settings.modify';
+  | 'user_settings.modify'
+  | 'im.messages'
+  | 'message.batch_send';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -56,6 +58,8 @@ export interface CallSpec {
   raw?: { bytes: Uint8Array; contentType: string };
   /** 'file' = success is 2xx with a non-JSON content type. */
   expect: 'json' | 'file';
+  /** Not idempotent: never sent twice, except after a 429 (refused before anything happened). */
+  once?: boolean;
 }
 
 /** A successful answer, with its JSON envelope parsed once (undefined for a photo). */
@@ -79,6 +83,8 @@ const JITTER_HOLD_MS = 150;
 export const DEFAULT_CONTACT_PER_MINUTE = 950;
 // The directory API's per-minute limit is not documented [U]: it is kept like a contact endpoint's.
 const CONTACT_KEYS: ReadonlySet<EndpointKey> = new Set(['departments.children', 'users.find_by_department', 'users.get', 'users.batch_get_id', 'directory.employees_filter']);
+/** The bot's message endpoints also allow 1000 calls a minute (docs/feishu-api.md §3.11). */
+const MESSAGE_KEYS: ReadonlySet<EndpointKey> = new Set(['im.messages', 'message.batch_send']);
 /**
  * Tokens fetched for one request and refused anyway before it ends in auth.token_invalid. Under token churn
  * a token just fetched is refused only when the server replaces it within one round trip, so three in a row
@@ -201,7 +207,8 @@ export class FeishuTransport {
       concurrency: Math.min(64, Math.ceil(rate)),
       sleep: this.sleep,
       ...(this.opts.rateClock ? { clock: this.opts.rateClock } : {}),
-      windowsFor: (key) => (CONTACT_KEYS.has(key as EndpointKey) ? [{ limit: contactPerMinute, spanMs: 60_000 }] : []),
+      windowsFor: (key) =>
+        CONTACT_KEYS.has(key as EndpointKey) ? [{ limit: contactPerMinute, spanMs: 60_000 }] : MESSAGE_KEYS.has(key as EndpointKey) ? [{ limit: DEFAULT_CONTACT_PER_MINUTE, spanMs: 60_000 }] : [],
     });
   }
 
@@ -260,7 +267,7 @@ export class FeishuTransport {
       if (isAppFailure(e)) throw e;
       const kind = classifyNetworkError(e);
       this.log('warn', 'feishu request failed', { endpoint: a.spec.key, network: kind, attempt: a.attempt });
-      if (kind === 'unreachable' || a.attempt >= this.maxAttempts) throw networkFailure(kind, a.spec.key, e);
+      if (kind === 'unreachable' || a.spec.once || a.attempt >= this.maxAttempts) throw networkFailure(kind, a.spec.key, e);
       this.bump(this.counters.retries, a.spec.key);
       await this.backoff(a.attempt, a.signal);
       return undefined;
@@ -309,7 +316,7 @@ export class FeishuTransport {
     if (f.kind === 'token' && a.auth && f.sent.token) return this.onTokenRefused(a, f);
     if (f.kind === 'rate') return this.onRateLimited(a, f);
     if (f.kind === 'transient') {
-      if (a.attempt >= this.maxAttempts) throw f.mapped();
+      if (a.spec.once || a.attempt >= this.maxAttempts) throw f.mapped();
       this.bump(this.counters.retries, a.spec.key);
       return this.backoff(a.attempt, a.signal);
     }

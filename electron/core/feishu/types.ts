@@ -1,4 +1,5 @@
 // The Feishu client's surface, as the services see it. Raw shapes follow docs/feishu-api.md §3.
+import type { BatchAnswer } from './endpoints/messages';
 import type { Dispatcher } from 'undici';
 import type { AppError } from '../../../shared/errors';
 import type { LogFn } from '../../util/logger';
@@ -142,6 +143,10 @@ export interface FeishuClient {
   modifyFaceKey(userId: string, fileId: string, signal?: AbortSignal): Promise<RawUserSetting>;
   /** Whether attendance:rule is granted, asked without changing anything (see endpoints/attendance-write.ts). */
   probeWriteScope(signal?: AbortSignal): Promise<'missing' | 'not_refused'>;
+  /** A text message from the app's bot to one user (user_id); answers the message_id. Same uuid = delivered once. */
+  sendText(userId: string, text: string, uuid: string, signal?: AbortSignal): Promise<string>;
+  /** The same text message to up to 200 users (batch_send, asynchronous at Feishu); never retried after sending. */
+  batchSendText(userIds: readonly string[], text: string, signal?: AbortSignal): Promise<BatchAnswer>;
   stats(): ClientStats;
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
 // with enrolled / total, a share bar in the theme's colours, and the not enrolled, not visible and old counts.
 import { useState } from 'react';
 import { Button, Progress, Table, Tooltip, Typography, theme, type TableColumnsType } from 'antd';
-import { DownloadOutlined } from '@ant-design/icons';
+import { BellOutlined, DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { shareOf, type CoverageCounts, type CoverageScope, type DepartmentCoverage, type GroupCoverage } from '../../../shared/coverage';
 import type { EmployeeFilter, Scope } from '../../../shared/model';
@@ -65,9 +65,11 @@ export interface CoverageTableProps {
   onOpen: (scope: Scope, photo: EmployeeFilter['photo']) => void;
   onExport: (row: CoverageRowData) => void;
   exporting: boolean;
+  /** "Remind" for a row with employees not enrolled. */
+  onRemind?: (row: CoverageRowData) => void;
 }
 
-export function CoverageTable({ rows, kind, onOpen, onExport, exporting }: CoverageTableProps) {
+export function CoverageTable({ rows, kind, onOpen, onExport, exporting, onRemind }: CoverageTableProps) {
   const { t, i18n } = useTranslation();
   const n = (v: number) => formatCount(v, i18n.language);
   const [expanded, setExpanded] = useState<readonly React.Key[]>(['0']);
@@ -111,11 +113,18 @@ export function CoverageTable({ rows, kind, onOpen, onExport, exporting }: Cover
     { title: t('coverage.stale'), key: 'stale', width: 100, align: 'right', render: (_, r) => <Typography.Text type={r.counts.stale ? undefined : 'secondary'}>{n(r.counts.stale)}</Typography.Text> },
     {
       key: 'export',
-      width: 56,
+      width: onRemind ? 88 : 56,
       render: (_, r) => (
-        <Tooltip title={t('coverage.exportRow', { name: r.name })}>
-          <Button type="text" size="small" icon={<DownloadOutlined />} aria-label={t('coverage.exportRow', { name: r.name })} data-testid="coverage-export-row" disabled={exporting} onClick={() => onExport(r)} />
-        </Tooltip>
+        <span style={{ whiteSpace: 'nowrap' }}>
+          <Tooltip title={t('coverage.exportRow', { name: r.name })}>
+            <Button type="text" size="small" icon={<DownloadOutlined />} aria-label={t('coverage.exportRow', { name: r.name })} data-testid="coverage-export-row" disabled={exporting} onClick={() => onExport(r)} />
+          </Tooltip>
+          {onRemind && r.counts.notEnrolled > 0 && (
+            <Tooltip title={t('remind.buttonRow', { name: r.name })}>
+              <Button type="text" size="small" icon={<BellOutlined />} aria-label={t('remind.buttonRow', { name: r.name })} data-testid="coverage-remind-row" onClick={() => onRemind(r)} />
+            </Tooltip>
+          )}
+        </span>
       ),
     },
   ];

@@ -1,6 +1,6 @@
 // The bar above the list: how many are selected, "select all in this filter", clear, and export.
 import { Button, Typography, theme } from 'antd';
-import { CloseOutlined, ExportOutlined } from '@ant-design/icons';
+import { BellOutlined, CloseOutlined, ExportOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { shortcut } from '../lib/keys';
 import { selectionBarStyles } from './workspaceStyles';
@@ -13,9 +13,11 @@ export interface SelectionBarProps {
   selectAllPending: boolean;
   onClear: () => void;
   onExport: () => void;
+  /** "Remind" the selected employees without a photo (issue #14). */
+  onRemind?: () => void;
 }
 
-export function SelectionBar({ count, total, onSelectAll, selectAllPending, onClear, onExport }: SelectionBarProps) {
+export function SelectionBar({ count, total, onSelectAll, selectAllPending, onClear, onExport, onRemind }: SelectionBarProps) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
   const s = selectionBarStyles(token, count > 0);
@@ -38,6 +40,11 @@ export function SelectionBar({ count, total, onSelectAll, selectAllPending, onCl
       <Typography.Text type="secondary" style={s.hint} title={t('browse.keyboardHint', { selectAll: shortcut('A') })}>
         {t('browse.keyboardHint', { selectAll: shortcut('A') })}
       </Typography.Text>
+      {onRemind && (
+        <Button style={s.noShrink} icon={<BellOutlined />} disabled={count === 0} onClick={onRemind} data-testid="selection-remind">
+          {t('remind.button')}
+        </Button>
+      )}
       <Button type="primary" style={s.noShrink} icon={<ExportOutlined />} disabled={count === 0} onClick={onExport} data-testid="export-open">
         {t('selection.export')}
       </Button>

@@ -2,13 +2,15 @@
 // with "export list" for any row or the whole company. A row opens Browse with the matching filter.
 import { useState, type ReactNode } from 'react';
 import { Button, InputNumber, Segmented, Space, Tabs, Typography, theme } from 'antd';
-import { DownloadOutlined } from '@ant-design/icons';
+import { BellOutlined, DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { DEFAULT_STALE_MONTHS } from '../../../shared/coverage';
 import type { EmployeeFilter, Scope } from '../../../shared/model';
 import { CoverageTable, departmentRows, groupRows, listScopeOf, type CoverageRowData } from '../components/CoverageTable';
 import { ErrorState } from '../components/ErrorState';
 import { ListLoading } from '../components/EmptyList';
+import { RemindDialog } from '../components/RemindDialog';
+import type { RemindSelection } from '../../../shared/remind';
 import { useCoverage, useExportList, type ListFormat } from '../lib/coverage';
 import { formatCount } from '../lib/format';
 
@@ -27,6 +29,8 @@ export function CoverageScreen({ switcher, onOpen }: CoverageScreenProps) {
   const coverage = useCoverage(staleMonths);
   const exportList = useExportList(staleMonths, format);
   const onExport = (r: CoverageRowData) => exportList.mutate({ scope: listScopeOf(r), by: tab });
+  const [remind, setRemind] = useState<{ selection: RemindSelection; label: string } | null>(null);
+  const onRemind = (r: CoverageRowData) => setRemind({ selection: { scope: listScopeOf(r) }, label: r.name });
   const c = coverage.data?.company.counts;
   const n = (v: number) => formatCount(v, i18n.language);
 
@@ -51,6 +55,9 @@ export function CoverageScreen({ switcher, onOpen }: CoverageScreenProps) {
             {t('coverage.months')}
           </span>
           <Segmented<ListFormat> aria-label={t('coverage.format')} size="small" value={format} onChange={setFormat} options={[{ value: 'xlsx', label: 'XLSX' }, { value: 'csv', label: 'CSV' }]} />
+          <Button data-testid="coverage-remind-all" icon={<BellOutlined />} disabled={!c || c.notEnrolled === 0} onClick={() => setRemind({ selection: { scope: { kind: 'all' } }, label: t('coverage.company') })}>
+            {t('remind.button')}
+          </Button>
           <Button data-testid="coverage-export-all" icon={<DownloadOutlined />} loading={exportList.isPending} onClick={() => exportList.mutate({ scope: { kind: 'all' }, by: tab })}>
             {t('coverage.exportAll')}
           </Button>
@@ -68,16 +75,17 @@ export function CoverageScreen({ switcher, onOpen }: CoverageScreenProps) {
             {
               key: 'department',
               label: <span data-testid="coverage-tab-department">{t('coverage.byDepartment')}</span>,
-              children: <CoverageTable kind="department" rows={[departmentRows(coverage.data.company, t('coverage.company'))]} onOpen={onOpen} onExport={onExport} exporting={exportList.isPending} />,
+              children: <CoverageTable kind="department" rows={[departmentRows(coverage.data.company, t('coverage.company'))]} onOpen={onOpen} onExport={onExport} exporting={exportList.isPending} onRemind={onRemind} />,
             },
             {
               key: 'group',
               label: <span data-testid="coverage-tab-group">{t('coverage.byGroup')}</span>,
-              children: <CoverageTable kind="group" rows={groupRows(coverage.data.groups)} onOpen={onOpen} onExport={onExport} exporting={exportList.isPending} />,
+              children: <CoverageTable kind="group" rows={groupRows(coverage.data.groups)} onOpen={onOpen} onExport={onExport} exporting={exportList.isPending} onRemind={onRemind} />,
             },
           ]}
         />
       )}
+      {remind && <RemindDialog selection={remind.selection} label={remind.label} onClose={() => setRemind(null)} />}
     </main>
   );
 }

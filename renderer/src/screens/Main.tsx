@@ -16,6 +16,7 @@ import { FilterBar, type ListView, type ThumbSize } from '../components/FilterBa
 import { MissingScopeNotice, PanelErrors } from '../components/BrowseNotices';
 import { useSaveSettings, useSettings } from '../lib/settings';
 import { SelectionBar } from '../components/SelectionBar';
+import { useRemindSelected } from '../components/RemindSelected';
 import { ScreenSwitch, type WorkspaceScreen } from '../components/ScreenSwitch';
 import { ExportAnnouncer } from '../components/ExportAnnouncer';
 import { HEADER_HEIGHT, layoutStyles } from '../components/workspaceStyles';
@@ -95,6 +96,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
   useDirectoryRefreshed(firstPage);
   useSelectionKeys(sel.selectAll, sel.clear, exportOpen || !!detailUserId || settingsOpen || exportState.panelOpen);
   const exportSelection = useMemo(() => toExportSelection(sel.selection), [sel.selection]);
+  const remind = useRemindSelected(sel.selection, sel.count);
   const listProps: ListProps = { filter: f.filter, first: firstPage, selected: sel.selected, focusIndex, onFocusIndex: setFocusIndex, onToggle: sel.onToggle, onOpen: setDetailUserId };
 
   return (
@@ -118,7 +120,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
           <MissingScopeNotice scopes={first.data?.missingScopes ?? []} />
           {panelReady && <PanelErrors listError={first.error} />}
           <FilterBar filter={f} page={first.data} firstPage={firstPage} view={view} onView={setView} thumbSize={thumbSize} onThumbSize={setThumbSize} />
-          <SelectionBar count={sel.count} total={first.data?.total ?? 0} onSelectAll={sel.selectAll} selectAllPending={sel.selectAllPending} onClear={sel.clear} onExport={() => setExportOpen(true)} />
+          <SelectionBar count={sel.count} total={first.data?.total ?? 0} onSelectAll={sel.selectAll} selectAllPending={sel.selectAllPending} onClear={sel.clear} onExport={() => setExportOpen(true)} onRemind={remind.onRemind} />
           <div style={s.listFrame}>
             <ListBody first={first} firstPage={firstPage} photo={f.filter.photo} narrowed={f.narrowed} onClearFilter={f.clear} view={view} thumbSize={thumbSize} listProps={listProps} />
           </div>
@@ -139,6 +141,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
       <MountOnce active={exportState.panelOpen}>
         <ExportPanel />
       </MountOnce>
+      {remind.dialog}
     </Layout>
   );
 }
