@@ -448,19 +448,24 @@ export class DirectoryService implements Directory {
     }
     try {
       const raws = await this.rawUsersOf(scope, idx, progress);
-      groupsOf = await groups;
-      const list = this.sortEmployees(
-        raws.map((u) => this.toEmployee(u, idx, groupsOf)),
-        idx,
-      );
-      // Feishu leaves a field out of every user when its field scope is missing; a tenant that does not
-      // use 工号 sends it empty instead.
-      if (raws.length && raws.every((u) => u.employee_no === undefined)) this.missingOf.set(list, [EMPLOYEE_NO_SCOPE]);
+      const list = this.listOf(raws, idx, await groups);
       if (scope.kind === 'all') this.opts.onRefreshed?.(list);
       return list;
     } finally {
       if (this.walks.get(key)?.progress === progress) this.walks.delete(key);
     }
+  }
+
+  /** Raw users as the list shows them: named, sorted, and marked when a field scope is missing. */
+  private listOf(raws: RawUser[], idx: DepartmentIndex, groupsOf: Map<string, string[]> | null): Employee[] {
+    const list = this.sortEmployees(
+      raws.map((u) => this.toEmployee(u, idx, groupsOf)),
+      idx,
+    );
+    // Feishu leaves a field out of every user when its field scope is missing; a tenant that does not
+    // use 工号 sends it empty instead.
+    if (raws.length && raws.every((u) => u.employee_no === undefined)) this.missingOf.set(list, [EMPLOYEE_NO_SCOPE]);
+    return list;
   }
 
   private async rawUsersOf(scope: Scope, idx: DepartmentIndex, progress: WalkProgress): Promise<RawUser[]> {
@@ -693,7 +698,11 @@ export class DirectoryService implements Directory {
       // Groups were not readable when it was taken: no group names, as then, and no call to find that out again.
       this.groupIndexCache.seed('all', new Map(), at);
     }
-    await this.scopeCache.get(scopeKey({ kind: 'all' }), () => this.loadScope({ kind: 'all' }), { fresh: true });
+    // Built from the remembered employees themselves (each once, already merged): a load of the scope would try
+    // directory.employees_filter first, a contact call (and on tenants that offer it, a read of everyone).
+    const idx = await this.departmentIndex();
+    const groupsOf = await this.groupIndexOrNull();
+    this.scopeCache.seed(scopeKey({ kind: 'all' }), this.listOf(data.users, idx, groupsOf), at);
     this.remembered = { takenAt, refreshing: false };
   }
 

@@ -202,6 +202,20 @@ describe('face statuses and employee numbers remembered with the directory', { t
     await core.close();
   });
 
+  it('answers the first page of a warm start from the snapshot alone: no contact and no user_settings call', async () => {
+    const core = coreOf();
+    rig.sim.resetStats();
+    expect(await core.remembered!.restore()).toEqual(expect.any(Number));
+    const page = await core.employeePage(all, 0, 50);
+    expect(page.rows).toHaveLength(50);
+    expect(page.total).toBe(rig.sim.tenant.users.filter((u) => !u.status.is_resigned).length);
+    expect(page.coverage.enrolled).toBeGreaterThan(0);
+    expect(page.remembered).toMatchObject({ refreshing: false });
+    expect(apiCalls()).toBe(0); // no contact call (departments, members, the employees filter), no token
+    expect(faceCalls()).toBe(0);
+    await core.close();
+  });
+
   it('answers a warm check by employee number from the index: ≤ 5 calls, no directory read or built', async () => {
     const u = someone();
     const { groupNames } = await rig.newCore().directory.employee(u.user_id);
