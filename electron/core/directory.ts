@@ -634,7 +634,7 @@ export class DirectoryService implements Directory {
     if (remembered) return remembered;
     const list = await this.loadScope(scope);
     if (scope.kind === 'all') {
-      const data = this.walkedData();
+      const data = this.walkedData(list);
       if (data) this.opts.onWalked?.(data);
     }
     return list;
@@ -660,8 +660,11 @@ export class DirectoryService implements Directory {
     return all.filter((e) => e.departmentIds.some((d) => ids.has(d)));
   }
 
-  /** What the caches hold after a complete walk, in the shape a remembered directory keeps. */
-  private walkedData(): DirectoryData | null {
+  /**
+   * What the caches hold after a complete walk, in the shape a remembered directory keeps. The employees are kept
+   * in the order of the list shown (sorted): sorting them again on the next start is then one pass, not a sort.
+   */
+  private walkedData(shown: readonly Employee[]): DirectoryData | null {
     const idx = this.departmentsCache.peek('all');
     if (!idx) return null;
     const lists = [ROOT_DEPARTMENT_ID, ...idx.list.map((d) => d.open_department_id)].map((id) => this.usersCache.peek(id));
@@ -669,9 +672,16 @@ export class DirectoryService implements Directory {
     const groups = this.groupsCache.peek('all');
     const members = groups?.map((g) => this.membersCache.peek(g.id));
     const complete = groups && members && members.every(Boolean);
+    const merged = mergeUsers(lists);
+    const users: RawUser[] = [];
+    for (const e of shown) {
+      const u = merged.get(e.userId);
+      if (u && merged.delete(e.userId)) users.push(u);
+    }
+    users.push(...merged.values()); // any the list did not show (none after a walk), at the end
     return {
       departments: idx.list,
-      users: [...mergeUsers(lists).values()],
+      users,
       groups: complete ? groups : null,
       groupMembers: complete ? Object.fromEntries(groups.map((g, i) => [g.id, members[i]!.map((m) => m.user_id)])) : null,
     };

@@ -75,6 +75,12 @@ describe('the remembered directory', { timeout: 60_000 }, () => {
     expect(apiCalls()).toBe(0);
   });
 
+  it('keeps the employees in the order the list shows them, so a start re-sorts nothing', async () => {
+    const shown = (await rig.newCore().directory.employees({ kind: 'all' })).map((e) => e.userId);
+    const remembered = (JSON.parse(await openSnapshot()) as { users: { user_id: string }[] }).users.map((u) => u.user_id);
+    expect(remembered).toEqual(shown);
+  });
+
   it('writes the file readable by this user only (0600, folder 0700), with no secret in it', async () => {
     if (process.platform === 'win32') return;
     expect((await stat(snapshotFile())).mode & 0o777).toBe(0o600);
