@@ -1,9 +1,9 @@
 // The app's remembered directory through the harness's API: the demo tenant's directory is remembered (sealed)
 // after its first read, another tenant (even on the same server) never sees it, Settings → clear cache removes it,
 // and where the OS cannot protect a key (photos in memory only) nothing is written at all.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../shared/errors';
 import type { EmployeePage } from '../../shared/model';
@@ -89,9 +89,14 @@ describe('the remembered directory in the app', { timeout: 60_000 }, () => {
         simulator: { seed: 2, employees: 60, rateLimitPerSecond: 5000 },
         log: createLogger({ sink: () => {} }),
       });
+    // A plain snapshot an older version left there: names in clear, which this mode must not keep either.
+    const older = join(dir, 'cache', 'snapshots', `directory-${'a'.repeat(32)}.json`);
+    mkdirSync(dirname(older), { recursive: true });
+    writeFileSync(older, JSON.stringify({ users: [{ user_id: 'u1', name: '梁军' }] }));
     let other = await start();
     try {
       await call('demoStart', undefined, other);
+      await expect.poll(() => existsSync(older)).toBe(false);
       expect((await everyone(other)).total).toBeGreaterThan(0);
       await call('credentialsClear', undefined, other); // closing the session is when a snapshot would be written
       await other.close();

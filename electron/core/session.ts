@@ -7,7 +7,7 @@ import { toAppError } from '../../shared/errors';
 import { resolveBaseUrl, type BaseUrl } from '../../shared/model';
 import { createCore as defaultCreateCore } from './index';
 import { tenantKey } from './snapshot/remember';
-import { fileSnapshotStore } from './snapshot/store';
+import { fileSnapshotStore, removePlainSnapshots } from './snapshot/store';
 import type { Core, CoreOptions } from './types';
 
 export interface TenantCredentials {
@@ -133,7 +133,12 @@ export async function openTenantSession(source: TenantSource, setup: SessionSetu
  * (the app on Linux basic_text: photos in memory only), no snapshot is written or read at all.
  */
 function snapshotsOf(setup: SessionSetup, tenant: string): Pick<CoreOptions, 'snapshots'> {
-  if (!setup.remember || setup.photoCache?.kind !== 'encrypted') return {};
+  if (!setup.remember) return {};
+  if (setup.photoCache?.kind !== 'encrypted') {
+    // Nothing is remembered, and the names an older version left in clear go (sealed ones stay for the key's return).
+    void removePlainSnapshots(setup.remember.dir).catch(() => undefined);
+    return {};
+  }
   const log = setup.log;
   const store = fileSnapshotStore(setup.remember.dir, { keys: setup.photoCache.keys, onDiscard: (why) => log?.('info', 'remembered directory discarded', { why }) });
   return { snapshots: { store, tenant } };

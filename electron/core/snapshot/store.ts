@@ -60,6 +60,12 @@ export function fileSnapshotStore(dir: string, opts: SnapshotStoreOptions): Snap
   };
 }
 
+/** Removes the plain snapshots older versions wrote in dir (no key needed: they are never read). */
+export async function removePlainSnapshots(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => LEGACY_PLAIN_RE.test(n)).map((n) => rm(join(dir, n), { force: true })));
+}
+
 /** Removes every tenant's snapshot in dir, sealed or of an older version, and leftover temp files (no key needed). */
 export async function clearSnapshots(dir: string): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
