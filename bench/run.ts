@@ -14,6 +14,7 @@ import { createCore } from '../electron/core/index';
 import type { DirectoryService } from '../electron/core/directory';
 import { tenantKey } from '../electron/core/snapshot/remember';
 import { fileSnapshotStore } from '../electron/core/snapshot/store';
+import { ephemeralKey } from '../electron/core/at-rest/envelope';
 import { startSimulator } from '../electron/simulator/index';
 import type { SimStats, SimulatorOptions } from '../electron/simulator/types';
 import { benchLookup, benchWalk } from './lookup';
@@ -404,7 +405,7 @@ async function benchUi(): Promise<void> {
 async function benchSnapshot(work: string): Promise<void> {
   console.log('\n5. The remembered directory (20,000 employees, 40 ms latency, 1000 contact calls a minute)');
   const sim = await startSimulator({ seed: 5, employees: 20_000, latencyMs: 0, contactPerMinute: 1_000_000 });
-  const snapshots = { store: fileSnapshotStore(join(work, 'snapshots')), tenant: tenantKey(sim.appId, sim.url) };
+  const snapshots = { store: fileSnapshotStore(join(work, 'snapshots'), { keys: ephemeralKey() }), tenant: tenantKey(sim.appId, sim.url) };
   const opts = { baseUrl: sim.url, appId: sim.appId, appSecret: sim.appSecret, cacheDir: join(work, 'cache-snapshot'), snapshots };
   try {
     const u = sim.tenant.users.filter((x) => !x.status.is_resigned)[12_345]!;

@@ -3,7 +3,7 @@
 // channels. No electron import: Electron main and the browser harness both run this file.
 import type { Handlers } from '../../shared/ipc';
 import type { Core, CoreOptions } from '../core/types';
-import { fileSnapshotStore } from '../core/snapshot/store';
+import { clearSnapshots } from '../core/snapshot/store';
 import { auditHandlers } from './audit-handlers';
 import { createAuditTrail, tenantOf, type AuditTrail } from './audit-trail';
 import { browseHandlers } from './browse-handlers';
@@ -46,7 +46,7 @@ function settingsHandlers(host: AppHost, session: SessionState, audit: AuditTrai
     async cacheClear() {
       const core = await session.restoredCore();
       // The remembered directories (every tenant's) go with the photos.
-      if (host.snapshotDir) await (core?.remembered ?? fileSnapshotStore(host.snapshotDir)).clear();
+      if (host.snapshotDir) await (core?.remembered ? core.remembered.clear() : clearSnapshots(host.snapshotDir));
       if (!core) return emptyCache();
       const before = await core.photos.info();
       const after = await core.photos.clear();

@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sanitizeFilename from 'sanitize-filename';
 import { SettingsSchema, type Settings, type SettingsPatch } from '../../shared/model';
-import { ephemeralKey } from '../core/at-rest/envelope';
+import { keyFileProvider } from '../core/at-rest/key-file';
 import type { Simulator } from '../simulator/types';
 import type { AppHost, EncryptionState, StoredCredentials, Vault } from './host';
 import type { Logger } from './redact';
@@ -86,8 +86,10 @@ export function createHarnessHost({ exportDir, cacheDir, encryption, sim, emit, 
     emit,
     cacheDir: join(resolve(cacheDir), 'tenant'),
     demoCacheDir: join(resolve(cacheDir), 'demo'),
-    // As in the app: a key the "keychain" keeps for this run, or memory where there is no keychain.
-    photoCache: encryption === 'available' ? { kind: 'encrypted', keys: ephemeralKey() } : { kind: 'memory' },
+    // As in the app: a key the "keychain" keeps, or memory where there is no keychain. The harness's keychain is a
+    // key file in its folder, so a harness started again on the same folder (the app's second start) reads what the
+    // first one sealed: the photo cache and the remembered directory.
+    photoCache: encryption === 'available' ? { kind: 'encrypted', keys: keyFileProvider(join(resolve(cacheDir), 'harness-cache.key')) } : { kind: 'memory' },
     snapshotDir: join(resolve(cacheDir), 'snapshots'),
     // The harness's temp folder stands in for the app data folder (audit log, export-notice memory).
     dataDir: resolve(cacheDir),

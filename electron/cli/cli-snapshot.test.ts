@@ -1,9 +1,12 @@
 // The CLI remembers the directory in its cache folder: a second `check` by employee number answers from it with
 // a handful of calls; --max-age bounds how old a remembered directory it uses, --refresh always reads it again.
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openFile, sealFile } from '../core/at-rest/files';
+import { keyFileProvider } from '../core/at-rest/key-file';
 import { cliTenant, ndjson, runCli } from './cli.testkit';
+import { CACHE_KEY_FILE } from './session';
 
 const tenant = cliTenant({ seed: 9, employees: 300, latencyMs: 0, contactPerMinute: 100_000 });
 
@@ -18,12 +21,16 @@ async function check(who: string, ...flags: string[]) {
   return { run, employee: ndjson(run.stdout)[0], calls: apiCalls(), walked: walked() };
 }
 
+/** The key the CLI seals its cache and snapshots with: the key file it made beside the cache. */
+const cliKeys = () => keyFileProvider(join(tenant.cacheHome, 'feishu-face-photos', CACHE_KEY_FILE));
+
 /** Moves the remembered directory's time back by ms, as if it had been read that long ago (and its index with it). */
 async function ageSnapshot(ms: number): Promise<void> {
   for (const name of await readdir(snapshotFolder())) {
     const file = join(snapshotFolder(), name);
-    const snap = JSON.parse(await readFile(file, 'utf8')) as { takenAt: number };
-    await writeFile(file, JSON.stringify({ ...snap, takenAt: snap.takenAt - ms }));
+    const plain = await openFile(file, cliKeys(), { discard: false });
+    const snap = JSON.parse(plain!.toString('utf8')) as { takenAt: number };
+    await sealFile(file, Buffer.from(JSON.stringify({ ...snap, takenAt: snap.takenAt - ms }), 'utf8'), cliKeys());
   }
 }
 
@@ -41,9 +48,15 @@ describe('cli: the remembered directory', { timeout: 240_000 }, () => {
     expect(warm.calls).toBeLessThanOrEqual(5);
     expect(warm.employee).toEqual(cold.employee);
 
-    const files = (await readdir(snapshotFolder())).filter((n) => !n.endsWith('.index.json'));
-    expect(files).toHaveLength(1);
+    const files = (await readdir(snapshotFolder())).filter((n) => !n.endsWith('.index.enc'));
+    expect(files).toEqual([expect.stringMatching(/^directory-[0-9a-f]+\.enc$/)]);
     if (process.platform !== 'win32') expect((await stat(join(snapshotFolder(), files[0]!))).mode & 0o777).toBe(0o600);
+    // Sealed: the employee's name, number and e-mail are in it, but in no file of the folder in clear.
+    for (const name of await readdir(snapshotFolder())) {
+      const bytes = await readFile(join(snapshotFolder(), name));
+      for (const value of [u.name, u.employee_no, u.email].filter(Boolean)) expect(bytes.includes(Buffer.from(value, 'utf8')), `${name}: ${value}`).toBe(false);
+    }
+    expect((await openFile(join(snapshotFolder(), files[0]!), cliKeys(), { discard: false }))!.toString('utf8')).toContain(u.email);
   });
 
   it('says on stderr which directory it used (not in --json output)', async () => {

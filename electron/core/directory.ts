@@ -448,19 +448,24 @@ export class DirectoryService implements Directory {
     }
     try {
       const raws = await this.rawUsersOf(scope, idx, progress);
-      groupsOf = await groups;
-      const list = this.sortEmployees(
-        raws.map((u) => this.toEmployee(u, idx, groupsOf)),
-        idx,
-      );
-      // Feishu leaves a field out of every user when its field scope is missing; a tenant that does not
-      // use 工号 sends it empty instead.
-      if (raws.length && raws.every((u) => u.employee_no === undefined)) this.missingOf.set(list, [EMPLOYEE_NO_SCOPE]);
+      const list = this.listOf(raws, idx, await groups);
       if (scope.kind === 'all') this.opts.onRefreshed?.(list);
       return list;
     } finally {
       if (this.walks.get(key)?.progress === progress) this.walks.delete(key);
     }
+  }
+
+  /** Raw users as the list shows them: named, sorted, and marked when a field scope is missing. */
+  private listOf(raws: RawUser[], idx: DepartmentIndex, groupsOf: Map<string, string[]> | null): Employee[] {
+    const list = this.sortEmployees(
+      raws.map((u) => this.toEmployee(u, idx, groupsOf)),
+      idx,
+    );
+    // Feishu leaves a field out of every user when its field scope is missing; a tenant that does not
+    // use 工号 sends it empty instead.
+    if (raws.length && raws.every((u) => u.employee_no === undefined)) this.missingOf.set(list, [EMPLOYEE_NO_SCOPE]);
+    return list;
   }
 
   private async rawUsersOf(scope: Scope, idx: DepartmentIndex, progress: WalkProgress): Promise<RawUser[]> {
@@ -629,7 +634,7 @@ export class DirectoryService implements Directory {
     if (remembered) return remembered;
     const list = await this.loadScope(scope);
     if (scope.kind === 'all') {
-      const data = this.walkedData();
+      const data = this.walkedData(list);
       if (data) this.opts.onWalked?.(data);
     }
     return list;
@@ -655,8 +660,11 @@ export class DirectoryService implements Directory {
     return all.filter((e) => e.departmentIds.some((d) => ids.has(d)));
   }
 
-  /** What the caches hold after a complete walk, in the shape a remembered directory keeps. */
-  private walkedData(): DirectoryData | null {
+  /**
+   * What the caches hold after a complete walk, in the shape a remembered directory keeps. The employees are kept
+   * in the order of the list shown (sorted): sorting them again on the next start is then one pass, not a sort.
+   */
+  private walkedData(shown: readonly Employee[]): DirectoryData | null {
     const idx = this.departmentsCache.peek('all');
     if (!idx) return null;
     const lists = [ROOT_DEPARTMENT_ID, ...idx.list.map((d) => d.open_department_id)].map((id) => this.usersCache.peek(id));
@@ -664,9 +672,16 @@ export class DirectoryService implements Directory {
     const groups = this.groupsCache.peek('all');
     const members = groups?.map((g) => this.membersCache.peek(g.id));
     const complete = groups && members && members.every(Boolean);
+    const merged = mergeUsers(lists);
+    const users: RawUser[] = [];
+    for (const e of shown) {
+      const u = merged.get(e.userId);
+      if (u && merged.delete(e.userId)) users.push(u);
+    }
+    users.push(...merged.values()); // any the list did not show (none after a walk), at the end
     return {
       departments: idx.list,
-      users: [...mergeUsers(lists).values()],
+      users,
       groups: complete ? groups : null,
       groupMembers: complete ? Object.fromEntries(groups.map((g, i) => [g.id, members[i]!.map((m) => m.user_id)])) : null,
     };
@@ -693,7 +708,11 @@ export class DirectoryService implements Directory {
       // Groups were not readable when it was taken: no group names, as then, and no call to find that out again.
       this.groupIndexCache.seed('all', new Map(), at);
     }
-    await this.scopeCache.get(scopeKey({ kind: 'all' }), () => this.loadScope({ kind: 'all' }), { fresh: true });
+    // Built from the remembered employees themselves (each once, already merged): a load of the scope would try
+    // directory.employees_filter first, a contact call (and on tenants that offer it, a read of everyone).
+    const idx = await this.departmentIndex();
+    const groupsOf = await this.groupIndexOrNull();
+    this.scopeCache.seed(scopeKey({ kind: 'all' }), this.listOf(data.users, idx, groupsOf), at);
     this.remembered = { takenAt, refreshing: false };
   }
 

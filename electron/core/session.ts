@@ -7,7 +7,7 @@ import { toAppError } from '../../shared/errors';
 import { resolveBaseUrl, type BaseUrl } from '../../shared/model';
 import { createCore as defaultCreateCore } from './index';
 import { tenantKey } from './snapshot/remember';
-import { fileSnapshotStore } from './snapshot/store';
+import { fileSnapshotStore, removePlainSnapshots } from './snapshot/store';
 import type { Core, CoreOptions } from './types';
 
 export interface TenantCredentials {
@@ -101,7 +101,7 @@ export async function openTenantSession(source: TenantSource, setup: SessionSetu
     ...(dispatcher ? { dispatcher } : {}),
     ...(setup.log ? { log: setup.log } : {}),
     // The demo tenant's address changes from run to run; its company does not.
-    ...(setup.remember ? { snapshots: { store: fileSnapshotStore(setup.remember.dir), tenant: tenantKey(creds.appId, source.demo ? 'demo' : baseUrl) } } : {}),
+    ...snapshotsOf(setup, tenantKey(creds.appId, source.demo ? 'demo' : baseUrl)),
   });
   // Retention on start: photos unused for longer than the setting go now, not only after the next export.
   const retention = core.photos.applyRetention().catch(() => {});
@@ -113,22 +113,42 @@ export async function openTenantSession(source: TenantSource, setup: SessionSetu
     verify: (signal) => core.client.verify(signal),
     close: () => retention.then(() => closeAll(core, demo, setup.log)),
   };
+  // The snapshot is read while the credentials are checked (network waits against CPU work); nothing of it is
+  // shown before the check passes, and the background refresh starts only then.
+  const restoring = opts.remember !== false ? restoreRemembered(core, setup.remember) : Promise.resolve(null);
   try {
     if (opts.verify) await session.verify(opts.signal);
-    if (opts.remember !== false) await useRemembered(core, setup.remember);
+    const takenAt = await restoring;
+    if (takenAt !== null && setup.remember?.refreshInBackground) core.remembered?.refreshInBackground();
     return session;
   } catch (e) {
+    await restoring.catch(() => null);
     await session.close();
     throw e;
   }
 }
 
-/** Seeds the directory from the tenant's snapshot when one is young enough; the app then reads it again meanwhile. */
-async function useRemembered(core: Core, remember: RememberSetup | undefined): Promise<void> {
-  if (!remember || !core.remembered || remember.maxAgeMs === 0) return;
+/**
+ * Where this tenant's directory is remembered: sealed with the photo cache's key. Without one the OS protects
+ * (the app on Linux basic_text: photos in memory only), no snapshot is written or read at all.
+ */
+function snapshotsOf(setup: SessionSetup, tenant: string): Pick<CoreOptions, 'snapshots'> {
+  if (!setup.remember) return {};
+  if (setup.photoCache?.kind !== 'encrypted') {
+    // Nothing is remembered, and the names an older version left in clear go (sealed ones stay for the key's return).
+    void removePlainSnapshots(setup.remember.dir).catch(() => undefined);
+    return {};
+  }
+  const log = setup.log;
+  const store = fileSnapshotStore(setup.remember.dir, { keys: setup.photoCache.keys, onDiscard: (why) => log?.('info', 'remembered directory discarded', { why }) });
+  return { snapshots: { store, tenant } };
+}
+
+/** Seeds the directory from the tenant's snapshot when one is young enough: its time, or null. */
+async function restoreRemembered(core: Core, remember: RememberSetup | undefined): Promise<number | null> {
+  if (!remember || !core.remembered || remember.maxAgeMs === 0) return null;
   // Without a background refresh (the CLI), the directory is built from the snapshot only when first used.
-  const takenAt = await core.remembered.restore(remember.maxAgeMs, { lazy: !remember.refreshInBackground });
-  if (takenAt !== null && remember.refreshInBackground) core.remembered.refreshInBackground();
+  return core.remembered.restore(remember.maxAgeMs, { lazy: !remember.refreshInBackground });
 }
 
 async function closeAll(core: Core, demo: DemoEndpoint | undefined, log: SessionSetup['log']): Promise<void> {

@@ -10,7 +10,8 @@ import type { FaceInfo } from '../../../shared/model';
 import type { DirectoryService } from '../directory';
 import type { FaceSettingsService } from '../faces';
 import type { CoreOptions, IndexedEmployee, RememberedDirectory } from '../types';
-import { IndexSchema, SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type DirectoryData, type RememberedFace, type Snapshot, type SnapshotIndex } from './schema';
+import { checkIndex, checkSnapshot, type Rejection } from './check';
+import { SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type DirectoryData, type RememberedFace, type Snapshot, type SnapshotIndex } from './schema';
 import type { SnapshotStore } from './store';
 
 /** A tenant's key: a hash of its app id and base URL (never the secret), also the snapshot's file name. */
@@ -55,15 +56,11 @@ function indexOf(snapshot: Snapshot): SnapshotIndex {
 
 function parseIndex(bytes: Uint8Array, tenant: string): SnapshotIndex | null {
   try {
-    const parsed = IndexSchema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
-    return parsed.success && parsed.data.tenant === tenant ? parsed.data : null;
+    return checkIndex(JSON.parse(Buffer.from(bytes).toString('utf8')), tenant);
   } catch {
     return null;
   }
 }
-
-/** Why a stored snapshot was not used (logged, never shown). */
-type Rejection = 'unreadable' | 'schema' | 'tenant';
 
 function parse(bytes: Uint8Array, tenant: string): Snapshot | Rejection {
   let json: unknown;
@@ -72,9 +69,7 @@ function parse(bytes: Uint8Array, tenant: string): Snapshot | Rejection {
   } catch {
     return 'unreadable';
   }
-  const parsed = SnapshotSchema.safeParse(json);
-  if (!parsed.success) return 'schema';
-  return parsed.data.tenant === tenant ? parsed.data : 'tenant';
+  return checkSnapshot(json, tenant);
 }
 
 export class DirectoryMemory {

@@ -1,6 +1,7 @@
 // The directory remembered on disk, against the simulated tenant over loopback: a warm check by employee number
-// costs a handful of calls, the file is private, and a corrupt, truncated, old-schema or foreign snapshot is
-// ignored (the directory is walked as if nothing was remembered).
+// costs a handful of calls, the file is private and sealed, and a corrupt, truncated, old-schema, plain (older
+// version), other-key or foreign snapshot is ignored (the directory is walked as if nothing was remembered).
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ import { startRig, type CoreRig } from '../core.testkit';
 import type { DirectoryService } from '../directory';
 import type { Core } from '../types';
 import { tenantKey } from './remember';
+import { ephemeralKey } from '../at-rest/envelope';
+import { openFile, sealFile } from '../at-rest/files';
 import { fileSnapshotStore } from './store';
 
 let rig: CoreRig;
@@ -23,8 +26,13 @@ afterAll(() => rig.close());
 
 const apiCalls = () => Object.entries(rig.sim.stats().requests).filter(([k]) => k !== 'token').reduce((n, [, c]) => n + c, 0);
 const walkCalls = () => rig.sim.stats().requests['users.find_by_department'] ?? 0;
-const snapshotFile = () => path.join(dir, `directory-${tenant}.json`);
-const coreWithSnapshots = (over: { tenant?: string } = {}): Core => rig.newCore({ snapshots: { store: fileSnapshotStore(dir), tenant: over.tenant ?? tenant } });
+const snapshotFile = () => path.join(dir, `directory-${tenant}.enc`);
+/** The key the photo cache and the snapshots are sealed with, as the app's keychain or the CLI's key file gives it. */
+const keys = ephemeralKey();
+const coreWithSnapshots = (over: { tenant?: string } = {}): Core => rig.newCore({ snapshots: { store: fileSnapshotStore(dir, { keys }), tenant: over.tenant ?? tenant } });
+/** The snapshot's JSON, opened through the envelope. */
+const openSnapshot = async (): Promise<string> => (await openFile(snapshotFile(), keys, { discard: false }))!.toString('utf8');
+const sealSnapshot = (text: string): Promise<number> => sealFile(snapshotFile(), Buffer.from(text, 'utf8'), keys);
 const someone = () => rig.sim.tenant.users.filter((u) => !u.status.is_resigned && u.employee_no)[42]!;
 
 /** A cold core walks the directory once (check by employee number) and remembers it. */
@@ -67,14 +75,34 @@ describe('the remembered directory', { timeout: 60_000 }, () => {
     expect(apiCalls()).toBe(0);
   });
 
+  it('keeps the employees in the order the list shows them, so a start re-sorts nothing', async () => {
+    const shown = (await rig.newCore().directory.employees({ kind: 'all' })).map((e) => e.userId);
+    const remembered = (JSON.parse(await openSnapshot()) as { users: { user_id: string }[] }).users.map((u) => u.user_id);
+    expect(remembered).toEqual(shown);
+  });
+
   it('writes the file readable by this user only (0600, folder 0700), with no secret in it', async () => {
     if (process.platform === 'win32') return;
     expect((await stat(snapshotFile())).mode & 0o777).toBe(0o600);
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
-    const text = await readFile(snapshotFile(), 'utf8');
+    const text = await openSnapshot();
     expect(text).not.toContain(rig.sim.appSecret);
     expect(text).toContain(someone().employee_no);
     expect((await readdir(dir)).filter((n) => n.startsWith('.'))).toEqual([]); // no temp file left
+  });
+
+  it('keeps no employee name, e-mail, mobile or employee number in clear in any file of the snapshot folder', async () => {
+    const files = await readdir(dir);
+    expect(files.sort()).toEqual([`directory-${tenant}.enc`, `directory-${tenant}.index.enc`]);
+    const people = rig.sim.tenant.users.filter((u) => u.email && u.mobile && u.employee_no).slice(0, 20);
+    expect(people.length).toBe(20);
+    for (const name of files) {
+      const bytes = await readFile(path.join(dir, name));
+      for (const u of people) {
+        for (const value of [u.name, u.email, u.mobile, u.employee_no]) expect(bytes.includes(Buffer.from(value!, 'utf8')), `${name}: ${value}`).toBe(false);
+      }
+    }
+    expect(await openSnapshot()).toContain(people[0]!.email); // they are in it, sealed
   });
 
   it('reads it again in the background while the remembered one answers, then says it is live', async () => {
@@ -119,9 +147,11 @@ describe('the remembered directory', { timeout: 60_000 }, () => {
 describe('a snapshot that cannot be trusted is ignored', { timeout: 60_000 }, () => {
   beforeAll(rememberOnce);
 
-  async function expectIgnored(bytes: Buffer | string): Promise<void> {
+  /** The snapshot file replaced by these bytes (sealed: true seals them first, as a valid envelope) is not used. */
+  async function expectIgnored(bytes: Buffer | string, opts: { sealed?: boolean } = {}): Promise<void> {
     await mkdir(dir, { recursive: true });
-    await writeFile(snapshotFile(), bytes);
+    if (opts.sealed) await sealSnapshot(bytes.toString());
+    else await writeFile(snapshotFile(), bytes);
     const core = coreWithSnapshots();
     expect(await core.remembered!.restore()).toBeNull();
     expect(core.remembered!.state()).toBeNull();
@@ -133,28 +163,52 @@ describe('a snapshot that cannot be trusted is ignored', { timeout: 60_000 }, ()
   }
 
   it('corrupt, truncated or of an old schema', async () => {
-    const good = await readFile(snapshotFile());
+    const sealed = await readFile(snapshotFile());
+    const good = await openSnapshot();
     await expectIgnored('\u0000\u0001 not json');
-    await expectIgnored(good.subarray(0, Math.floor(good.length / 2)));
-    await expectIgnored(JSON.stringify({ ...JSON.parse(good.toString('utf8')), schemaVersion: 0 }));
-    await expectIgnored(JSON.stringify({ ...JSON.parse(good.toString('utf8')), users: [{ name: 'no id' }] }));
-    await writeFile(snapshotFile(), good);
+    await expectIgnored(sealed.subarray(0, Math.floor(sealed.length / 2))); // cut short on disk
+    const flipped = Buffer.from(sealed);
+    flipped[flipped.length >> 1]! ^= 1; // one bit changed on disk
+    await expectIgnored(flipped);
+    // Well sealed, but not what this version reads: cut short before sealing, another version, a user without id.
+    await expectIgnored(good.slice(0, good.length >> 1), { sealed: true });
+    await expectIgnored(JSON.stringify({ ...JSON.parse(good), schemaVersion: 0 }), { sealed: true });
+    await expectIgnored(JSON.stringify({ ...JSON.parse(good), users: [{ name: 'no id' }] }), { sealed: true });
+    await expectIgnored(JSON.stringify({ ...JSON.parse(good), users: [{ user_id: 'u1', name: 42 }] }), { sealed: true });
+    await expectIgnored(JSON.stringify({ ...JSON.parse(good), faces: { u1: { faceKey: '', updatedAt: null } } }), { sealed: true });
+    await sealSnapshot(good);
   });
 
   it('of schema version 1, written before face statuses were remembered', async () => {
-    const good = await readFile(snapshotFile());
-    const { faces: _faces, ...v1 } = JSON.parse(good.toString('utf8')) as Record<string, unknown>;
-    await expectIgnored(JSON.stringify({ ...v1, schemaVersion: 1 }));
-    await writeFile(snapshotFile(), good);
+    const good = await openSnapshot();
+    const { faces: _faces, ...v1 } = JSON.parse(good) as Record<string, unknown>;
+    await expectIgnored(JSON.stringify({ ...v1, schemaVersion: 1 }), { sealed: true });
+    await sealSnapshot(good);
+  });
+
+  it('in plain JSON, as the version before the envelope wrote it: not read, and deleted', async () => {
+    const good = await openSnapshot();
+    const plain = path.join(dir, `directory-${tenant}.json`);
+    await writeFile(plain, good);
+    await writeFile(snapshotFile(), ''); // no sealed one beside it
+    await expectIgnored('');
+    expect(existsSync(plain)).toBe(false);
+  });
+
+  it('sealed with another key (the keychain key was replaced): discarded cleanly, then remembered anew', async () => {
+    const good = await openSnapshot();
+    await sealFile(snapshotFile(), Buffer.from(good, 'utf8'), ephemeralKey());
+    await expectIgnored(await readFile(snapshotFile()));
+    expect(JSON.parse(await openSnapshot())).toMatchObject({ tenant }); // the walk wrote one this key opens
   });
 
   it("of another tenant (another app id or base URL), even under this tenant's file name", async () => {
-    const good = JSON.parse((await readFile(snapshotFile())).toString('utf8')) as { tenant: string; users: { name?: string }[] };
+    const good = JSON.parse(await openSnapshot()) as { tenant: string; users: { name?: string }[] };
     const other = tenantKey('cli_other', rig.sim.url);
     expect(other).not.toBe(tenant);
     expect(tenantKey(rig.sim.appId, 'https://open.larksuite.com')).not.toBe(tenant);
     // Another tenant's snapshot copied over this one's: every name changed, so showing it would be noticed.
-    await expectIgnored(JSON.stringify({ ...good, tenant: other, users: good.users.map((u) => ({ ...u, name: `Other ${u.name}` })) }));
+    await expectIgnored(JSON.stringify({ ...good, tenant: other, users: good.users.map((u) => ({ ...u, name: `Other ${u.name}` })) }), { sealed: true });
     // Signed in to the other tenant, this tenant's file is not even looked at.
     const foreign = coreWithSnapshots({ tenant: other });
     expect(await foreign.remembered!.restore()).toBeNull();
@@ -164,7 +218,7 @@ describe('a snapshot that cannot be trusted is ignored', { timeout: 60_000 }, ()
 describe('face statuses and employee numbers remembered with the directory', { timeout: 60_000 }, () => {
   const all: EmployeeFilter = { scope: { kind: 'all' }, search: '', photo: 'all', includeResigned: false };
   const facesDir = () => path.join(rig.root, 'snapshots-faces');
-  const coreOf = (): Core => rig.newCore({ snapshots: { store: fileSnapshotStore(facesDir()), tenant } });
+  const coreOf = (): Core => rig.newCore({ snapshots: { store: fileSnapshotStore(facesDir(), { keys }), tenant } });
   const faceCalls = () => rig.sim.stats().requests['user_settings.query'] ?? 0;
 
   beforeAll(async () => {
@@ -199,6 +253,20 @@ describe('face statuses and employee numbers remembered with the directory', { t
     } finally {
       rig.sim.tenant.faces.set(row.userId, old);
     }
+    await core.close();
+  });
+
+  it('answers the first page of a warm start from the snapshot alone: no contact and no user_settings call', async () => {
+    const core = coreOf();
+    rig.sim.resetStats();
+    expect(await core.remembered!.restore()).toEqual(expect.any(Number));
+    const page = await core.employeePage(all, 0, 50);
+    expect(page.rows).toHaveLength(50);
+    expect(page.total).toBe(rig.sim.tenant.users.filter((u) => !u.status.is_resigned).length);
+    expect(page.coverage.enrolled).toBeGreaterThan(0);
+    expect(page.remembered).toMatchObject({ refreshing: false });
+    expect(apiCalls()).toBe(0); // no contact call (departments, members, the employees filter), no token
+    expect(faceCalls()).toBe(0);
     await core.close();
   });
 
