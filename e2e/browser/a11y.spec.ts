@@ -91,6 +91,18 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
         await expect(page.getByTestId('coverage-summary')).toBeVisible();
         await expect(page.locator('[data-testid="coverage-screen"] .ant-table-row').first()).toBeVisible();
         await check('coverage');
+        // The reminder dialog (issue #14) from a coverage row: compose, preview, result.
+        await page.getByTestId('coverage-remind-row').first().click();
+        await expect(page.getByTestId('remind-text')).toBeVisible();
+        await check('remind-compose', '.ant-modal-wrap', 'header');
+        await page.getByTestId('remind-next').click();
+        await expect(page.getByTestId('remind-preview')).toBeVisible();
+        await check('remind-preview', '.ant-modal-wrap', 'header');
+        await page.getByTestId('remind-confirm').click();
+        await expect(page.getByTestId('remind-result')).toBeVisible({ timeout: 30_000 });
+        await check('remind-result', '.ant-modal-wrap', 'header');
+        await page.getByTestId('remind-close').click();
+        await expect(page.getByTestId('remind-dialog')).toHaveCount(0);
         await page.locator('[data-testid="screen-browse"]:visible').click();
         await expect(page.getByTestId('employee-row').first()).toBeVisible();
 

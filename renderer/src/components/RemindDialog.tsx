@@ -25,23 +25,25 @@ type Step = 'compose' | 'preview' | 'done';
 function Outcomes({ outcomes }: { outcomes: RemindOutcome[] }) {
   const { t } = useTranslation();
   return (
-    <List
-      data-testid="remind-outcomes"
-      size="small"
-      style={{ maxHeight: 240, overflow: 'auto' }}
-      dataSource={outcomes}
-      renderItem={(o) => (
-        <List.Item data-testid="remind-outcome" data-status={o.status}>
-          <Space>
-            {o.status === 'sent' ? <CheckCircleOutlined style={{ color: 'var(--ant-color-success)' }} aria-hidden /> : <CloseCircleOutlined style={{ color: 'var(--ant-color-error)' }} aria-hidden />}
-            <span>{o.name}</span>
-            <Typography.Text type={o.status === 'sent' ? 'secondary' : 'danger'}>
-              {o.status === 'sent' ? t('remind.sent') : errorMessage(t, o.error)}
-            </Typography.Text>
-          </Space>
-        </List.Item>
-      )}
-    />
+    // A list that scrolls must take the focus, so a keyboard can scroll it; named, so the focus says what it is.
+    <div tabIndex={0} role="region" aria-label={t('remind.outcomesLabel')} style={{ maxHeight: 240, overflow: 'auto' }}>
+      <List
+        data-testid="remind-outcomes"
+        size="small"
+        dataSource={outcomes}
+        renderItem={(o) => (
+          <List.Item data-testid="remind-outcome" data-status={o.status}>
+            <Space>
+              {o.status === 'sent' ? <CheckCircleOutlined style={{ color: 'var(--ant-color-success)' }} aria-hidden /> : <CloseCircleOutlined style={{ color: 'var(--ant-color-error)' }} aria-hidden />}
+              <span>{o.name}</span>
+              <Typography.Text type={o.status === 'sent' ? 'secondary' : 'danger'}>
+                {o.status === 'sent' ? t('remind.sent') : errorMessage(t, o.error)}
+              </Typography.Text>
+            </Space>
+          </List.Item>
+        )}
+      />
+    </div>
   );
 }
 

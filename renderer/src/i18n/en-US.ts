@@ -49,6 +49,7 @@ export const enUS = {
     recipients: 'To: {{names}}',
     confirm: 'Send to {{count}}',
     sending: 'Sending',
+    outcomesLabel: 'Result per recipient',
     sent: 'Sent',
     result: '{{sent}} sent, {{failed}} failed',
     retryFailed: 'Retry the {{count}} failed',

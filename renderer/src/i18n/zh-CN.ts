@@ -51,6 +51,7 @@ export const zhCN: Resources = {
     recipients: '收件人：{{names}}',
     confirm: '确认发送给 {{count}} 人',
     sending: '正在发送',
+    outcomesLabel: '每位收件人的结果',
     sent: '已发送',
     result: '已发送 {{sent}} 条，失败 {{failed}} 条',
     retryFailed: '重试失败的 {{count}} 条',
