@@ -1,11 +1,12 @@
 // "Erase all local data": every data folder is emptied, the audit log last, and the erase is recorded while
-// everything is still there; the privacy summary counts what is in the photo caches.
+// everything is still there and again as the first entry of the new log; the privacy summary counts what is in
+// the photo caches.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SealedFolder } from '../core/at-rest/sealed-folder';
-import { appendAudit } from '../core/audit/index';
+import { appendAudit, readLog } from '../core/audit/index';
 import { photoCacheMode, type PhotoKeyOptions } from '../main/photo-key';
 import { auditHandlers } from './audit-handlers';
 import { auditDirOf, type AuditTrail } from './audit-trail';
@@ -58,11 +59,13 @@ describe('Erase all local data', () => {
 
     expect(await h.dataErase({ confirm: true })).toEqual({ failed: [] });
     expect(beforeErase).toHaveBeenCalledTimes(1);
-    expect(audit.record).toHaveBeenCalledTimes(1);
-    expect(audit.record).toHaveBeenCalledWith('data.erase', {
-      folders: ['photo-cache', 'demo-photo-cache', 'photo-archive', 'demo-photo-archive', 'directory-snapshots', 'photo-cache-key', 'logs', 'export-notice', 'audit'],
-    });
-    expect(seenWhenRecorded).toEqual([true, true, true]);
+    const folders = ['photo-cache', 'demo-photo-cache', 'photo-archive', 'demo-photo-archive', 'directory-snapshots', 'photo-cache-key', 'logs', 'export-notice', 'audit'];
+    expect(vi.mocked(audit.record).mock.calls).toEqual([
+      ['data.erase', { folders }],
+      ['data.erase', { folders, failed: [] }],
+    ]);
+    // First while everything is still there, then again once it is all gone.
+    expect(seenWhenRecorded).toEqual([true, true, true, false, false, false]);
     expect(readdirSync(host.cacheDir)).toEqual([]);
     expect(readdirSync(host.demoCacheDir)).toEqual([]);
     expect(readdirSync(host.logDir!)).toEqual([]);
@@ -118,7 +121,7 @@ describe('Erase all local data and the at-rest key', () => {
     expect(audit.record).toHaveBeenCalledWith('data.erase', expect.anything());
   }
 
-  it('leaves no file in the data folder, key file included; the running app and a later start make a new key that works', async () => {
+  it('leaves nothing in the data folder but a new audit log holding the erase, no key file; the running app and a later start make a new key that works', async () => {
     const mode = photoCacheMode(keyOpts());
     if (mode.kind !== 'encrypted') throw new Error('expected a sealed cache');
     host.photoCache = mode;
@@ -133,7 +136,8 @@ describe('Erase all local data and the at-rest key', () => {
     expect(filesUnder(root)).toContain('photo-cache.key');
 
     await erase();
-    expect(filesUnder(root)).toEqual([]);
+    expect(filesUnder(root)).toEqual([join('audit', 'audit.log')]);
+    expect((await readLog(join(auditDirOf(host), 'audit.log'))).map((e) => [e.seq, e.action])).toEqual([[1, 'data.erase']]);
 
     // The same run caches the next photo under a new key, never the erased one.
     await cache.write('fk2', photo);
@@ -150,7 +154,7 @@ describe('Erase all local data and the at-rest key', () => {
     put(photoKeyFileOf(host), '{"version":1,"backend":"gnome_libsecret","ciphertext":"AAAA"}');
     host.photoCache = { kind: 'memory' };
     await erase();
-    expect(filesUnder(root)).toEqual([]);
+    expect(filesUnder(root)).toEqual([join('audit', 'audit.log')]);
   });
 });
 
