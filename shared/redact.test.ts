@@ -32,4 +32,12 @@ describe('the one redactor', () => {
       nested: { password: '***' },
     });
   });
+
+  it('keeps the first 50 items of a list for a log line, and every item when asked (the audit log)', () => {
+    const ids = Array.from({ length: 120 }, (_, i) => `u${i} t-g1044abcdefGHIJKLMNOP`);
+    expect((redactValue({ ids }) as { ids: string[] }).ids).toHaveLength(50);
+    const all = (redactValue({ ids }, [], { maxItems: Infinity }) as { ids: string[] }).ids;
+    expect(all).toHaveLength(120);
+    expect(all[119]).toBe('u119 t-***');
+  });
 });

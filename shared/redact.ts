@@ -37,18 +37,29 @@ export function redact(text: string, secrets: Iterable<string | undefined> = [])
     .replace(TOKEN_RE, `$1-${REDACTED}`);
 }
 
+export interface RedactValueOptions {
+  /**
+   * Items kept of each list (default 50: a diagnostic log line stays short). The audit log keeps every item
+   * (Infinity): an export's list of user IDs is the record itself.
+   */
+  maxItems?: number;
+}
+
 /** Deep copy of structured data (log fields) with sensitive keys blanked and every string redacted. */
-export function redactValue(value: unknown, secrets: Iterable<string | undefined> = [], depth = 0): unknown {
+export function redactValue(value: unknown, secrets: Iterable<string | undefined> = [], opts: RedactValueOptions = {}): unknown {
+  return redactDeep(value, [...secrets], opts.maxItems ?? 50, 0);
+}
+
+function redactDeep(value: unknown, secrets: readonly (string | undefined)[], maxItems: number, depth: number): unknown {
   if (depth > 6) return '[…]';
   if (typeof value === 'string') return redact(value, secrets);
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Uint8Array) return `[${value.byteLength} bytes]`;
   if (value instanceof Error) return { name: value.name, message: redact(value.message, secrets) };
-  const list = [...secrets];
-  if (Array.isArray(value)) return value.slice(0, 50).map((v) => redactValue(v, list, depth + 1));
+  if (Array.isArray(value)) return value.slice(0, maxItems).map((v) => redactDeep(v, secrets, maxItems, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SENSITIVE_KEY_RE.test(k) ? REDACTED : redactValue(v, list, depth + 1);
+    out[k] = SENSITIVE_KEY_RE.test(k) ? REDACTED : redactDeep(v, secrets, maxItems, depth + 1);
   }
   return out;
 }

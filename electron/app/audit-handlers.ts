@@ -69,10 +69,13 @@ export function auditHandlers(host: AppHost, deps: AuditDeps): Pick<Handlers, Au
 
     async dataErase() {
       await deps.beforeErase();
-      // Recorded first, so the erase is the last thing the log says before it goes too.
-      await audit.record('data.erase', { folders: [...localDataFolders(host).map((f) => f.name), 'audit'] });
+      const fields = { folders: [...localDataFolders(host).map((f) => f.name), 'audit'] };
+      // Recorded first, so the erase is the last thing the old log says, should the erase stop before it goes.
+      await audit.record('data.erase', fields);
       const { failed } = await eraseLocalData(host);
       if (failed.length) host.log.warn('some local data could not be erased', { folders: failed.join(', ') });
+      // The new log starts with the erase: who erased, and when, stays on record (it names no employee).
+      if (!failed.includes('audit')) await audit.record('data.erase', { ...fields, failed });
       return { failed };
     },
   };

@@ -98,7 +98,7 @@ export function importHandlers(host: AppHost, ctx: PhotoChangeContext): Pick<Han
       void (async () => {
         try {
           const s = await runImport(changeDeps(tenant, ctx), thePlan, { signal: current.controller.signal, onProgress: (p) => (current.view.progress = p) });
-          await auditChange(host, tenant, 'photo.import', { folder: basename(thePlan.dir), template: thePlan.template, replace: thePlan.replace, planned: s.planned, enrolled: s.enrolled, replaced: s.replaced, failed: s.failed.length, cancelled: s.cancelled, via: 'app import' });
+          await auditChange(host, tenant, 'photo.import', { folder: basename(thePlan.dir), template: thePlan.template, replace: thePlan.replace, planned: s.planned, enrolled: s.enrolled, replaced: s.replaced, failed: s.failed.length, cancelled: s.cancelled, userIds: s.changes.map((c) => c.userId), via: 'app import' });
           current.view.summary = { planned: s.planned, enrolled: s.enrolled, replaced: s.replaced, alreadyDone: s.alreadyDone, notStarted: s.notStarted, cancelled: s.cancelled, durationMs: s.durationMs, failed: s.failed };
         } catch (e) {
           const error = isAppFailure(e) ? e.info : { code: 'internal' as const, message: 'Unexpected error' };

@@ -1,6 +1,7 @@
 // Everything the app keeps on this computer, listed in one place: "Erase all local data" empties these, and the
 // Settings summary counts the cached photos in them. A feature that stores data adds its folder to
-// localDataFolders in one line (the snapshot and photo-change archive folders belong there too).
+// localDataFolders in one line (the snapshot and photo-change archive folders belong there too). The at-rest key
+// comes after everything it seals: an erase that stops half-way never leaves sealed data without its key.
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { archiveDirFor } from '../core/photo-change/archive';
@@ -8,7 +9,12 @@ import { auditDirOf } from './audit-trail';
 import { noticeFileOf } from './export-notice';
 import type { AppHost } from './host';
 
-type LocalDataHost = Pick<AppHost, 'cacheDir' | 'demoCacheDir' | 'logDir' | 'dataDir' | 'snapshotDir'>;
+type LocalDataHost = Pick<AppHost, 'cacheDir' | 'demoCacheDir' | 'logDir' | 'dataDir' | 'snapshotDir' | 'photoCache'>;
+
+/** The keychain-encrypted at-rest key of the photo cache (and of the other sealed stores), in the app data folder. */
+export function photoKeyFileOf(host: Pick<AppHost, 'dataDir'>): string {
+  return join(host.dataDir, 'photo-cache.key');
+}
 
 export interface DataFolder {
   /** Stable name, shown nowhere but the audit entry of an erase. */
@@ -19,7 +25,7 @@ export interface DataFolder {
 }
 
 /** The app's local data, except the audit log (erased last, after recording the erase: see eraseLocalData). */
-export function localDataFolders(host: LocalDataHost): DataFolder[] {
+export function localDataFolders(host: Omit<LocalDataHost, 'photoCache'>): DataFolder[] {
   return [
     { name: 'photo-cache', path: host.cacheDir, photos: true },
     { name: 'demo-photo-cache', path: host.demoCacheDir, photos: true },
@@ -27,6 +33,8 @@ export function localDataFolders(host: LocalDataHost): DataFolder[] {
     { name: 'photo-archive', path: archiveDirFor(host.cacheDir) },
     { name: 'demo-photo-archive', path: archiveDirFor(host.demoCacheDir) },
     ...(host.snapshotDir ? [{ name: 'directory-snapshots', path: host.snapshotDir }] : []),
+    // After the sealed stores above; also when this run keeps photos in memory (a key an earlier run made).
+    { name: 'photo-cache-key', path: photoKeyFileOf(host) },
     ...(host.logDir ? [{ name: 'logs', path: host.logDir }] : []),
     { name: 'export-notice', path: noticeFileOf(host) },
   ];
@@ -62,7 +70,11 @@ export async function eraseLocalData(host: LocalDataHost): Promise<EraseResult> 
   const all = [...localDataFolders(host), { name: 'audit', path: auditDirOf(host) }];
   const failed: string[] = [];
   // One after another, in order: the audit log must be the last thing to go.
-  for (const f of all) if (!(await emptyPath(f.path))) failed.push(f.name);
+  for (const f of all) {
+    if (!(await emptyPath(f.path))) failed.push(f.name);
+    // The key's file is gone: this run must not keep sealing with it (a new key is made on the next use).
+    if (f.name === 'photo-cache-key' && host.photoCache?.kind === 'encrypted') host.photoCache.keys.forget?.();
+  }
   return { failed };
 }
 

@@ -1,6 +1,7 @@
 // Changing photos through the app's handlers (the same dispatch Electron main and the browser harness use),
 // against the simulated tenant: replace from a dialog-chosen file and undo it, a missing write scope refused
 // before the dialog opens, an import planned and run, and no channel that takes a path from the renderer.
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,11 +75,13 @@ function data<T>(r: Result<T>): T {
   return r.data;
 }
 
-const auditActions = (r: Rig) =>
+const auditEntries = (r: Rig) =>
   readFileSync(join(r.root, 'audit', 'audit.log'), 'utf8')
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l).action as string);
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const auditActions = (r: Rig) => auditEntries(r).map((e) => e.action as string);
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 let current: Rig | null = null;
 afterEach(async () => {
@@ -113,6 +116,11 @@ describe('replacing one photo and undoing it through the handlers', () => {
     expect(Buffer.from(r.sim.photoBytes(r.sim.tenant.faces.get(userId)!.face_key)!).equals(oldBytes)).toBe(true);
     expect(data(await r.call<EmployeeRow>('employee', { userId })).face.faceKey).toBe(undone.newFaceKey);
     expect(auditActions(r)).toEqual(['session.sign_in', 'photo.replace', 'photo.restore']);
+    const [, replaced, restored] = auditEntries(r);
+    const newSha256 = sha256(r.sim.photoBytes(result.newFaceKey)!);
+    expect(replaced).toMatchObject({ tenant: 'demo', userId, oldFaceKey: oldFace.face_key, newFaceKey: result.newFaceKey, oldSha256: sha256(oldBytes), newSha256, source: 'new face.jpg', via: 'app replace' });
+    expect(restored).toMatchObject({ tenant: 'demo', userId, oldFaceKey: result.newFaceKey, newFaceKey: undone.newFaceKey, oldSha256: newSha256, newSha256: sha256(oldBytes), source: 'new face.jpg', via: 'app undo' });
+    expect(restored!.undid).toEqual(expect.any(String));
   });
 
   it('a missing attendance:rule is refused by name before the dialog opens, and nothing changes', async () => {
@@ -208,6 +216,9 @@ describe('importing a folder through the handlers', () => {
     for (const u of [bare[0]!, bare[1]!]) expect(data(await r.call<EmployeeRow>('employee', { userId: u.user_id })).face.enrolled).toBe(true);
     expect(r.sim.tenant.faces.has(bare[2]!.user_id)).toBe(false);
     expect(auditActions(r)).toEqual(['session.sign_in', 'photo.import']);
+    const imported = auditEntries(r)[1]!;
+    expect(imported).toMatchObject({ tenant: 'demo', folder: 'in', template: '{employee_no}', replace: false, planned: 2, enrolled: 2, replaced: 0, failed: 0, cancelled: false, via: 'app import' });
+    expect((imported.userIds as string[]).toSorted()).toEqual([bare[0]!.user_id, bare[1]!.user_id].toSorted());
     // A plan is carried out once.
     expect(await r.call('importStart')).toMatchObject({ ok: false, error: { code: 'input.invalid' } });
   });

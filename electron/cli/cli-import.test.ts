@@ -1,7 +1,7 @@
 // `import` through the real CLI against the simulator over loopback HTTP: a dry run sends no write call, no --yes
 // on a non-interactive stdin changes nothing (exit 2), a missing write scope exits 2 naming it, and a confirmed
 // import ends each file as planned (exit 1: some files could not be imported) without touching the folder.
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliTenant, ndjson, runCli } from './cli.testkit';
@@ -70,6 +70,11 @@ describe('cli import', () => {
     expect(t.sim.tenant.faces.get(replaceUser.user_id)!.face_key).not.toBe(oldKey);
     expect(t.sim.tenant.faces.has(invalidUser.user_id)).toBe(false);
     expect(await readdir(dir)).toEqual(before);
+    // One audit entry for the run: the folder, what was planned and done, and whose photos changed.
+    const audit = (await readFile(join(t.cacheHome, 'feishu-face-photos', 'audit.log'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ seq: 1, action: 'photo.import', tenant: `${t.sim.appId}@${new URL(t.sim.url).host}`, folder: dir, replace: true, files: 4, planned: 2, enrolled: 1, replaced: 1, failed: 0, cancelled: false, via: 'cli import' });
+    expect((audit[0]!.userIds as string[]).toSorted()).toEqual([enrolUser.user_id, replaceUser.user_id].toSorted());
 
     // A re-run finds both done (same photo) and changes nothing.
     t.sim.resetStats();

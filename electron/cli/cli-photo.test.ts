@@ -27,6 +27,12 @@ async function setup() {
   return { userId, before, oldBytes, file };
 }
 
+const auditEntries = async () =>
+  (await readFile(join(t.cacheHome, 'feishu-face-photos', 'audit.log'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
 const writes = () => (t.sim.stats().requests['files.upload'] ?? 0) + (t.sim.stats().requests['user_settings.modify'] ?? 0);
 /** Uploads of a photo: every command's write-scope probe is one upload of nothing (no file part), never a modify. */
 const photoUploads = () => Math.max(0, (t.sim.stats().requests['files.upload'] ?? 0) - 1);
@@ -86,8 +92,9 @@ describe('cli replace / restore', () => {
     expect(archived.includes(oldBytes.subarray(0, 64))).toBe(false);
     const key = await keyFileProvider(join(t.cacheHome, 'feishu-face-photos', 'cache.key')).key();
     expect(openSealed(key, archived, sha256(oldBytes))?.equals(oldBytes)).toBe(true);
-    const audit = await readFile(join(t.cacheHome, 'feishu-face-photos', 'audit.log'), 'utf8');
-    expect(audit).toContain('"photo.replace"');
+    const tenant = `${t.sim.appId}@${new URL(t.sim.url).host}`;
+    const change = { userId, oldFaceKey: before.face_key, newFaceKey: now.face_key, oldSha256: sha256(oldBytes), newSha256: sha256(uploaded), source: 'new-face.jpg' };
+    expect(await auditEntries()).toMatchObject([{ seq: 1, action: 'photo.replace', tenant, ...change, via: 'cli replace' }]);
 
     // The old face_key is no longer downloadable (the simulator's default).
     expect(t.sim.switches.keepOldFaceKeyAfterModify).toBe(false);
@@ -98,7 +105,20 @@ describe('cli replace / restore', () => {
     const restored = t.sim.tenant.faces.get(userId)!;
     expect(restored.face_key).not.toBe(now.face_key);
     expect(Buffer.from(t.sim.photoBytes(restored.face_key)!).equals(oldBytes)).toBe(true);
-    expect(await readFile(join(t.cacheHome, 'feishu-face-photos', 'audit.log'), 'utf8')).toContain('"photo.restore"');
+    const [, undone] = await auditEntries();
+    expect(undone).toMatchObject({
+      seq: 2,
+      action: 'photo.restore',
+      tenant,
+      userId,
+      oldFaceKey: now.face_key,
+      newFaceKey: restored.face_key,
+      oldSha256: sha256(uploaded),
+      newSha256: sha256(oldBytes),
+      source: 'new-face.jpg',
+      via: 'cli restore',
+    });
+    expect(undone!.undid).toEqual(expect.any(String));
   });
 
   it('restore with nothing changed by this tool exits 2 and changes nothing', async () => {

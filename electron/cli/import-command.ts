@@ -145,6 +145,8 @@ export async function runImportCommand(session: Session, flags: ImportFlags, rep
     replaced: run.replaced,
     failed: run.failed.length,
     cancelled: run.cancelled,
+    // Whose face photos were changed, as an export names whom it saved.
+    userIds: run.changes.map((c) => c.userId),
     archive: deps.archive.dir,
     via: 'cli import',
   });

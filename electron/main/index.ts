@@ -10,6 +10,7 @@ import { events } from '../../shared/ipc';
 import { createDispatch } from '../app/dispatch';
 import { createHandlers } from '../app/handlers';
 import type { AppHost } from '../app/host';
+import { photoKeyFileOf } from '../app/local-data';
 import { type DemoTenant, startDemoTenant } from '../simulator/demo';
 import { isWritableFolder } from '../util/writable-folder';
 import { registerIpc } from './ipc';
@@ -106,7 +107,7 @@ async function start(): Promise<void> {
   ipcMain.removeAllListeners(ELECTRON_STORE_CHANNEL);
   const settings = createSettings(settingsStore);
   const vault = await createVault({ safeStorage, file: join(userData, 'credentials.json'), platform: process.platform, log });
-  const photoCache = photoCacheMode({ safeStorage, file: join(userData, 'photo-cache.key'), encryption: vault.encryption(), platform: process.platform, log });
+  const photoCache = photoCacheMode({ safeStorage, file: photoKeyFileOf({ dataDir: userData }), encryption: vault.encryption(), platform: process.platform, log });
   let sim: DemoTenant | null = null;
 
   const host: AppHost = {

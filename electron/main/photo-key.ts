@@ -47,6 +47,9 @@ function keychainKey(opts: PhotoKeyOptions): KeyProvider {
       });
       return loaded;
     },
+    forget() {
+      loaded = null;
+    },
   };
 }
 

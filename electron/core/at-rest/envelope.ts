@@ -24,6 +24,11 @@ export interface AtRestKey {
 /** Where a store gets its key: the OS-protected one in the app, a key file or FEISHU_CACHE_KEY in the CLI. */
 export interface KeyProvider {
   key(): Promise<AtRestKey>;
+  /**
+   * Drops the key held in memory, after its stored copy was erased: the next key() reads the store again and
+   * makes a new key, so nothing sealed after an erase is readable with the erased key.
+   */
+  forget?(): void;
 }
 
 /** The key id is a hash of the key, not the key: it names the key without revealing anything usable. */

@@ -176,3 +176,28 @@ describe('audit log CSV', () => {
     for (const cell of Object.values(rows[0] ?? {})) expect(cell).not.toMatch(/^[=+\-@]/);
   });
 });
+
+describe('audit log CSV of a whole-company export', () => {
+  /** Excel keeps at most this many characters in a cell; a longer one is cut or breaks the row. */
+  const EXCEL_CELL_MAX = 32_767;
+
+  it('keeps all 20,000 user IDs in the log, and a CSV whose details cell fits Excel: the count, the first IDs and how many more', async () => {
+    const ids = Array.from({ length: 20_000 }, (_, i) => `ou_${i.toString(16).padStart(32, '0')}`);
+    await appendAudit(dir, { action: 'export', tenant: 'demo', fields: { scope: 'all', employees: ids.length, userIds: ids, purpose: 'p'.repeat(500) } });
+    await appendAudit(dir, { action: 'detail.open', tenant: 'demo', fields: { userId: 'u1' } });
+    const entries = await readLog(file());
+    expect(entries[0]?.userIds).toEqual(ids);
+    expect(await verifyLog(file())).toEqual({ ok: true, entries: 2 });
+
+    const rows = parse(auditCsv(entries), { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.action)).toEqual(['export', 'detail.open']);
+    for (const row of rows) for (const cell of Object.values(row)) expect(cell.length).toBeLessThanOrEqual(EXCEL_CELL_MAX);
+    const details = JSON.parse(rows[0]!.details!) as { employees: number; userIds: string[]; purpose: string };
+    expect(details.employees).toBe(20_000);
+    expect(details.purpose).toBe('p'.repeat(500));
+    const shown = details.userIds.slice(0, -1);
+    expect(shown.length).toBeGreaterThan(100);
+    expect(shown).toEqual(ids.slice(0, shown.length));
+    expect(details.userIds.at(-1)).toBe(`…and ${20_000 - shown.length} more (all in the audit log)`);
+  });
+});

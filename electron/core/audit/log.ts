@@ -107,10 +107,13 @@ async function nextLink(fh: fs.FileHandle): Promise<{ seq: number; prev: string;
   return { seq: (await last.lines()) + 1, prev, separator };
 }
 
-/** An action's fields, redacted (secret-like keys blanked, tokens and known secrets cut out of every string). */
+/**
+ * An action's fields, redacted (secret-like keys blanked, tokens and known secrets cut out of every string) and
+ * complete: unlike a diagnostic log, no list is cut short (an export of 20,000 employees names all 20,000).
+ */
 function cleanFields(fields: AuditFields, secrets: (string | undefined)[]): Record<string, AuditFieldValue> {
   const out: Record<string, AuditFieldValue> = {};
-  const redacted = redactValue(fields, secrets) as Record<string, AuditFieldValue | undefined>;
+  const redacted = redactValue(fields, secrets, { maxItems: Infinity }) as Record<string, AuditFieldValue | undefined>;
   for (const [k, v] of Object.entries(redacted)) {
     if (v === undefined || (RESERVED_KEYS as readonly string[]).includes(k)) continue;
     out[k] = v;

@@ -443,7 +443,7 @@ export const enUS = {
     eraseText1: 'Cached photos, logs and the audit log on this computer will be removed. This cannot be undone.',
     eraseContinue: 'Continue…',
     eraseTitle2: 'Second confirmation: erase now?',
-    eraseText2: 'The audit log goes too (after it records this erase). Export it as CSV first if your company must keep it.',
+    eraseText2: 'The audit log goes too; a new one starts with a record of this erase. Export it as CSV first if your company must keep it.',
     eraseNow: 'Erase everything',
     erased: 'Local data erased',
     erasedPartly: 'Erased, except: {{folders}}. Restart the app and try again.',

@@ -444,7 +444,7 @@ export const zhCN: Resources = {
     eraseText1: '将删除本机上缓存的照片、日志和审计日志，且无法恢复。',
     eraseContinue: '继续…',
     eraseTitle2: '再次确认：现在清除？',
-    eraseText2: '审计日志也会被删除（先记录本次清除）。如果公司需要保留，请先导出为 CSV。',
+    eraseText2: '审计日志也会被删除，新的审计日志将以本次清除的记录开始。如果公司需要保留，请先导出为 CSV。',
     eraseNow: '全部清除',
     erased: '本地数据已清除',
     erasedPartly: '已清除，但以下内容除外：{{folders}}。请重启应用后再试。',
