@@ -8,7 +8,7 @@ import { Alert, Button, Input, List, Modal, Progress, Segmented, Space, Typograp
 import { CheckCircleOutlined, CloseCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { ReportLanguage } from '../../../shared/coverage';
-import { MAX_REMIND_TEXT, messageFor, type RemindOutcome, type RemindSelection, type RemindTo } from '../../../shared/remind';
+import { MAX_REMIND_TEXT, messageFor, type RemindOutcome, type RemindRecipient, type RemindSelection, type RemindTo } from '../../../shared/remind';
 import { errorMessage } from '../i18n';
 import { api, errorInfo, unwrap } from '../lib/api';
 
@@ -78,98 +78,157 @@ export function RemindDialog({ selection, label, onClose }: RemindDialogProps) {
   const tooLong = text.trim().length === 0 || text.length > MAX_REMIND_TEXT;
   const countText = to === 'managers' ? t('remind.countManagers', { count: recipients.length, employees: about }) : t('remind.countEmployees', { count: recipients.length });
 
-  const footer =
-    step === 'compose' ? (
-      <Space>
-        <Button onClick={onClose}>{t('common.cancel')}</Button>
-        <Button data-testid="remind-next" type="primary" disabled={!plan.data || recipients.length === 0 || tooLong} onClick={() => setStep('preview')}>
-          {t('remind.next')}
-        </Button>
-      </Space>
-    ) : step === 'preview' ? (
-      <Space>
-        <Button disabled={send.isPending} onClick={() => setStep('compose')}>
-          {t('remind.back')}
-        </Button>
-        <Button data-testid="remind-confirm" type="primary" danger loading={send.isPending} onClick={() => send.mutate('all')}>
-          {t('remind.confirm', { count: recipients.length })}
-        </Button>
-      </Space>
-    ) : (
-      <Space>
-        {failed > 0 && (
-          <Button data-testid="remind-retry" loading={send.isPending} onClick={() => send.mutate('failed')}>
-            {t('remind.retryFailed', { count: failed })}
-          </Button>
-        )}
-        <Button data-testid="remind-close" type="primary" disabled={send.isPending} onClick={onClose}>
-          {t('common.close')}
-        </Button>
-      </Space>
-    );
-
   return (
-    <Modal open title={t('remind.title', { name: label })} onCancel={send.isPending ? undefined : onClose} closable={!send.isPending} maskClosable={false} footer={footer} width={640} destroyOnHidden>
+    <Modal open title={t('remind.title', { name: label })} onCancel={send.isPending ? undefined : onClose} closable={!send.isPending} maskClosable={false} footer={
+        <RemindFooter
+          step={step}
+          busy={send.isPending}
+          canGoOn={!!plan.data && recipients.length > 0 && !tooLong}
+          recipients={recipients.length}
+          failed={failed}
+          onStep={setStep}
+          onSend={(only) => send.mutate(only)}
+          onClose={onClose}
+        />
+      } width={640} destroyOnHidden>
       <div data-testid="remind-dialog" style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
         {plan.error && <Alert type="error" showIcon message={errorMessage(t, errorInfo(plan.error))} />}
         {send.error && <Alert data-testid="remind-error" type="error" showIcon message={errorMessage(t, errorInfo(send.error))} />}
         {step === 'compose' && (
-          <>
-            <Typography.Text type="secondary">{t('remind.intro')}</Typography.Text>
-            <Segmented<RemindTo>
-              data-testid="remind-to"
-              aria-label={t('remind.to')}
-              value={to}
-              onChange={setTo}
-              options={[
-                { value: 'employees', label: t('remind.toEmployees') },
-                { value: 'managers', label: t('remind.toManagers') },
-              ]}
-            />
-            <label htmlFor="remind-text">{t('remind.message')}</label>
-            <Input.TextArea
-              id="remind-text"
-              data-testid="remind-text"
-              value={text}
-              autoSize={{ minRows: 4, maxRows: 10 }}
-              maxLength={MAX_REMIND_TEXT}
-              onChange={(e) => setEdited(e.target.value)}
-            />
-            {plan.data && (
-              <Typography.Text data-testid="remind-count" data-count={recipients.length}>
-                {recipients.length === 0 ? t('remind.nobody') : countText}
-                {plan.data.plan.withoutManager.length > 0 && ` · ${t('remind.withoutManager', { count: plan.data.plan.withoutManager.length })}`}
-              </Typography.Text>
-            )}
-          </>
+          <ComposeStep
+            to={to}
+            onTo={setTo}
+            text={text}
+            onText={setEdited}
+            count={plan.data ? { recipients: recipients.length, withoutManager: plan.data.plan.withoutManager.length, text: countText } : null}
+          />
         )}
-        {step === 'preview' && (
-          <>
-            <Typography.Text data-testid="remind-count" data-count={recipients.length} strong>
-              {countText}
-            </Typography.Text>
-            <Typography.Text type="secondary">{t('remind.previewHint', { name: recipients[0]?.name ?? '' })}</Typography.Text>
-            <pre data-testid="remind-preview" style={{ whiteSpace: 'pre-wrap', margin: 0, padding: 12, borderRadius: 8, background: 'var(--ant-color-fill-tertiary)', font: 'inherit' }}>
-              {recipients[0] ? messageFor(text, recipients[0]) : text}
-            </pre>
-            <Typography.Text type="secondary">{t('remind.recipients', { names: recipients.slice(0, 12).map((r) => r.name).join('、') + (recipients.length > 12 ? ' …' : '') })}</Typography.Text>
-            {send.isPending && <Progress data-testid="remind-progress" percent={100} status="active" showInfo={false} aria-label={t('remind.sending')} />}
-          </>
-        )}
-        {step === 'done' && (
-          <>
-            <Alert
-              data-testid="remind-result"
-              type={failed ? 'warning' : 'success'}
-              showIcon
-              message={t('remind.result', { sent: outcomes.length - failed, failed })}
-              data-sent={outcomes.length - failed}
-              data-failed={failed}
-            />
-            <Outcomes outcomes={outcomes} />
-          </>
-        )}
+        {step === 'preview' && <PreviewStep recipients={recipients} countText={countText} text={text} sending={send.isPending} />}
+        {step === 'done' && <DoneStep outcomes={outcomes} failed={failed} />}
       </div>
     </Modal>
+  );
+}
+
+/** The buttons of each step: cancel / preview; back / send; retry the failed / close. */
+function RemindFooter(p: {
+  step: Step;
+  busy: boolean;
+  canGoOn: boolean;
+  recipients: number;
+  failed: number;
+  onStep: (step: Step) => void;
+  onSend: (only: 'all' | 'failed') => void;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  if (p.step === 'compose')
+    return (
+      <Space>
+        <Button onClick={p.onClose}>{t('common.cancel')}</Button>
+        <Button data-testid="remind-next" type="primary" disabled={!p.canGoOn} onClick={() => p.onStep('preview')}>
+          {t('remind.next')}
+        </Button>
+      </Space>
+    );
+  if (p.step === 'preview')
+    return (
+      <Space>
+        <Button disabled={p.busy} onClick={() => p.onStep('compose')}>
+          {t('remind.back')}
+        </Button>
+        <Button data-testid="remind-confirm" type="primary" danger loading={p.busy} onClick={() => p.onSend('all')}>
+          {t('remind.confirm', { count: p.recipients })}
+        </Button>
+      </Space>
+    );
+  return (
+    <Space>
+      {p.failed > 0 && (
+        <Button data-testid="remind-retry" loading={p.busy} onClick={() => p.onSend('failed')}>
+          {t('remind.retryFailed', { count: p.failed })}
+        </Button>
+      )}
+      <Button data-testid="remind-close" type="primary" disabled={p.busy} onClick={p.onClose}>
+        {t('common.close')}
+      </Button>
+    </Space>
+  );
+}
+
+/** Employees or managers, the editable message, and how many it goes to. */
+function ComposeStep(p: {
+  to: RemindTo;
+  onTo: (to: RemindTo) => void;
+  text: string;
+  onText: (text: string) => void;
+  count: { recipients: number; withoutManager: number; text: string } | null;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Typography.Text type="secondary">{t('remind.intro')}</Typography.Text>
+      <Segmented<RemindTo>
+        data-testid="remind-to"
+        aria-label={t('remind.to')}
+        value={p.to}
+        onChange={p.onTo}
+        options={[
+          { value: 'employees', label: t('remind.toEmployees') },
+          { value: 'managers', label: t('remind.toManagers') },
+        ]}
+      />
+      <label htmlFor="remind-text">{t('remind.message')}</label>
+      <Input.TextArea
+        id="remind-text"
+        data-testid="remind-text"
+        value={p.text}
+        autoSize={{ minRows: 4, maxRows: 10 }}
+        maxLength={MAX_REMIND_TEXT}
+        onChange={(e) => p.onText(e.target.value)}
+      />
+      {p.count && (
+        <Typography.Text data-testid="remind-count" data-count={p.count.recipients}>
+          {p.count.recipients === 0 ? t('remind.nobody') : p.count.text}
+          {p.count.withoutManager > 0 && ` · ${t('remind.withoutManager', { count: p.count.withoutManager })}`}
+        </Typography.Text>
+      )}
+    </>
+  );
+}
+
+/** The message as the first recipient will read it, and who gets it; nothing is sent yet. */
+function PreviewStep({ recipients, countText, text, sending }: { recipients: RemindRecipient[]; countText: string; text: string; sending: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Typography.Text data-testid="remind-count" data-count={recipients.length} strong>
+        {countText}
+      </Typography.Text>
+      <Typography.Text type="secondary">{t('remind.previewHint', { name: recipients[0]?.name ?? '' })}</Typography.Text>
+      <pre data-testid="remind-preview" style={{ whiteSpace: 'pre-wrap', margin: 0, padding: 12, borderRadius: 8, background: 'var(--ant-color-fill-tertiary)', font: 'inherit' }}>
+        {recipients[0] ? messageFor(text, recipients[0]) : text}
+      </pre>
+      <Typography.Text type="secondary">{t('remind.recipients', { names: recipients.slice(0, 12).map((r) => r.name).join('、') + (recipients.length > 12 ? ' …' : '') })}</Typography.Text>
+      {sending && <Progress data-testid="remind-progress" percent={100} status="active" showInfo={false} aria-label={t('remind.sending')} />}
+    </>
+  );
+}
+
+/** Sent and failed counts, and the result per recipient. */
+function DoneStep({ outcomes, failed }: { outcomes: RemindOutcome[]; failed: number }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Alert
+        data-testid="remind-result"
+        type={failed ? 'warning' : 'success'}
+        showIcon
+        message={t('remind.result', { sent: outcomes.length - failed, failed })}
+        data-sent={outcomes.length - failed}
+        data-failed={failed}
+      />
+      <Outcomes outcomes={outcomes} />
+    </>
   );
 }
