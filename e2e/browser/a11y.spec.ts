@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { type Finding, report, scan } from './axe';
-import { expect, listFiles, openExportDialog, selectFirstRows, test } from './fixtures';
+import { closeSettings, expect, listFiles, openExportDialog, selectFirstRows, test } from './fixtures';
 
 const SHOTS = 'e2e-artifacts/screenshots';
 
@@ -65,8 +65,7 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
         // enough to be scanned mid-way and the injected failure really happens.
         await page.getByTestId('settings-clear-cache').click();
         await expect(page.getByTestId('settings-cache')).toContainText(/ 0 |0 张/);
-        await page.keyboard.press('Escape');
-        await expect(page.locator('.ant-drawer-open')).toHaveCount(0);
+        await closeSettings(page);
 
         await page.getByTestId('selection-clear').click();
         await selectFirstRows(page, 12);
@@ -112,10 +111,7 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
         await check('audit-log', '.ant-modal-wrap', 'header');
         await page.keyboard.press('Escape');
         await expect(page.getByTestId('audit-log')).toHaveCount(0);
-        // The drawer's own close button, and a wait until it has gone: Escape after a closed modal can land on
-        // <body>, and a drawer still sliding out takes the next click (seen once in CI, on a loaded machine).
-        await page.locator('.ant-drawer-open .ant-drawer-close').click();
-        await expect(page.locator('.ant-drawer-open')).toHaveCount(0);
+        await closeSettings(page);
 
         await page.getByTestId('import-open').click();
         await expect(page.getByTestId('import-wizard')).toBeVisible();

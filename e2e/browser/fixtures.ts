@@ -107,3 +107,13 @@ export async function openExportDialog(page: Page): Promise<void> {
   }).toPass({ timeout: 30_000 });
   await expect(page.getByTestId('export-preview-name').first()).toBeVisible();
 }
+
+/**
+ * Closes the settings drawer with its own close button and waits until it has gone. Escape is not enough: after
+ * "clear cache" or a closed modal the focus can sit on <body>, where the drawer never sees the key (CI once waited
+ * three minutes on a drawer that stayed open), and a drawer still sliding out takes the next click.
+ */
+export async function closeSettings(page: Page): Promise<void> {
+  await page.locator('.ant-drawer-open .ant-drawer-close').click();
+  await expect(page.locator('.ant-drawer-open')).toHaveCount(0);
+}

@@ -1,7 +1,7 @@
 // A screenshot of every screen in both languages, for people to look at (e2e-artifacts/screenshots).
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, openExportDialog, selectFirstRows, test } from './fixtures';
+import { closeSettings, expect, openExportDialog, selectFirstRows, test } from './fixtures';
 
 const OUT = 'e2e-artifacts/screenshots';
 mkdirSync(OUT, { recursive: true });
@@ -65,7 +65,7 @@ function describeScreens(lang: 'zh-CN' | 'en-US', scheme: 'light' | 'dark', size
       await page.getByTestId('settings-open').click();
       await page.getByTestId('settings-clear-cache').click();
       await expect(page.getByTestId('settings-cache')).toContainText(/ 0 |0 张/);
-      await page.keyboard.press('Escape');
+      await closeSettings(page);
       await page.getByTestId('view-toggle').locator('.ant-segmented-item').nth(0).click();
       const rows = page.getByTestId('employee-row');
       const users = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => rows.nth(i).getAttribute('data-user-id')));
