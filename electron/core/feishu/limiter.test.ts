@@ -129,6 +129,23 @@ describe('pacing and windows', () => {
     expect(contact.starts).toHaveLength(200);
     expect(maxInWindow(contact.starts, 60_000)).toBeLessThanOrEqual(95);
   });
+
+  it('two endpoints sharing a minute budget stay under it together, not each', async () => {
+    const clock = new ManualClock();
+    const l = limiter(clock, { windowsFor: () => [{ limit: 95, spanMs: 60_000, shared: 'messages' }] });
+    const single = queue(l, clock, 'single', 100);
+    const batch = queue(l, clock, 'batch', 100);
+    await clock.advanceTo(59_999);
+    expect(single.starts.length + batch.starts.length).toBe(95);
+    // Neither endpoint is starved: both got a share of the first minute.
+    expect(single.starts.length).toBeGreaterThan(20);
+    expect(batch.starts.length).toBeGreaterThan(20);
+    await clock.advanceTo(400_000);
+    await Promise.all([single.done, batch.done]);
+    const all = [...single.starts, ...batch.starts].sort((a, b) => a - b);
+    expect(all).toHaveLength(200);
+    expect(maxInWindow(all, 60_000)).toBeLessThanOrEqual(95);
+  });
 });
 
 describe('close', () => {

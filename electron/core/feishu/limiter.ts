@@ -1,6 +1,7 @@
 // Per-endpoint rate limiting. Feishu's limit is per API, so each endpoint key gets its own
 // sliding one-second window (plus, for the contact endpoints, a sliding one-minute window), its
-// own concurrency cap, and its own 429 pause, so a storm on one endpoint doesn't multiply.
+// own concurrency cap, and its own 429 pause, so a storm on one endpoint doesn't multiply. A longer
+// window can also be shared by several keys (the bot's two message endpoints count against one budget).
 import { setMaxListeners } from 'node:events';
 import { sleep } from '../../util/sleep';
 import { SlidingWindow } from '../../util/sliding-window';
@@ -20,9 +21,16 @@ export interface EndpointLimiterOptions {
   /** Clock for the rate windows and the learned rate. Real time by default (tests inject a virtual one). */
   clock?: LimiterClock;
   /** Extra longer windows per endpoint key, e.g. the contact endpoints' 1000/min. */
-  windowsFor?: (key: string) => { limit: number; spanMs: number }[];
+  windowsFor?: (key: string) => LongerWindow[];
   /** After this long without a 429, a lowered rate climbs back by 1/s (default 5 s). */
   recoverEveryMs?: number;
+}
+
+/** A window beyond the per-second one. Keys naming the same `shared` budget count against one window. */
+export interface LongerWindow {
+  limit: number;
+  spanMs: number;
+  shared?: string;
 }
 
 /** Thrown to queued calls when the limiter closes. */
@@ -65,6 +73,7 @@ interface Endpoint {
 
 export class EndpointLimiter {
   private readonly endpoints = new Map<string, Endpoint>();
+  private readonly sharedWindows = new Map<string, SlidingWindow>();
   private readonly configured: number;
   private readonly clock: LimiterClock;
   private readonly recoverEveryMs: number;
@@ -85,7 +94,7 @@ export class EndpointLimiter {
       ep = {
         key,
         second: new SlidingWindow(1000),
-        longer: (this.opts.windowsFor?.(key) ?? []).map((w) => ({ window: new SlidingWindow(w.spanMs), limit: Math.max(1, Math.floor(w.limit)) })),
+        longer: (this.opts.windowsFor?.(key) ?? []).map((w) => ({ window: this.windowFor(w), limit: Math.max(1, Math.floor(w.limit)) })),
         waiters: [],
         active: 0,
         pauses: 0,
@@ -99,6 +108,16 @@ export class EndpointLimiter {
       this.endpoints.set(key, ep);
     }
     return ep;
+  }
+
+  private windowFor(w: LongerWindow): SlidingWindow {
+    if (w.shared === undefined) return new SlidingWindow(w.spanMs);
+    let window = this.sharedWindows.get(w.shared);
+    if (!window) {
+      window = new SlidingWindow(w.spanMs);
+      this.sharedWindows.set(w.shared, window);
+    }
+    return window;
   }
 
   private current(ep: Endpoint, t: number): number {

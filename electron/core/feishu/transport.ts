@@ -83,7 +83,10 @@ const JITTER_HOLD_MS = 150;
 export const DEFAULT_CONTACT_PER_MINUTE = 950;
 // The directory API's per-minute limit is not documented [U]: it is kept like a contact endpoint's.
 const CONTACT_KEYS: ReadonlySet<EndpointKey> = new Set(['departments.children', 'users.find_by_department', 'users.get', 'users.batch_get_id', 'directory.employees_filter']);
-/** The bot's message endpoints also allow 1000 calls a minute (docs/feishu-api.md §3.11). */
+/**
+ * The bot's message endpoints also allow 1000 calls a minute (docs/feishu-api.md §3.11). Whether that is per endpoint
+ * or for both together is not documented [U]: they share one budget, the stricter reading.
+ */
 const MESSAGE_KEYS: ReadonlySet<EndpointKey> = new Set(['im.messages', 'message.batch_send']);
 /**
  * Tokens fetched for one request and refused anyway before it ends in auth.token_invalid. Under token churn
@@ -208,7 +211,7 @@ export class FeishuTransport {
       sleep: this.sleep,
       ...(this.opts.rateClock ? { clock: this.opts.rateClock } : {}),
       windowsFor: (key) =>
-        CONTACT_KEYS.has(key as EndpointKey) ? [{ limit: contactPerMinute, spanMs: 60_000 }] : MESSAGE_KEYS.has(key as EndpointKey) ? [{ limit: DEFAULT_CONTACT_PER_MINUTE, spanMs: 60_000 }] : [],
+        CONTACT_KEYS.has(key as EndpointKey) ? [{ limit: contactPerMinute, spanMs: 60_000 }] : MESSAGE_KEYS.has(key as EndpointKey) ? [{ limit: DEFAULT_CONTACT_PER_MINUTE, spanMs: 60_000, shared: 'messages' }] : [],
     });
   }
 
