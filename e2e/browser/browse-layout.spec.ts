@@ -63,7 +63,7 @@ test.describe('1280×720', () => {
     }
   });
 
-  test('photo grid: the view toggle stays whole on screen, and no tag leaves its tile under the missing-scope notice', async ({ page, env }) => {
+  test('photo grid: the view toggle stays whole on screen, and every tag is whole inside its tile under the missing-scope notice', async ({ page, env }) => {
     // The widest bar: English, the grid's size control, and the directory progress while a slow tenant loads.
     await env.simPatch({ latencyMs: 250, missingScopes: [EMPLOYEE_NO_SCOPE] });
     await page.goto(env.harness.url);
@@ -98,6 +98,9 @@ test.describe('1280×720', () => {
         }).length,
       );
       expect(outside, `tags outside their tile at size ${size}`).toBe(0);
+      // And whole: "Not enrolled", never "Not enroll…".
+      const cut = await tags.evaluateAll((tiles) => tiles.filter((tile) => { const tag = tile.querySelector('.ant-tag') as HTMLElement; return tag.scrollWidth > tag.clientWidth + 1; }).length);
+      expect(cut, `tags cut short at size ${size}`).toBe(0);
     }
   });
 

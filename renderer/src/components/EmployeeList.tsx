@@ -402,7 +402,9 @@ export function PhotoGrid({ thumbSize, ...p }: ListProps & { thumbSize: keyof ty
   );
 }
 
-const gridTagStyle = { marginInlineEnd: 0, fontSize: 11, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' } as const;
+const placeholderStyle = { display: 'flex', flexDirection: 'column', alignItems: 'center', justifyContent: 'center', gap: 6 } as const;
+/** Wraps rather than cuts: "Not visible to this app" on an S tile takes two lines, never "Not visib…". */
+const gridTagStyle = { marginInlineEnd: 0, fontSize: 11, maxWidth: 'calc(100% - 12px)', whiteSpace: 'normal', textAlign: 'center' } as const;
 
 /** A tile's accessible name: "梁军 E00001，已录入 2025年7月1日" (the photo itself says nothing to a screen reader). */
 function useTileLabel(row: EmployeeRow, locale: string): string {
@@ -441,11 +443,16 @@ const PhotoTile = memo(function PhotoTile({ id, row, index, checked, focused, lo
       {photo.url ? (
         <img className="fa-tile-photo" src={photo.url} alt={row.name} draggable={false} />
       ) : (
-        <div
-          className="fa-tile-photo"
-          style={{ display: 'grid', placeItems: 'center', background: token.colorFillTertiary, color: token.colorTextQuaternary }}
-        >
-          {photo.loading ? <Skeleton.Image active /> : <UserOutlined style={{ fontSize: 40 }} />}
+        <div className="fa-tile-photo" style={{ ...placeholderStyle, background: token.colorFillTertiary, color: token.colorTextQuaternary }}>
+          {photo.loading ? (
+            <Skeleton.Image active />
+          ) : (
+            <>
+              <UserOutlined style={{ fontSize: 40 }} />
+              {/* The status sits where the photo would be: room for the whole words at every thumbnail size. */}
+              <FaceStatusTag face={row.face} hideEnrolled bordered={false} style={gridTagStyle} testId="tile-status" />
+            </>
+          )}
         </div>
       )}
       <span className="fa-tile-check" onClick={(e) => e.stopPropagation()}>
@@ -455,13 +462,9 @@ const PhotoTile = memo(function PhotoTile({ id, row, index, checked, focused, lo
         <Typography.Text strong ellipsis style={{ display: 'block' }}>
           {row.name}
         </Typography.Text>
-        {/* On a narrow tile the 工号 gives way first, then the tag's text (ellipsis): nothing leaves the tile. */}
-        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 4, minWidth: 0 }}>
-          <Typography.Text type="secondary" ellipsis style={{ fontSize: 12, flexShrink: 100, minWidth: 0 }}>
-            {row.employeeNo}
-          </Typography.Text>
-          <FaceStatusTag face={row.face} hideEnrolled bordered={false} style={gridTagStyle} />
-        </div>
+        <Typography.Text type="secondary" ellipsis style={{ display: 'block', fontSize: 12 }}>
+          {row.employeeNo || '\u00a0'}
+        </Typography.Text>
       </div>
     </div>
   );
