@@ -99,7 +99,12 @@ test.describe('1280×720', () => {
       );
       expect(outside, `tags outside their tile at size ${size}`).toBe(0);
       // And whole: "Not enrolled", never "Not enroll…".
-      const cut = await tags.evaluateAll((tiles) => tiles.filter((tile) => { const tag = tile.querySelector('.ant-tag') as HTMLElement; return tag.scrollWidth > tag.clientWidth + 1; }).length);
+      const cut = await tags.evaluateAll((tiles) =>
+        tiles.filter((tile) => {
+          const tag = tile.querySelector('.ant-tag')!;
+          return tag.scrollWidth > tag.clientWidth + 1;
+        }).length,
+      );
       expect(cut, `tags cut short at size ${size}`).toBe(0);
     }
   });
