@@ -77,15 +77,25 @@ describe('cli remind', { timeout: 300_000 }, () => {
     expect(sim().messages().delivered).toEqual(Object.fromEntries(plan.recipients.map((m) => [m.userId, 1])));
   });
 
+  it('without the batch scope every employee still gets one message, sent one by one, and the admin is told why it is slower', async () => {
+    sim().switches.missingScopes = [SCOPE_BATCH_USERS];
+    const dept = sim().tenant.departments[0]!;
+    const plan = last((await runCli(['remind', '--department', dept.open_department_id, '--dry-run', '--json'], { env: tenant.env() })).stdout, 'plan') as {
+      recipients: { userId: string }[];
+    };
+    expect(plan.recipients.length).toBeGreaterThan(3);
+    const run = await runCli(['remind', '--department', dept.open_department_id, '--yes'], { env: tenant.env() });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(SCOPE_BATCH_USERS);
+    expect(sim().messages().delivered).toEqual(Object.fromEntries(plan.recipients.map((m) => [m.userId, 1])));
+    expect(sim().messages().largestBatch).toBe(0);
+  });
+
   it('a missing message scope stops with exit 2 naming it; a missing bot capability names the bot; nothing is sent', async () => {
     sim().switches.missingScopes = [SCOPE_MESSAGE, SCOPE_MESSAGE_FULL];
     const noScope = await runCli(['remind', '--to', 'managers', '--yes'], { env: tenant.env() });
     expect(noScope.code).toBe(2);
     expect(noScope.stderr).toContain(SCOPE_MESSAGE);
-    sim().switches.missingScopes = [SCOPE_BATCH_USERS];
-    const noBatch = await runCli(['remind', '--yes'], { env: tenant.env() });
-    expect(noBatch.code).toBe(2);
-    expect(noBatch.stderr).toContain(SCOPE_BATCH_USERS);
     sim().switches.missingScopes = [];
     sim().switches.botEnabled = false;
     const noBot = await runCli(['remind', '--yes'], { env: tenant.env() });

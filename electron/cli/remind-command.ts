@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import { REPORT_LANGUAGES, type ReportLanguage } from '../../shared/coverage';
 import { appError, toAppError } from '../../shared/errors';
 import { REMIND_TARGETS, RemindTextSchema, type RemindOutcome, type RemindPlan, type RemindSelection, type RemindTo } from '../../shared/remind';
-import { defaultRemindText, messageFor, remindPlan, sendReminders } from '../core/remind/index';
+import { BATCH_USERS_SCOPE, defaultRemindText, messageFor, remindPlan, sendReminders } from '../core/remind/index';
 import { auditRemind } from './audit-command';
 import { confirmChange, REMIND_REFUSALS, type ConfirmIo } from './confirm';
 import { EXIT, describeError } from './messages';
@@ -37,8 +37,8 @@ Examples:
   npm run cli -- remind --demo --dry-run                          (who would get a message, and the message)
   npm run cli -- remind --department 研发中心 --to managers --yes
   npm run cli -- remind --users E00012,E00031 --lang en-US --message ./reminder.txt --yes --json
-Needs the app's bot capability and the scopes im:message:send_as_bot (or im:message) and, for --to employees,
-im:message:send_multi_users. Exit codes: 0 all sent, 1 some recipient failed (listed), 2 usage or configuration.
+Needs the app's bot capability and the scope im:message:send_as_bot (or im:message); for --to employees,
+im:message:send_multi_users makes it faster (batches of 200; without it, one by one). Exit codes: 0 all sent, 1 some recipient failed (listed), 2 usage or configuration.
 `;
 
 function checkOptions(o: RemindCliOpts): void {
@@ -124,7 +124,8 @@ export async function runRemind(s: Session, o: RemindCliOpts, r: Reporter, signa
     return EXIT.ok;
   }
   await confirmChange(`Send this message to ${plan.recipients.length} ${plan.to === 'managers' ? 'manager(s)' : 'employee(s)'} in Feishu?`, Boolean(o.yes), o.io, REMIND_REFUSALS);
-  const outcomes = await sendReminders(s.core.client, plan.recipients, text, { runId: randomUUID(), signal });
+  const onSingleFallback = () => r.warn(`The app lacks the scope ${BATCH_USERS_SCOPE}: sending one message at a time instead (at most 950 a minute). Grant it for faster batches.`);
+  const outcomes = await sendReminders(s.core.client, plan.recipients, text, { runId: randomUUID(), signal, onSingleFallback });
   const failed = outcomes.filter((x) => x.status === 'failed').length;
   const code = failed ? EXIT.someFailed : EXIT.ok;
   await auditRemind(s, r, { scope: label, to: plan.to, lang, recipients: plan.recipients.length, sent: outcomes.length - failed, failed, customMessage: o.message !== undefined });

@@ -11,6 +11,8 @@ import { messageFor } from './message';
 import { notEnabledFailure } from './not-enabled';
 
 export const BATCH_SIZE = 200;
+/** batch_send's own scope, on top of a message scope (docs/feishu-api.md §3.11). */
+export const BATCH_USERS_SCOPE = 'im:message:send_multi_users';
 /** Least time between two messages to the same user (Feishu: at most 5 a second to one user). */
 export const PER_USER_GAP_MS = 200;
 /** Single sends in flight at once; the client's limiter paces them further. */
@@ -23,6 +25,8 @@ export interface SendOptions {
   onProgress?: (done: number, total: number) => void;
   /** Batch the same text where every recipient gets the same message (default true). */
   batch?: boolean;
+  /** Told once when batch_send is refused for want of its own scope and the rest goes one by one. */
+  onSingleFallback?: () => void;
   now?: () => number;
 }
 
@@ -63,6 +67,29 @@ async function sendBatches(client: Sender, recipients: readonly RemindRecipient[
       for (const r of chunk) out.push(failed(r, error));
     }
     o.onProgress?.(out.length, recipients.length);
+  }
+}
+
+/** True for batch_send's refusal when only its own scope is missing: single sends still work. */
+function onlyBatchScopeMissing(e: unknown): boolean {
+  return isAppFailure(e) && e.info.code === 'scope.missing' && (e.info.scopes ?? []).every((s) => s === BATCH_USERS_SCOPE) && (e.info.scopes ?? []).length > 0;
+}
+
+/**
+ * Batches, and when batch_send's own scope is missing, the rest one by one: slower (950 a minute), but every employee
+ * still gets the reminder the admin confirmed. Each single send has its uuid, so nothing arrives twice.
+ */
+async function sendBatchesOrSingles(client: Sender, recipients: readonly RemindRecipient[], text: string, o: SendOptions, out: RemindOutcome[]): Promise<void> {
+  try {
+    await sendBatches(client, recipients, text, o, out);
+  } catch (e) {
+    if (!onlyBatchScopeMissing(e)) throw e;
+    o.onSingleFallback?.();
+    const done = new Set(out.map((r) => r.userId));
+    const rest = recipients.filter((r) => !done.has(r.userId));
+    // sendSingles counts `out`, which already holds the batches' outcomes; the total stays the whole run.
+    const onProgress = o.onProgress && ((n: number) => o.onProgress!(n, recipients.length));
+    await sendSingles(client, rest, text, { ...o, ...(onProgress ? { onProgress } : {}) }, out);
   }
 }
 
@@ -107,7 +134,7 @@ export async function sendReminders(client: Sender, recipients: readonly RemindR
   const out: RemindOutcome[] = [];
   const unique = [...new Map(recipients.map((r) => [r.userId, r])).values()];
   const sameForAll = unique.every((r) => !r.reports?.length);
-  if (sameForAll && o.batch !== false) await sendBatches(client, unique, text, o, out);
+  if (sameForAll && o.batch !== false) await sendBatchesOrSingles(client, unique, text, o, out);
   else await sendSingles(client, unique, text, o, out);
   const order = new Map(unique.map((r, i) => [r.userId, i]));
   return out.sort((a, b) => order.get(a.userId)! - order.get(b.userId)!);
