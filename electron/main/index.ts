@@ -1,18 +1,16 @@
 // Electron main: lifecycle, the one locked-down window, app:// for the built renderer, IPC,
 // and the host (vault, settings, dialogs, proxy, demo tenant) the application layer runs on.
-import { mkdir } from 'node:fs/promises';
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, dialog, ipcMain, protocol, safeStorage, screen, session, shell } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, protocol, safeStorage, screen, session } from 'electron';
 import Store from 'electron-store';
-import { appError } from '../../shared/errors';
 import { events } from '../../shared/ipc';
 import { createDispatch } from '../app/dispatch';
 import { createHandlers } from '../app/handlers';
 import type { AppHost } from '../app/host';
 import { photoKeyFileOf } from '../app/local-data';
 import { type DemoTenant, startDemoTenant } from '../simulator/demo';
-import { isWritableFolder } from '../util/writable-folder';
+import { createDialogs } from './dialogs';
 import { registerIpc } from './ipc';
 import { createFileLogger } from './log-file';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol';
@@ -21,7 +19,6 @@ import {
   APP_ENTRY,
   WEB_PREFERENCES,
   appCsp,
-  isAllowedExternalUrl,
   isOwnUrl,
   lockDownContents,
   refuseDownloads,
@@ -74,32 +71,8 @@ async function start(): Promise<void> {
   const log = createFileLogger(join(userData, 'logs'));
   log.info('starting', { version: app.getVersion(), platform: process.platform, dev: Boolean(devServerUrl) });
 
-  // After an uncaught exception the process state is unknown (an export half-written, the vault
-  // mid-update): log it and exit rather than keep running.
-  process.on('uncaughtException', (e) => {
-    log.error('uncaught exception', { error: e.message });
-    app.exit(1);
-  });
-  process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: e instanceof Error ? e.message : String(e) }));
-  app.on('render-process-gone', (_e, _wc, details) => log.error('renderer gone', { reason: details.reason, exitCode: details.exitCode }));
-  app.on('child-process-gone', (_e, details) =>
-    log.error('child process gone', { type: details.type, reason: details.reason, exitCode: details.exitCode }),
-  );
-  app.on('web-contents-created', (_e, contents) =>
-    lockDownContents(contents, { devServerUrl, onBlocked: (what) => log.warn('blocked', { what }) }),
-  );
-
-  refusePermissions(session.defaultSession);
-  refuseDownloads(session.defaultSession, (what) => log.warn('blocked', { what }));
-  const csp = appCsp(devServerUrl);
-  registerAppProtocol(protocol, join(app.getAppPath(), 'dist'), csp);
-  if (devServerUrl) {
-    // The dev server sends no CSP of its own: add the (relaxed) dev policy to its responses.
-    session.defaultSession.webRequest.onHeadersReceived({ urls: [`${new URL(devServerUrl).origin}/*`] }, (details, callback) => {
-      const headers = Object.fromEntries(Object.entries(details.responseHeaders ?? {}).filter(([k]) => k.toLowerCase() !== 'content-security-policy'));
-      callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [csp] } });
-    });
-  }
+  watchProcess(log);
+  lockDownSession(log);
 
   const settingsStore = new Store<Record<string, unknown>>({ name: 'settings' });
   // electron-store registers an unchecked ipcMain.on('electron-store-get-data') for renderer-side
@@ -113,57 +86,7 @@ async function start(): Promise<void> {
   const host: AppHost = {
     vault,
     settings,
-    async chooseFolder({ remembered, useRemembered }) {
-      // Re-checking the remembered folder never pops a dialog the admin did not ask for.
-      if (useRemembered) return remembered && (await isWritableFolder(remembered)) ? remembered : null;
-      const opts: Electron.OpenDialogOptions = {
-        properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
-        ...(remembered ? { defaultPath: remembered } : {}),
-      };
-      const res = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
-      const folder = res.canceled ? undefined : res.filePaths[0];
-      if (!folder) return null;
-      await mkdir(folder, { recursive: true }).catch(() => {});
-      if (!(await isWritableFolder(folder))) throw appError('fs.not_writable', 'The folder cannot be written to', { detail: folder });
-      return folder;
-    },
-    async chooseSavePath(defaultName) {
-      const dir = settings.get().lastFolder ?? app.getPath('downloads');
-      // The extension goes in the name and the filter, so the dialog's overwrite prompt sees the real file name.
-      const ext = extname(defaultName).slice(1);
-      const opts: Electron.SaveDialogOptions = {
-        defaultPath: join(dir, defaultName),
-        // The audit log's CSV and the coverage list go through here too: only photos are "images".
-        ...(ext ? { filters: [{ name: ext === 'csv' || ext === 'xlsx' ? ext.toUpperCase() : `${ext.toUpperCase()} image`, extensions: [ext] }] } : {}),
-        properties: ['showOverwriteConfirmation', 'createDirectory'],
-      };
-      const res = mainWindow ? await dialog.showSaveDialog(mainWindow, opts) : await dialog.showSaveDialog(opts);
-      return res.canceled || !res.filePath ? null : res.filePath;
-    },
-    async chooseImageFile() {
-      const opts: Electron.OpenDialogOptions = { properties: ['openFile'], filters: [{ name: 'JPEG / PNG', extensions: ['jpg', 'jpeg', 'png'] }] };
-      const res = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
-      return res.canceled ? null : (res.filePaths[0] ?? null);
-    },
-    async chooseImportFolder() {
-      const opts: Electron.OpenDialogOptions = { properties: ['openDirectory'] };
-      const res = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
-      return res.canceled ? null : (res.filePaths[0] ?? null);
-    },
-    async showItemInFolder(path) {
-      shell.showItemInFolder(path);
-    },
-    async openPath(path) {
-      const error = await shell.openPath(path);
-      // Not a permissions problem: the OS has no app for the file, or refused to start it.
-      if (error) throw appError('internal', 'The file could not be opened with its default app', { detail: path });
-    },
-    async openExternal(url) {
-      const allowed = isAllowedExternalUrl(url);
-      if (!allowed) throw appError('input.invalid', 'This link is not allowed', { detail: 'url' });
-      // The normalised href that was checked, never the raw string.
-      await shell.openExternal(allowed.href);
-    },
+    ...createDialogs(() => mainWindow, settings),
     emit(event, payload) {
       if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(events[event].name, payload);
     },
@@ -206,6 +129,39 @@ async function start(): Promise<void> {
     event.preventDefault();
     void Promise.allSettled([handlers.dispose(), sim?.close()]).finally(() => app.quit());
   });
+}
+
+/** Logs what goes wrong outside any request, and ends the app where its state can no longer be trusted. */
+function watchProcess(log: AppHost['log']): void {
+  // After an uncaught exception the process state is unknown (an export half-written, the vault
+  // mid-update): log it and exit rather than keep running.
+  process.on('uncaughtException', (e) => {
+    log.error('uncaught exception', { error: e.message });
+    app.exit(1);
+  });
+  process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: e instanceof Error ? e.message : String(e) }));
+  app.on('render-process-gone', (_e, _wc, details) => log.error('renderer gone', { reason: details.reason, exitCode: details.exitCode }));
+  app.on('child-process-gone', (_e, details) =>
+    log.error('child process gone', { type: details.type, reason: details.reason, exitCode: details.exitCode }),
+  );
+  app.on('web-contents-created', (_e, contents) =>
+    lockDownContents(contents, { devServerUrl, onBlocked: (what) => log.warn('blocked', { what }) }),
+  );
+}
+
+/** The default session: no permissions, no downloads, app:// with its CSP, and the dev server's answers given it too. */
+function lockDownSession(log: AppHost['log']): void {
+  refusePermissions(session.defaultSession);
+  refuseDownloads(session.defaultSession, (what) => log.warn('blocked', { what }));
+  const csp = appCsp(devServerUrl);
+  registerAppProtocol(protocol, join(app.getAppPath(), 'dist'), csp);
+  if (devServerUrl) {
+    // The dev server sends no CSP of its own: add the (relaxed) dev policy to its responses.
+    session.defaultSession.webRequest.onHeadersReceived({ urls: [`${new URL(devServerUrl).origin}/*`] }, (details, callback) => {
+      const headers = Object.fromEntries(Object.entries(details.responseHeaders ?? {}).filter(([k]) => k.toLowerCase() !== 'content-security-policy'));
+      callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [csp] } });
+    });
+  }
 }
 
 function createWindow(settings: ReturnType<typeof createSettings>, log: AppHost['log']): void {
