@@ -1,5 +1,6 @@
 // 提醒录入 / Remind: in the demo tenant, open the coverage view, remind the three employees without a photo of one
-// department, confirm, and see three sent — and the simulator counted exactly one message for each of the three.
+// department, confirm, and see three sent — and the simulator counted exactly one message for each of the three. Also
+// what the admin sees when the bot is off, and the one-by-one fallback when only the batch scope is missing.
 import { applyDemoRange, demoSimulatorOptions } from '../../electron/simulator/demo';
 import type { Simulator } from '../../electron/simulator/types';
 import { expect, openDemo, test } from './fixtures';
@@ -69,4 +70,33 @@ test('remind from a browse selection: only the selected without a photo are plan
   await page.getByTestId('remind-confirm').click();
   await expect(page.getByTestId('remind-result')).toHaveAttribute('data-sent', '2', { timeout: 30_000 });
   expect(sim.messages().delivered).toEqual(Object.fromEntries(without.map((id) => [id, 1])));
+});
+
+test("the bot capability off: the admin reads what to enable, nothing is sent; without only the batch scope, each still gets one", async ({ page, env }) => {
+  test.setTimeout(120_000);
+  const sim = env.harness.sim;
+  applyDemoRange(sim);
+  const dept = sim.tenant.departments.find((d) => d.parent_department_id === '0' && missingUnder(sim, d.open_department_id).length >= 2)!;
+  const missing = missingUnder(sim, dept.open_department_id);
+  await openDemo(page, env);
+  await page.getByTestId('screen-coverage').click();
+  const row = page.locator(`[data-testid="coverage-row"][data-id="${dept.open_department_id}"]`);
+
+  sim.switches.botEnabled = false;
+  await row.getByTestId('coverage-remind-row').click();
+  await page.getByTestId('remind-next').click();
+  await page.getByTestId('remind-confirm').click();
+  await expect(page.getByTestId('remind-error')).toContainText('尚未启用机器人能力');
+  expect(sim.messages().delivered).toEqual({});
+  await page.locator('.ant-modal-close').click();
+  await expect(page.getByTestId('remind-dialog')).toHaveCount(0);
+
+  sim.switches.botEnabled = true;
+  sim.switches.missingScopes = ['im:message:send_multi_users'];
+  await row.getByTestId('coverage-remind-row').click();
+  await page.getByTestId('remind-next').click();
+  await page.getByTestId('remind-confirm').click();
+  await expect(page.getByTestId('remind-result')).toHaveAttribute('data-sent', String(missing.length), { timeout: 30_000 });
+  expect(sim.messages().delivered).toEqual(Object.fromEntries(missing.map((u) => [u.user_id, 1])));
+  expect(sim.messages().largestBatch).toBe(0);
 });
