@@ -55,6 +55,7 @@ export const channelNames = {
 export const eventNames = {
   exportProgress: 'export:progress',
   exportDone: 'export:done',
+  remindProgress: 'remind:progress',
 } as const;
 
 export type ChannelName = keyof typeof channelNames;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { channelNames, eventNames } from './channels';
 import { CoverageSchema, CoverageScopeSchema, DEFAULT_STALE_MONTHS, REPORT_LANGUAGES, StaleMonthsSchema } from './coverage';
 import type { Result } from './errors';
-import { RemindLanguageSchema, RemindOutcomeSchema, RemindPlanSchema, RemindSelectionSchema, RemindTextSchema, RemindToSchema } from './remind';
+import { RemindLanguageSchema, RemindOutcomeSchema, RemindPlanSchema, RemindProgressSchema, RemindSelectionSchema, RemindTextSchema, RemindToSchema } from './remind';
 import {
   AttendanceGroupSchema,
   CacheInfoSchema,
@@ -204,6 +204,7 @@ export const contract = {
 export const events = {
   exportProgress: { name: eventNames.exportProgress, payload: ExportProgressSchema },
   exportDone: { name: eventNames.exportDone, payload: ExportSummarySchema },
+  remindProgress: { name: eventNames.remindProgress, payload: RemindProgressSchema },
 } as const;
 
 export type Contract = typeof contract;

@@ -37,6 +37,10 @@ export const RemindOutcomeSchema = z.discriminatedUnion('status', [
 ]);
 export type RemindOutcome = z.infer<typeof RemindOutcomeSchema>;
 
+/** How far a send of one plan (its token) has got: recipients with an outcome, of those being sent to. */
+export const RemindProgressSchema = z.object({ token: z.string(), done: z.number().int().min(0), total: z.number().int().min(0) });
+export type RemindProgress = z.infer<typeof RemindProgressSchema>;
+
 /** Which employees a reminder is about: a coverage scope, or named employees (user ids). */
 export const RemindSelectionSchema = z.union([
   z.strictObject({ scope: CoverageScopeSchema }),

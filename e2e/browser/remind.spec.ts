@@ -95,7 +95,11 @@ test("the bot capability off: the admin reads what to enable, nothing is sent; w
   sim.switches.missingScopes = ['im:message:send_multi_users'];
   await row.getByTestId('coverage-remind-row').click();
   await page.getByTestId('remind-next').click();
+  // Slow answers, so the admin sees how far the send has got while it runs.
+  sim.switches.latencyMs = 1500;
   await page.getByTestId('remind-confirm').click();
+  await expect(page.getByTestId('remind-progress')).toContainText(new RegExp(`已发送 \\d+ / ${missing.length}`));
+  sim.switches.latencyMs = 0;
   await expect(page.getByTestId('remind-result')).toHaveAttribute('data-sent', String(missing.length), { timeout: 30_000 });
   expect(sim.messages().delivered).toEqual(Object.fromEntries(missing.map((u) => [u.user_id, 1])));
   expect(sim.messages().largestBatch).toBe(0);

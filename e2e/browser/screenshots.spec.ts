@@ -118,7 +118,13 @@ function describeScreens(lang: 'zh-CN' | 'en-US', scheme: 'light' | 'dark', size
       await expect(page.getByTestId('remind-preview')).toBeVisible();
       await settle(page);
       await shot('remind-preview');
+      // Slow answers for a moment, to catch the send half-way.
+      env.harness.sim.switches.latencyMs = 2500;
       await page.getByTestId('remind-confirm').click();
+      await expect(page.getByTestId('remind-progress')).toBeVisible();
+      await settle(page);
+      await shot('remind-sending');
+      env.harness.sim.switches.latencyMs = 0;
       await expect(page.getByTestId('remind-result')).toBeVisible({ timeout: 30_000 });
       await settle(page);
       await shot('remind-result');

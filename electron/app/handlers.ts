@@ -110,7 +110,7 @@ export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandle
     ...session.handlers,
     ...browseHandlers(host, requireCore, audit),
     ...coverageHandlers(host, requireCore),
-    ...remindHandlers(requireCore, audit),
+    ...remindHandlers(requireCore, audit, (event, payload) => host.emit(event, payload)),
     ...folder.handlers,
     ...exportHandlers(host, { jobs, requireCore, exportFolder: () => folder.exportFolder(), audit, notice, currentTenant }),
     ...settingsHandlers(host, session, audit),

@@ -7,11 +7,13 @@ import { remindHandlers } from './remind-handlers';
 
 let rig: CoreRig;
 const record = vi.fn(async () => {});
+const emitted: { event: string; payload: unknown }[] = [];
+const emit = (event: string, payload: unknown) => void emitted.push({ event, payload });
 let handlers: ReturnType<typeof remindHandlers>;
 
 beforeAll(async () => {
   rig = await startRig({ seed: 9, employees: 90, enrolledShare: 0.7 });
-  handlers = remindHandlers(async () => rig.core, { record });
+  handlers = remindHandlers(async () => rig.core, { record }, emit);
 });
 afterAll(() => rig.close());
 
@@ -28,6 +30,10 @@ describe('remind channels', () => {
     rig.sim.switches.botUnavailableUserIds.add(three[1]!);
     const first = await handlers.remindSend({ token, text: '请录入', only: 'all' });
     expect(first.outcomes.filter((o) => o.status === 'failed').map((o) => o.userId)).toEqual([three[1]]);
+    // The dialog's bar: from 0 to all three, for this plan's token.
+    const progress = emitted.filter((e) => e.event === 'remindProgress').map((e) => e.payload);
+    expect(progress[0]).toEqual({ token, done: 0, total: 3 });
+    expect(progress.at(-1)).toEqual({ token, done: 3, total: 3 });
     await expect(handlers.remindSend({ token, text: '请录入', only: 'all' })).rejects.toMatchObject({ info: { code: 'input.invalid' } });
 
     rig.sim.switches.botUnavailableUserIds.clear();
@@ -42,7 +48,7 @@ describe('remind channels', () => {
   it('refuses an unknown token, and a plan made under another session', async () => {
     await expect(handlers.remindSend({ token: 'nope', text: 'x', only: 'all' })).rejects.toMatchObject({ info: { code: 'input.invalid' } });
     let core = rig.core;
-    const switching = remindHandlers(async () => core, { record });
+    const switching = remindHandlers(async () => core, { record }, emit);
     const { token } = await switching.remindPlan({ selection: { scope: { kind: 'all' } }, to: 'managers', lang: 'en-US' });
     core = rig.newCore(); // signed out and in again (another tenant, say)
     rig.sim.resetStats();

@@ -8,6 +8,7 @@ import type { RemindOutcome, RemindPlan } from '../../shared/remind';
 import { defaultRemindText, failedRecipients, remindPlan, sendReminders } from '../core/remind/index';
 import type { Core } from '../core/types';
 import type { AuditTrail } from './audit-trail';
+import type { AppHost } from './host';
 
 type RemindKeys = 'remindPlan' | 'remindSend';
 
@@ -23,7 +24,10 @@ interface Planned {
 /** Plans kept at once: a dialog needs one; a few cover dialogs opened and abandoned. */
 const KEEP = 8;
 
-export function remindHandlers(requireCore: () => Promise<Core>, audit: Pick<AuditTrail, 'record'>): Pick<Handlers, RemindKeys> {
+/** Progress events at most this often: a batch of 200 is one step, single sends many small ones. */
+const PROGRESS_EVERY_MS = 200;
+
+export function remindHandlers(requireCore: () => Promise<Core>, audit: Pick<AuditTrail, 'record'>, emit: AppHost['emit']): Pick<Handlers, RemindKeys> {
   const plans = new Map<string, Planned>();
   return {
     async remindPlan({ selection, to, lang }) {
@@ -45,7 +49,15 @@ export function remindHandlers(requireCore: () => Promise<Core>, audit: Pick<Aud
       if (only === 'all' && p.outcomes.size > 0) throw appError('input.invalid', 'This reminder was sent already: retry the failed ones instead');
       p.sending = true;
       try {
-        const outcomes = await sendReminders(p.core.client, recipients, text, { runId: p.runId });
+        let last = 0;
+        const onProgress = (done: number, total: number) => {
+          const now = Date.now();
+          if (done < total && now - last < PROGRESS_EVERY_MS) return;
+          last = now;
+          emit('remindProgress', { token, done, total });
+        };
+        emit('remindProgress', { token, done: 0, total: recipients.length });
+        const outcomes = await sendReminders(p.core.client, recipients, text, { runId: p.runId, onProgress });
         for (const o of outcomes) p.outcomes.set(o.userId, o);
         const failed = outcomes.filter((o) => o.status === 'failed').length;
         await audit.record('remind.send', { to: p.plan.to, recipients: recipients.length, sent: outcomes.length - failed, failed, retry: only === 'failed', via: 'app' });

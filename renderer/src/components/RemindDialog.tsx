@@ -2,7 +2,7 @@
 // managers. Compose (who, the message prefilled in the UI language, editable) → preview with the recipient count
 // → confirm → sending → a result per recipient with "retry failed". Main keeps the plan behind a token: the
 // renderer names a scope or employees and the text, nothing else.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Input, List, Modal, Progress, Segmented, Space, Typography } from 'antd';
 import { CheckCircleOutlined, CloseCircleOutlined } from '@ant-design/icons';
@@ -11,6 +11,7 @@ import type { ReportLanguage } from '../../../shared/coverage';
 import { MAX_REMIND_TEXT, messageFor, type RemindOutcome, type RemindRecipient, type RemindSelection, type RemindTo } from '../../../shared/remind';
 import { errorMessage } from '../i18n';
 import { api, errorInfo, unwrap } from '../lib/api';
+import { formatCount } from '../lib/format';
 
 export interface RemindDialogProps {
   /** What the reminder is about. The dialog is open while it is mounted (a fresh state each time). */
@@ -21,6 +22,37 @@ export interface RemindDialogProps {
 }
 
 type Step = 'compose' | 'preview' | 'done';
+
+/** Main's progress for this plan's send (a batch of 200 is one step; single sends many). */
+function useRemindProgress(token: string | undefined, sending: boolean): { done: number; total: number } | null {
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  useEffect(() => {
+    if (!sending || !token) return;
+    const off = api.on.remindProgress((p) => {
+      if (p.token === token) setProgress({ done: p.done, total: p.total });
+    });
+    // A retry starts from nothing, not from the last send's count.
+    return () => {
+      off();
+      setProgress(null);
+    };
+  }, [token, sending]);
+  return sending ? progress : null;
+}
+
+function SendProgress({ progress }: { progress: { done: number; total: number } | null }) {
+  const { t, i18n } = useTranslation();
+  const n = (v: number) => formatCount(v, i18n.language);
+  const percent = progress && progress.total ? Math.floor((progress.done / progress.total) * 100) : 0;
+  return (
+    <div data-testid="remind-progress" data-done={progress?.done ?? 0}>
+      <Progress percent={percent} status="active" showInfo={false} aria-label={t('remind.sending')} />
+      <Typography.Text type="secondary" aria-live="polite">
+        {progress ? t('remind.progress', { done: n(progress.done), total: n(progress.total) }) : t('remind.sending')}
+      </Typography.Text>
+    </div>
+  );
+}
 
 function Outcomes({ outcomes }: { outcomes: RemindOutcome[] }) {
   const { t } = useTranslation();
@@ -72,6 +104,7 @@ export function RemindDialog({ selection, label, onClose }: RemindDialogProps) {
     },
   });
 
+  const progress = useRemindProgress(plan.data?.token, send.isPending);
   const recipients = plan.data?.plan.recipients ?? [];
   const about = recipients.reduce((n, r) => n + (r.reports?.length ?? 1), 0);
   const failed = outcomes.filter((o) => o.status === 'failed').length;
@@ -103,8 +136,9 @@ export function RemindDialog({ selection, label, onClose }: RemindDialogProps) {
             count={plan.data ? { recipients: recipients.length, withoutManager: plan.data.plan.withoutManager.length, text: countText } : null}
           />
         )}
-        {step === 'preview' && <PreviewStep recipients={recipients} countText={countText} text={text} sending={send.isPending} />}
+        {step === 'preview' && <PreviewStep recipients={recipients} countText={countText} text={text} />}
         {step === 'done' && <DoneStep outcomes={outcomes} failed={failed} />}
+        {send.isPending && <SendProgress progress={progress} />}
       </div>
     </Modal>
   );
@@ -198,7 +232,7 @@ function ComposeStep(p: {
 }
 
 /** The message as the first recipient will read it, and who gets it; nothing is sent yet. */
-function PreviewStep({ recipients, countText, text, sending }: { recipients: RemindRecipient[]; countText: string; text: string; sending: boolean }) {
+function PreviewStep({ recipients, countText, text }: { recipients: RemindRecipient[]; countText: string; text: string }) {
   const { t } = useTranslation();
   return (
     <>
@@ -210,7 +244,6 @@ function PreviewStep({ recipients, countText, text, sending }: { recipients: Rem
         {recipients[0] ? messageFor(text, recipients[0]) : text}
       </pre>
       <Typography.Text type="secondary">{t('remind.recipients', { names: recipients.slice(0, 12).map((r) => r.name).join('、') + (recipients.length > 12 ? ' …' : '') })}</Typography.Text>
-      {sending && <Progress data-testid="remind-progress" percent={100} status="active" showInfo={false} aria-label={t('remind.sending')} />}
     </>
   );
 }

@@ -32,6 +32,7 @@ export const enUS = {
   },
   remind: {
     button: 'Remind',
+    progress: 'Sent {{done}} of {{total}}…',
     buttonRow: 'Remind those of {{name}} without a photo',
     title: 'Remind to enrol: {{name}}',
     intro: 'A message from the app\'s bot to the employees without a face photo (or to their managers), with the steps to enrol. Nothing is sent before you confirm.',

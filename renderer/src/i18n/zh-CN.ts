@@ -34,6 +34,7 @@ export const zhCN: Resources = {
   },
   remind: {
     button: '提醒录入',
+    progress: '已发送 {{done}} / {{total}}…',
     buttonRow: '提醒 {{name}} 中未录入的员工',
     title: '提醒录入：{{name}}',
     intro: '由应用机器人给未录入人脸照片的员工（或其直属上级）发送消息，附录入步骤。确认之前不会发送任何消息。',
