@@ -105,7 +105,7 @@ export const enUS = {
   browse: {
     rememberedAt: 'Directory from {{time}}',
     rememberedRefreshing: 'refreshing…',
-    rememberedHint: 'The directory as read at {{time}}, remembered on this computer. It is being read again from Feishu; the list updates in place when that is done.',
+    rememberedHint: 'The directory as read at {{time}}, remembered on this computer. It is being read again from Feishu; the list updates in place when that is done. Resigned employees are not remembered: "Include resigned" shows them once it is done.',
     departments: 'Departments',
     groups: 'Attendance groups',
     groupsTab: 'Groups',

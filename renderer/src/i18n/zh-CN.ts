@@ -107,7 +107,7 @@ export const zhCN: Resources = {
   browse: {
     rememberedAt: '通讯录更新于 {{time}}',
     rememberedRefreshing: '正在刷新…',
-    rememberedHint: '这是 {{time}} 读取并保存在本机的通讯录，正在从飞书重新读取；读取完成后列表会原地更新。',
+    rememberedHint: '这是 {{time}} 读取并保存在本机的通讯录，正在从飞书重新读取；读取完成后列表会原地更新。本机不保存离职员工，“包含离职员工”在读取完成后才会显示他们。',
     departments: '部门',
     groups: '考勤组',
     groupsTab: '考勤组',
