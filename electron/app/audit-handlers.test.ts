@@ -211,6 +211,14 @@ describe('what the admin does with photos', () => {
     expect(await added(() => call('detailOpened', { userId }))).toMatchObject([{ action: 'detail.open', userId, tenant: realTenant() }]);
   });
 
+  it('records a saved coverage list (the list to hand on) with its file and count', async () => {
+    await signIn();
+    const active = sim.tenant.users.filter((u) => !u.status.is_resigned).length;
+    const got = await added(() => call('coverageExport', { scope: { kind: 'all' }, staleMonths: 24, lang: 'zh-CN', by: 'department', format: 'csv' }));
+    expect(got).toMatchObject([{ action: 'coverage.export', tenant: realTenant(), employees: active, file: expect.stringMatching(/coverage-\d{4}-\d\d-\d\d\.csv$/), format: 'csv' }]);
+    expect(got[0]).not.toHaveProperty('userIds');
+  });
+
   it('records a cache clear with what it removed', async () => {
     await signIn();
     const [userId] = enrolledIds(sim, 1);

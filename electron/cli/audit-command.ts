@@ -72,6 +72,11 @@ export function auditRemind(session: Session, reporter: Reporter, fields: AuditF
   return record(session, reporter, 'remind.send', { ...fields, via: 'cli remind' });
 }
 
+/** One entry per coverage list written (`report coverage`): personal data leaving the tool, though no photo. */
+export function auditCoverageList(session: Session, reporter: Reporter, fields: AuditFields): Promise<void> {
+  return record(session, reporter, 'coverage.export', { ...fields, via: 'cli report coverage' });
+}
+
 interface AuditCliOpts {
   since?: string;
   csv?: string;

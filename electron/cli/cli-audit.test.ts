@@ -111,6 +111,17 @@ describe('cli audit log', { timeout: 180_000 }, () => {
     expect(JSON.parse(rows[0]!.details!)).toMatchObject({ purpose: '=HYPERLINK("http://x")' });
   });
 
+  it('records each coverage list written by report coverage: the scope, the count and the file, no photo', async () => {
+    const file = join(tenant.work, 'coverage.csv');
+    const run = await runCli(['report', 'coverage', '--out', file, '--lang', 'en-US', '--json'], { env: tenant.env() });
+    expect(run.code, run.stderr).toBe(0);
+    const active = tenant.sim.tenant.users.filter((u) => !u.status.is_resigned).length;
+    expect(await entries()).toEqual([
+      expect.objectContaining({ seq: 1, action: 'coverage.export', filter: 'whole company', employees: active, file, format: 'csv', lang: 'en-US', by: 'department', via: 'cli report coverage' }),
+    ]);
+    expect((await entries())[0]).not.toHaveProperty('userIds');
+  });
+
   it('keeps the log of a run given --cache-dir in that folder, where `audit --cache-dir` reads it; FEISHU_AUDIT_DIR still wins', async () => {
     const cacheDir = join(tenant.work, 'server-cache');
     const u = tenant.enrolledActive()[0]!;

@@ -414,6 +414,7 @@ export const enUS = {
       cache_clear: 'Cleared the photo cache',
       data_erase: 'Erased local data',
       remind_send: 'Sent reminders to enrol',
+      coverage_export: 'Exported the coverage list',
     },
     fields: {
       scope: 'Scope',
@@ -433,6 +434,10 @@ export const enUS = {
       jobId: 'Job',
       retryOf: 'Retry of',
       folders: 'Folders',
+      format: 'Format',
+      lang: 'Language',
+      by: 'Summary by',
+      staleMonths: 'Old after (months)',
     },
     scopes: { selection: 'selected employees', filter: 'everyone in a filter', retry: 'retry of the failed' },
     yes: 'yes',

@@ -415,6 +415,7 @@ export const zhCN: Resources = {
       cache_clear: '清除照片缓存',
       data_erase: '清除本地数据',
       remind_send: '发送录入提醒',
+      coverage_export: '导出录入情况名单',
     },
     fields: {
       scope: '范围',
@@ -434,6 +435,10 @@ export const zhCN: Resources = {
       jobId: '任务',
       retryOf: '重试自',
       folders: '文件夹',
+      format: '格式',
+      lang: '语言',
+      by: '汇总方式',
+      staleMonths: '旧照片（月）',
     },
     scopes: { selection: '所选员工', filter: '筛选结果中的全部员工', retry: '重试失败项' },
     yes: '是',
