@@ -24,3 +24,23 @@ describe('cli: resigned employees and the remembered directory', { timeout: 240_
     expect(await exportAll('c', '--include-resigned')).toEqual({ total: everyone, walked: true });
   });
 });
+
+describe('cli: a resigned employee named by number on a run after another one', { timeout: 240_000 }, () => {
+  it('check and export --users find them: the directory is read again when the remembered one does not know them', async () => {
+    const gone = tenant.sim.tenant.users.find((u) => u.status.is_resigned && u.employee_no)!;
+    const current = tenant.sim.tenant.users.find((u) => !u.status.is_resigned && u.employee_no)!;
+    expect(await exportAll('a')).toMatchObject({ walked: true }); // remembers the directory
+    tenant.sim.resetStats();
+    const warm = await runCli(['check', current.employee_no, '--json'], { env: tenant.env() });
+    expect(warm.code, warm.stderr).toBe(0);
+    expect(walked()).toBe(false);
+    const check = await runCli(['check', gone.employee_no, '--json'], { env: tenant.env() });
+    expect(check.code, check.stderr).toBe(0);
+    expect(ndjson(check.stdout)[0]).toMatchObject({ userId: gone.user_id });
+    const named = await runCli(['export', '--users', gone.employee_no, '--out', join(tenant.work, 'one'), '--json'], { env: tenant.env() });
+    expect(named.code, named.stderr).toBe(0);
+    expect(ndjson(named.stdout).find((e) => e.type === 'summary')).toMatchObject({ total: 1 });
+    const nobody = await runCli(['check', 'E99999', '--json'], { env: tenant.env() });
+    expect(nobody.code).toBe(2);
+  });
+});
