@@ -174,21 +174,25 @@ describe('what the admin does with photos', () => {
     expect(got).toMatchObject([{ action: 'export', scope: 'filter', filter: { scope: { kind: 'all' }, photo: 'with' }, employees: total, zip: false, purpose: null }]);
   });
 
-  it('records a retry of the failed photos as an export of just those, naming the job it retries', async () => {
+  it('records a retry of the failed photos as an export of just those, naming the job it retries, with its purpose', async () => {
     await signIn();
     await call('exportChooseFolder', {});
     const ids = enrolledIds(sim, 3);
     sim.switches.failingFaceKeys = new Set([sim.tenant.faces.get(ids[1]!)!.face_key]);
     const { jobId } = await call<{ jobId: string }>('exportStart', { selection: { kind: 'ids', userIds: ids }, options: {}, purpose: 'badge audit' });
     await waitDone(jobId);
-    sim.switches.failingFaceKeys = new Set();
     let retryId = '';
     const got = await added(async () => {
       ({ jobId: retryId } = await call<{ jobId: string }>('exportRetryFailed', { jobId }));
     });
     await waitDone(retryId);
     expect(got).toHaveLength(1);
-    expect(got[0]).toMatchObject({ action: 'export', tenant: realTenant(), scope: 'retry', retryOf: jobId, jobId: retryId, employees: 1, userIds: [ids[1]], folder: join(root, 'exports'), zip: false });
+    expect(got[0]).toMatchObject({ action: 'export', tenant: realTenant(), scope: 'retry', retryOf: jobId, jobId: retryId, employees: 1, userIds: [ids[1]], folder: join(root, 'exports'), zip: false, purpose: 'badge audit' });
+    // It failed again; the retry of the retry still says why.
+    sim.switches.failingFaceKeys = new Set();
+    const again = await added(() => call('exportRetryFailed', { jobId: retryId }));
+    expect(again).toMatchObject([{ action: 'export', scope: 'retry', retryOf: retryId, purpose: 'badge audit' }]);
+    await waitDone(again[0]!.jobId as string);
   });
 
   it('records "Save this photo" once with the file, and nothing when the dialog is cancelled', async () => {
@@ -209,6 +213,14 @@ describe('what the admin does with photos', () => {
     const row = await call<{ face: { faceKey: string } }>('employee', { userId });
     expect(await added(() => call('photo', { faceKey: row.face.faceKey }))).toEqual([]);
     expect(await added(() => call('detailOpened', { userId }))).toMatchObject([{ action: 'detail.open', userId, tenant: realTenant() }]);
+  });
+
+  it('records a saved coverage list (the list to hand on) with its file and count', async () => {
+    await signIn();
+    const active = sim.tenant.users.filter((u) => !u.status.is_resigned).length;
+    const got = await added(() => call('coverageExport', { scope: { kind: 'all' }, staleMonths: 24, lang: 'zh-CN', by: 'department', format: 'csv' }));
+    expect(got).toMatchObject([{ action: 'coverage.export', tenant: realTenant(), employees: active, file: expect.stringMatching(/coverage-\d{4}-\d\d-\d\d\.csv$/), format: 'csv' }]);
+    expect(got[0]).not.toHaveProperty('userIds');
   });
 
   it('records a cache clear with what it removed', async () => {

@@ -10,11 +10,12 @@ import type { AppHost } from './host';
 
 let rig: CoreRig;
 const chooseSavePath = vi.fn<(name: string) => Promise<string | null>>();
+const record = vi.fn(async () => {});
 let handlers: ReturnType<typeof coverageHandlers>;
 
 beforeAll(async () => {
   rig = await startRig({ seed: 5, employees: 80 });
-  handlers = coverageHandlers({ chooseSavePath } as unknown as AppHost, async () => rig.core);
+  handlers = coverageHandlers({ chooseSavePath } as unknown as AppHost, async () => rig.core, { record });
 });
 afterAll(() => rig.close());
 
@@ -37,6 +38,19 @@ describe('coverage channels', () => {
     expect(res).toEqual({ path: `${bare}.csv`, rows: group.user_ids.filter((id) => !rig.sim.tenant.users.find((u) => u.user_id === id)!.status.is_resigned).length });
     expect(existsSync(bare)).toBe(false);
     expect(parseCsv(readFileSync(`${bare}.csv`, 'utf8'))[0]![0]).toBe('姓名');
+  });
+
+  it('records each saved list in the audit log (what, how many employees, the file; no photo), and nothing when cancelled', async () => {
+    record.mockClear();
+    chooseSavePath.mockResolvedValueOnce(null);
+    await handlers.coverageExport({ scope: { kind: 'all' }, staleMonths: 12, lang: 'en-US', by: 'department', format: 'xlsx' });
+    expect(record).not.toHaveBeenCalled();
+    const file = join(rig.root, 'coverage.xlsx');
+    chooseSavePath.mockResolvedValueOnce(file);
+    const res = await handlers.coverageExport({ scope: { kind: 'all' }, staleMonths: 12, lang: 'en-US', by: 'department', format: 'xlsx' });
+    expect(record).toHaveBeenCalledTimes(1);
+    expect(record).toHaveBeenCalledWith('coverage.export', { filter: { kind: 'all' }, employees: res!.rows, file, format: 'xlsx', lang: 'en-US', by: 'department', staleMonths: 12, via: 'app coverage' });
+    expect(res!.rows).toBe(rig.sim.tenant.users.filter((u) => !u.status.is_resigned).length);
   });
 
   it('names the proposed file after the local date', () => {

@@ -1,5 +1,6 @@
 // The coverage view's channels (录入情况): the figures, and "export list" through the native save dialog.
 // The renderer names the scope, language and format; main picks the path with the admin, never the renderer.
+// A saved list is personal data leaving the tool (names, contacts, photo status; never a photo): one audit entry.
 import { mkdir } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { appError, toAppError } from '../../shared/errors';
@@ -7,6 +8,7 @@ import type { Handlers } from '../../shared/ipc';
 import { systemTimeZone } from '../core/coverage/local-time';
 import { writeCoverageReport } from '../core/coverage/write';
 import type { Core } from '../core/types';
+import type { AuditTrail } from './audit-trail';
 import type { AppHost } from './host';
 
 type CoverageKeys = 'coverage' | 'coverageExport';
@@ -17,7 +19,7 @@ export function coverageFileName(now: Date, format: 'xlsx' | 'csv'): string {
   return `coverage-${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}.${format}`;
 }
 
-export function coverageHandlers(host: AppHost, requireCore: () => Promise<Core>): Pick<Handlers, CoverageKeys> {
+export function coverageHandlers(host: AppHost, requireCore: () => Promise<Core>, audit?: Pick<AuditTrail, 'record'>): Pick<Handlers, CoverageKeys> {
   return {
     async coverage({ staleMonths }) {
       return (await requireCore()).coverage(staleMonths);
@@ -38,6 +40,7 @@ export function coverageHandlers(host: AppHost, requireCore: () => Promise<Core>
         const code = toAppError(e).code;
         throw appError(code === 'fs.disk_full' ? 'fs.disk_full' : 'fs.not_writable', 'The list could not be saved', { detail: path });
       }
+      await audit?.record('coverage.export', { filter: { ...scope }, employees: report.rows.length, file: path, format, lang, by, staleMonths, via: 'app coverage' });
       return { path, rows: report.rows.length };
     },
   };

@@ -58,7 +58,7 @@ export function exportHandlers(host: AppHost, deps: ExportDeps): Pick<Handlers, 
       const ids = selection.kind === 'ids' ? [...new Set(selection.userIds)] : withoutIds(await core.employeeIds(selection.filter), selection.except);
       if (ids.length === 0) throw appError('input.invalid', 'No employees to export', { detail: 'selection' });
       const employees = await core.directory.employeesByIds(ids);
-      const jobId = jobs.start(core, employees, outDir, options);
+      const jobId = jobs.start(core, employees, outDir, options, req.purpose || undefined);
       await audit?.record('export', { ...exportFields(req, employees.map((e) => e.userId), outDir), jobId });
       // The admin has now read the first-export notice for this tenant (the renderer shows it before the first start).
       const tenant = deps.currentTenant?.();
@@ -79,9 +79,11 @@ export function exportHandlers(host: AppHost, deps: ExportDeps): Pick<Handlers, 
       const employees = job.employees.filter((e) => failedIds.has(e.userId));
       if (employees.length === 0) throw appError('input.invalid', 'Nothing failed in this export', { detail: 'jobId' });
       await ensureWritableFolder(job.outDir);
-      const retryId = jobs.start(await requireCore(), employees, job.outDir, job.options);
+      // The retry carries the purpose of the export it retries (and passes it on to a retry of itself).
+      const retryId = jobs.start(await requireCore(), employees, job.outDir, job.options, job.purpose);
       const ids = employees.map((e) => e.userId);
-      await audit?.record('export', { ...exportFields({ selection: { kind: 'ids', userIds: ids }, options: job.options }, ids, job.outDir, jobId), jobId: retryId });
+      const again = { selection: { kind: 'ids' as const, userIds: ids }, options: job.options, ...(job.purpose ? { purpose: job.purpose } : {}) };
+      await audit?.record('export', { ...exportFields(again, ids, job.outDir, jobId), jobId: retryId });
       return { jobId: retryId };
     },
 

@@ -16,6 +16,8 @@ export interface Job {
   employees: Employee[];
   outDir: string;
   options: ExportOptions;
+  /** Why the admin exports, as typed before the first export: a "Retry failed" of this job is audited with it. */
+  purpose?: string;
   controller: AbortController;
   progress: ExportProgress;
   summary: ExportSummary | null;
@@ -25,7 +27,7 @@ export type FinishedJob = Job & { summary: ExportSummary };
 
 export interface ExportJobs {
   /** Starts an export in the background; export.busy while another one runs. */
-  start(core: Core, employees: Employee[], outDir: string, options: ExportOptions): string;
+  start(core: Core, employees: Employee[], outDir: string, options: ExportOptions, purpose?: string): string;
   /** The job, running or finished; export.not_found when unknown or pruned. */
   get(jobId: string): Job;
   /** A finished job; export.busy while it still runs. */
@@ -122,10 +124,10 @@ export function createExportJobs(host: AppHost, keepFinished: number = KEEP_FINI
   }
 
   return {
-    start(core, employees, outDir, options) {
+    start(core, employees, outDir, options, purpose) {
       if (running) throw appError('export.busy', 'Another export is running');
       const jobId = randomUUID();
-      const job: Job = { jobId, employees, outDir, options, controller: new AbortController(), progress: emptyProgress(jobId, employees.length), summary: null };
+      const job: Job = { jobId, employees, outDir, options, ...(purpose ? { purpose } : {}), controller: new AbortController(), progress: emptyProgress(jobId, employees.length), summary: null };
       jobs.set(jobId, job);
       running = job;
       lastJob = job;

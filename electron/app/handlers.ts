@@ -109,7 +109,7 @@ export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandle
   return {
     ...session.handlers,
     ...browseHandlers(host, requireCore, audit),
-    ...coverageHandlers(host, requireCore),
+    ...coverageHandlers(host, requireCore, audit),
     ...remindHandlers(requireCore, audit, (event, payload) => host.emit(event, payload)),
     ...folder.handlers,
     ...exportHandlers(host, { jobs, requireCore, exportFolder: () => folder.exportFolder(), audit, notice, currentTenant }),

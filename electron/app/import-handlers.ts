@@ -1,6 +1,7 @@
 // The import wizard's channels: a folder from main's dialog (kept here; the renderer sees only its name), a live
 // preview of how a match template reads the first files, the plan, then one run at a time with progress the
-// renderer polls, cancel, and the summary. Each import run is one audit entry, as the CLI's.
+// renderer polls, cancel, and the summary. Each import run is one audit entry with the same fields as the CLI's:
+// the folder's full path (main knows it; an auditor needs more than a name), the files, the archive.
 import { randomBytes } from 'node:crypto';
 import { basename, posix } from 'node:path';
 import { appError, isAppFailure } from '../../shared/errors';
@@ -97,8 +98,9 @@ export function importHandlers(host: AppHost, ctx: PhotoChangeContext): Pick<Han
       job = current;
       void (async () => {
         try {
-          const s = await runImport(changeDeps(tenant, ctx), thePlan, { signal: current.controller.signal, onProgress: (p) => (current.view.progress = p) });
-          await auditChange(host, tenant, 'photo.import', { folder: basename(thePlan.dir), template: thePlan.template, replace: thePlan.replace, planned: s.planned, enrolled: s.enrolled, replaced: s.replaced, failed: s.failed.length, cancelled: s.cancelled, userIds: s.changes.map((c) => c.userId), via: 'app import' });
+          const deps = changeDeps(tenant, ctx);
+          const s = await runImport(deps, thePlan, { signal: current.controller.signal, onProgress: (p) => (current.view.progress = p) });
+          await auditChange(host, tenant, 'photo.import', { folder: thePlan.dir, template: thePlan.template, replace: thePlan.replace, files: thePlan.items.length, archive: deps.archive.dir, planned: s.planned, enrolled: s.enrolled, replaced: s.replaced, failed: s.failed.length, cancelled: s.cancelled, userIds: s.changes.map((c) => c.userId), via: 'app import' });
           current.view.summary = { planned: s.planned, enrolled: s.enrolled, replaced: s.replaced, alreadyDone: s.alreadyDone, notStarted: s.notStarted, cancelled: s.cancelled, durationMs: s.durationMs, failed: s.failed };
         } catch (e) {
           const error = isAppFailure(e) ? e.info : { code: 'internal' as const, message: 'Unexpected error' };

@@ -217,7 +217,9 @@ describe('importing a folder through the handlers', () => {
     expect(r.sim.tenant.faces.has(bare[2]!.user_id)).toBe(false);
     expect(auditActions(r)).toEqual(['session.sign_in', 'photo.import']);
     const imported = auditEntries(r)[1]!;
-    expect(imported).toMatchObject({ tenant: 'demo', folder: 'in', template: '{employee_no}', replace: false, planned: 2, enrolled: 2, replaced: 0, failed: 0, cancelled: false, via: 'app import' });
+    // The folder's full path, as the CLI records it: the name alone does not tell an auditor where the photos came from.
+    expect(imported).toMatchObject({ tenant: 'demo', folder: r.picks.folder, template: '{employee_no}', replace: false, files: 4, planned: 2, enrolled: 2, replaced: 0, failed: 0, cancelled: false, via: 'app import' });
+    expect(imported.archive).toEqual(expect.stringContaining(r.root));
     expect((imported.userIds as string[]).toSorted()).toEqual([bare[0]!.user_id, bare[1]!.user_id].toSorted());
     // A plan is carried out once.
     expect(await r.call('importStart')).toMatchObject({ ok: false, error: { code: 'input.invalid' } });

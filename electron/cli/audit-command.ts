@@ -1,6 +1,6 @@
 // `audit`: prints, exports (CSV) or verifies the CLI's audit log; and the hooks through which `export` and
-// `check --out` record what they did with face photos. The log lives in the per-user cache folder
-// (FEISHU_AUDIT_DIR or --audit-dir elsewhere), shared by every run of this user, demo or real.
+// `check --out` record what they did with face photos. The log lives in the run's cache folder (the per-user one,
+// or --cache-dir; FEISHU_AUDIT_DIR or --audit-dir elsewhere), shared by every run of this user, demo or real.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -9,19 +9,20 @@ import { toAppError, appError, type AppError } from '../../shared/errors';
 import type { ExportSummary } from '../../shared/model';
 import { appendAudit, auditCsv, auditLogPath, readLog, tenantLabel, verifyLog, type AuditAction, type AuditEntry, type AuditFields } from '../core/audit/index';
 import { EXIT, exitCodeFor } from './messages';
-import { defaultCacheRoot } from './paths';
+import { auditFolder, defaultCacheRoot } from './paths';
 import { Reporter } from './report';
 import type { Session } from './session';
 
-export function auditDir(env: NodeJS.ProcessEnv = process.env, flag?: string): string {
-  return path.resolve(flag ?? (env.FEISHU_AUDIT_DIR || defaultCacheRoot(env)));
+/** The log `audit` reads: --audit-dir, else FEISHU_AUDIT_DIR, else the cache root (--cache-dir or the per-user one). */
+export function auditDir(env: NodeJS.ProcessEnv = process.env, flags: { auditDir?: string; cacheDir?: string } = {}): string {
+  return flags.auditDir !== undefined ? path.resolve(flags.auditDir) : auditFolder(flags.cacheDir ?? defaultCacheRoot(env), env);
 }
 
 /** Writes one entry for this session; a log that cannot be written is said on stderr and does not undo the work done. */
 async function record(session: Session, reporter: Reporter, action: AuditAction, fields: AuditFields): Promise<void> {
   try {
     const tenant = tenantLabel({ demo: session.demo, appId: session.core.client.appId, baseUrl: session.core.client.baseUrl });
-    await appendAudit(auditDir(), { action, tenant, fields, secrets: [process.env.FEISHU_APP_SECRET] });
+    await appendAudit(session.auditDir ?? auditDir(), { action, tenant, fields, secrets: [process.env.FEISHU_APP_SECRET] });
   } catch (e) {
     reporter.warn(`the audit log could not be written (${toAppError(e).message}); the ${action} itself is done.`);
   }
@@ -71,12 +72,18 @@ export function auditRemind(session: Session, reporter: Reporter, fields: AuditF
   return record(session, reporter, 'remind.send', { ...fields, via: 'cli remind' });
 }
 
+/** One entry per coverage list written (`report coverage`): personal data leaving the tool, though no photo. */
+export function auditCoverageList(session: Session, reporter: Reporter, fields: AuditFields): Promise<void> {
+  return record(session, reporter, 'coverage.export', { ...fields, via: 'cli report coverage' });
+}
+
 interface AuditCliOpts {
   since?: string;
   csv?: string;
   verify?: boolean;
   json?: boolean;
   auditDir?: string;
+  cacheDir?: string;
 }
 
 function usage(message: string): AppError {
@@ -134,7 +141,7 @@ export async function runAudit(o: AuditCliOpts): Promise<number> {
       reporter.error(usage('choose one of --verify or --csv'));
       return EXIT.usage;
     }
-    const file = auditLogPath(auditDir(process.env, o.auditDir));
+    const file = auditLogPath(auditDir(process.env, o));
     if (o.verify) return await runVerify(file, reporter);
     const entries = await readLog(file, parseSince(o.since));
     if (o.csv !== undefined) {
@@ -167,7 +174,8 @@ export function registerAuditCommand(program: Command, setExit: (code: number) =
     .option('--csv <file>', 'write the entries to a CSV file (UTF-8 with BOM, for Excel)')
     .option('--verify', 'check the hash chain: exit 0 intact, 1 broken')
     .option('--json', 'print NDJSON')
-    .option('--audit-dir <dir>', 'folder of audit.log (default: $FEISHU_AUDIT_DIR or the per-user cache folder)')
+    .option('--audit-dir <dir>', 'folder of audit.log (default: $FEISHU_AUDIT_DIR, else the cache folder)')
+    .option('--cache-dir <dir>', 'the cache folder the runs were given with --cache-dir (default: the per-user cache folder)')
     .addHelpText('after', AUDIT_EXAMPLES)
     .action(async (o: AuditCliOpts) => {
       setExit(await runAudit(o));

@@ -1,8 +1,10 @@
 // The CLI's audit log over the simulator: export and check --out each write one entry, `audit` prints, exports
 // and verifies it, a tampered log is named at its first broken entry, and no secret ever lands in it.
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readLog } from '../core/audit/index';
 import { cliTenant, ndjson, parseCsv, runCli } from './cli.testkit';
 
 const tenant = cliTenant({ seed: 11, employees: 30, latencyMs: 0 });
@@ -107,6 +109,34 @@ describe('cli audit log', { timeout: 180_000 }, () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ seq: '1', action: 'export' });
     expect(JSON.parse(rows[0]!.details!)).toMatchObject({ purpose: '=HYPERLINK("http://x")' });
+  });
+
+  it('records each coverage list written by report coverage: the scope, the count and the file, no photo', async () => {
+    const file = join(tenant.work, 'coverage.csv');
+    const run = await runCli(['report', 'coverage', '--out', file, '--lang', 'en-US', '--json'], { env: tenant.env() });
+    expect(run.code, run.stderr).toBe(0);
+    const active = tenant.sim.tenant.users.filter((u) => !u.status.is_resigned).length;
+    expect(await entries()).toEqual([
+      expect.objectContaining({ seq: 1, action: 'coverage.export', filter: 'whole company', employees: active, file, format: 'csv', lang: 'en-US', by: 'department', via: 'cli report coverage' }),
+    ]);
+    expect((await entries())[0]).not.toHaveProperty('userIds');
+  });
+
+  it('keeps the log of a run given --cache-dir in that folder, where `audit --cache-dir` reads it; FEISHU_AUDIT_DIR still wins', async () => {
+    const cacheDir = join(tenant.work, 'server-cache');
+    const u = tenant.enrolledActive()[0]!;
+    const saved = await runCli(['check', u.user_id, '--out', join(tenant.work, 'one'), '--cache-dir', cacheDir], { env: tenant.env() });
+    expect(saved.code, saved.stderr).toBe(0);
+    expect((await readLog(join(cacheDir, 'audit.log'))).map((e) => [e.action, e.userId])).toEqual([['photo.save', u.user_id]]);
+    expect(existsSync(logFile())).toBe(false); // nothing in the per-user cache folder
+    const printed = await runCli(['audit', '--json', '--cache-dir', cacheDir], { env: tenant.env() });
+    expect(ndjson(printed.stdout).map((e) => [e.type, e.action])).toEqual([['audit.entry', 'photo.save']]);
+
+    const auditDir = join(tenant.work, 'audit-elsewhere');
+    const run = await runCli(['export', '--all', '--out', join(tenant.work, 'out2'), '--cache-dir', cacheDir], { env: tenant.env({ FEISHU_AUDIT_DIR: auditDir }) });
+    expect(run.code, run.stderr).toBe(0);
+    expect((await readLog(join(auditDir, 'audit.log'))).map((e) => e.action)).toEqual(['export']);
+    expect(await readLog(join(cacheDir, 'audit.log'))).toHaveLength(1);
   });
 
   it('refuses a bad --since or --verify with --csv as usage errors (exit 2)', async () => {

@@ -182,7 +182,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (o: CommonOpts & ExportCliOpts) => {
       const selection = selectionFromSafe(o);
       if (typeof selection === 'number') return setExit(selection);
-      const { code } = await runWith(o, (s, r, signal, interruptedCode) =>
+      // The remembered directory holds no resigned employee: asking for them reads the directory again.
+      const connection = o.includeResigned ? { ...o, refresh: true } : o;
+      const { code } = await runWith(connection, (s, r, signal, interruptedCode) =>
         runExport(
           s,
           { out: o.out, selection, template: o.template, subfolders: o.subfolders, zip: o.zip, includeResigned: o.includeResigned, purpose: o.purpose },

@@ -1,4 +1,4 @@
-// Where the CLI keeps its photo cache, and checks on the export folder.
+// Where the CLI keeps its photo cache and audit log, and checks on the export folder.
 import { readdir, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve, win32 } from 'node:path';
@@ -25,6 +25,14 @@ export function defaultCacheRoot(
 /** Real and demo photos live in sibling folders so a demo run never mixes into a real tenant's cache. */
 export function photoCacheDir(root: string, demo: boolean): string {
   return join(root, demo ? 'demo-photos' : 'photos');
+}
+
+/**
+ * The folder of the audit log: FEISHU_AUDIT_DIR when set, else the cache root of the run (--cache-dir or the
+ * per-user one), so that a run with --cache-dir keeps its log with its cache.
+ */
+export function auditFolder(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.FEISHU_AUDIT_DIR || root);
 }
 
 /** The remembered directories (one file per tenant, real or demo), beside the photo caches. */

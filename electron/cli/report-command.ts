@@ -1,11 +1,13 @@
 // `report coverage`: the list an admin hands on (who has a face photo, who has not, whose is old), as XLSX or CSV,
 // with a summary per department or attendance group. Headers and statuses follow --lang (default: the system's).
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULT_STALE_MONTHS, REPORT_LANGUAGES, shareOf, StaleMonthsSchema, type CoverageCounts, type CoverageScope, type ReportLanguage } from '../../shared/coverage';
 import { appError, toAppError } from '../../shared/errors';
 import { reportLanguageOf } from '../core/coverage/labels';
 import { systemTimeZone } from '../core/coverage/local-time';
 import { reportFormatOf, writeCoverageReport } from '../core/coverage/write';
+import { auditCoverageList } from './audit-command';
 import { EXIT } from './messages';
 import { Reporter } from './report';
 import { resolveDepartment, resolveGroup } from './select';
@@ -76,6 +78,7 @@ async function runReport(s: Session, o: ReportCliOpts, checked: { staleMonths: n
   }
   const report = await core.coverageReport(scope, staleMonths, signal);
   const written = await writeCoverageReport(o.out, report, { lang, timeZone: systemTimeZone(), by: o.by });
+  await auditCoverageList(s, r, { filter: label, employees: report.rows.length, file: resolve(o.out), format: written.format, lang, by: o.by, staleMonths });
   // The summary's top is the scope itself (the department, or the whole company counted over the group's staff).
   const counts = report.summary.company.counts;
   r.result(`Coverage of ${label}: ${countsLine(counts, staleMonths)}.\nList (${report.rows.length} employees, ${lang}): ${o.out}`, {

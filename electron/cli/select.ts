@@ -1,7 +1,7 @@
 // Turns the command line's --all / --department / --group / --users into a list of employees,
 // failing with a usage error (exit 2) that names the candidates when an id or name does not resolve.
 import { departmentPaths, PATH_SEPARATOR } from '../../shared/departments';
-import { appError } from '../../shared/errors';
+import { appError, isAppFailure } from '../../shared/errors';
 import { IdSchema, type AttendanceGroup, type DepartmentNode, type Employee, type EmployeeRow } from '../../shared/model';
 import type { Core } from '../core/types';
 
@@ -92,7 +92,8 @@ export function parseIdList(text: string): string[] {
 
 /** Employees named on the command line, by user id (one call each, no walk) or employee number; unknown ones are a usage error. */
 async function employeesByIdsOrNumbers(core: Core, ids: string[], signal: AbortSignal): Promise<Employee[]> {
-  const { found, unknown } = await core.employeesNamed(ids, signal);
+  let { found, unknown } = await core.employeesNamed(ids, signal);
+  if (unknown.length > 0 && readAgain(core)) ({ found, unknown } = await core.employeesNamed(ids, signal));
   if (unknown.length > 0)
     throw appError('input.invalid', `Unknown employee(s): ${unknown.slice(0, 20).join(', ')}`, {
       detail: 'pass user ids or employee numbers of employees inside the app\'s data range',
@@ -142,6 +143,21 @@ export async function selectEmployees(
  * The employee `check` was asked about, by user_id, open_id, email or mobile (direct calls), employee number or
  * name (the directory): see core's lookupEmployee.
  */
-export function findEmployee(core: Core, input: string, signal: AbortSignal): Promise<EmployeeRow> {
-  return core.lookupEmployee(input, signal);
+export async function findEmployee(core: Core, input: string, signal: AbortSignal): Promise<EmployeeRow> {
+  try {
+    return await core.lookupEmployee(input, signal);
+  } catch (e) {
+    if (!isAppFailure(e) || e.info.code !== 'feishu.not_found' || !readAgain(core)) throw e;
+    return core.lookupEmployee(input, signal);
+  }
+}
+
+/**
+ * The remembered directory holds no employee who has resigned (issue #13): when a number or name is not found in
+ * it, the directory is read from Feishu before saying so. Whether that was done (false: it was already live).
+ */
+function readAgain(core: Core): boolean {
+  if (!core.remembered?.state()) return false;
+  core.directory.invalidate();
+  return true;
 }

@@ -9,7 +9,7 @@ import { BaseUrlSchema } from '../../shared/model';
 import { dispatcherFromEnv } from './proxy';
 import { openTenantSession, type SessionSetup, type TenantSource, type TenantSession } from '../core/session';
 import { DEFAULT_MAX_AGE, parseMaxAge } from './max-age';
-import { defaultCacheRoot, photoCacheDir, snapshotDir } from './paths';
+import { auditFolder, defaultCacheRoot, photoCacheDir, snapshotDir } from './paths';
 import type { Reporter } from './report';
 
 export interface ConnectionFlags {
@@ -44,7 +44,10 @@ async function cacheKeys(cacheRoot: string, reporter: Reporter, env: NodeJS.Proc
   return keys;
 }
 
-export type Session = TenantSession;
+export type Session = TenantSession & {
+  /** Where this run's audit entries go (auditFolder of its cache root); unset: the per-user default. */
+  auditDir?: string;
+};
 
 /** FEISHU_DEMO_LATENCY_MS overrides the demo tenant's latency (tests set 0). */
 function demoLatency(env: NodeJS.ProcessEnv): number | undefined {
@@ -95,5 +98,5 @@ export async function openSession(flags: ConnectionFlags, reporter: Reporter, en
     hide: (secret) => reporter.hide(secret),
   };
   // Not verified here: the commands check the credentials under the run's stop signal.
-  return openTenantSession(source, setup);
+  return Object.assign(await openTenantSession(source, setup), { auditDir: auditFolder(cacheRoot, env) });
 }

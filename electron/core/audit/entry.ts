@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'cache.clear',
   'data.erase',
   'remind.send',
+  'coverage.export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

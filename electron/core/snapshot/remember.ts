@@ -4,6 +4,8 @@
 // schema version or of another tenant is ignored: the directory is then walked as if nothing was remembered.
 // Face statuses are remembered with it (the first page then needs no user_settings call), and an index of
 // employee numbers beside it lets a check by number answer without building the whole directory.
+// Employees who have resigned are not remembered (data minimisation: the admin's machine keeps no copy of people
+// who have left); a warm start shows none until the live read brings them back.
 import { createHash } from 'node:crypto';
 import { isAppFailure } from '../../../shared/errors';
 import type { FaceInfo } from '../../../shared/model';
@@ -40,6 +42,15 @@ function facesOf(known: Map<string, FaceInfo> | undefined, users: DirectoryData[
     if (f) out[u.user_id!] = toRemembered(f);
   }
   return out;
+}
+
+/** The directory without the employees who have resigned, in the users and in the group member lists. */
+export function withoutResigned(data: DirectoryData): DirectoryData {
+  const users = data.users.filter((u) => !u.status?.is_resigned);
+  if (users.length === data.users.length) return data;
+  const kept = new Set(users.map((u) => u.user_id));
+  const groupMembers = data.groupMembers && Object.fromEntries(Object.entries(data.groupMembers).map(([id, members]) => [id, members.filter((m) => kept.has(m))]));
+  return { ...data, users, groupMembers };
 }
 
 function indexOf(snapshot: Snapshot): SnapshotIndex {
@@ -91,8 +102,9 @@ export class DirectoryMemory {
   constructor(private readonly opts: MemoryOptions) {}
 
   /** onWalked of the DirectoryService: remember what a complete walk read, with the face statuses known. */
-  save(data: DirectoryData, takenAt: number = this.opts.now()): void {
+  save(walked: DirectoryData, takenAt: number = this.opts.now()): void {
     if (this.cleared) return;
+    const data = withoutResigned(walked);
     this.lastData = data;
     this.lastTakenAt = takenAt;
     this.savedFaces = this.opts.faces?.version ?? -1;

@@ -106,7 +106,7 @@ export const enUS = {
   browse: {
     rememberedAt: 'Directory from {{time}}',
     rememberedRefreshing: 'refreshing…',
-    rememberedHint: 'The directory as read at {{time}}, remembered on this computer. It is being read again from Feishu; the list updates in place when that is done.',
+    rememberedHint: 'The directory as read at {{time}}, remembered on this computer. It is being read again from Feishu; the list updates in place when that is done. Resigned employees are not remembered: "Include resigned" shows them once it is done.',
     departments: 'Departments',
     groups: 'Attendance groups',
     groupsTab: 'Groups',
@@ -415,6 +415,7 @@ export const enUS = {
       cache_clear: 'Cleared the photo cache',
       data_erase: 'Erased local data',
       remind_send: 'Sent reminders to enrol',
+      coverage_export: 'Exported the coverage list',
     },
     fields: {
       scope: 'Scope',
@@ -434,6 +435,10 @@ export const enUS = {
       jobId: 'Job',
       retryOf: 'Retry of',
       folders: 'Folders',
+      format: 'Format',
+      lang: 'Language',
+      by: 'Summary by',
+      staleMonths: 'Old after (months)',
     },
     scopes: { selection: 'selected employees', filter: 'everyone in a filter', retry: 'retry of the failed' },
     yes: 'yes',

@@ -108,7 +108,7 @@ export const zhCN: Resources = {
   browse: {
     rememberedAt: '通讯录更新于 {{time}}',
     rememberedRefreshing: '正在刷新…',
-    rememberedHint: '这是 {{time}} 读取并保存在本机的通讯录，正在从飞书重新读取；读取完成后列表会原地更新。',
+    rememberedHint: '这是 {{time}} 读取并保存在本机的通讯录，正在从飞书重新读取；读取完成后列表会原地更新。本机不保存离职员工，“包含离职员工”在读取完成后才会显示他们。',
     departments: '部门',
     groups: '考勤组',
     groupsTab: '考勤组',
@@ -416,6 +416,7 @@ export const zhCN: Resources = {
       cache_clear: '清除照片缓存',
       data_erase: '清除本地数据',
       remind_send: '发送录入提醒',
+      coverage_export: '导出录入情况名单',
     },
     fields: {
       scope: '范围',
@@ -435,6 +436,10 @@ export const zhCN: Resources = {
       jobId: '任务',
       retryOf: '重试自',
       folders: '文件夹',
+      format: '格式',
+      lang: '语言',
+      by: '汇总方式',
+      staleMonths: '旧照片（月）',
     },
     scopes: { selection: '所选员工', filter: '筛选结果中的全部员工', retry: '重试失败项' },
     yes: '是',
