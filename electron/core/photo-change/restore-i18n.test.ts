@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isAppFailure, type AppError } from '../../../shared/errors';
-import { errorMessage, initI18n } from '../../../renderer/src/i18n/index';
+import i18next from 'i18next';
+import { enUS } from '../../../renderer/src/i18n/en-US';
+import { zhCN } from '../../../renderer/src/i18n/zh-CN';
 import { describeError } from '../../cli/messages';
 import { ephemeralKey } from '../at-rest/envelope';
 import { PhotoArchive } from './archive';
@@ -47,10 +49,11 @@ async function refusal(archive: PhotoArchive, userId: string, faceKey: string | 
   throw new Error('no refusal');
 }
 
+/** The UI's text, filled in as renderer/src/i18n errorMessage does (its params test is in i18n.test.ts; the React binding stays out of this Node program). */
 async function say(lang: 'zh-CN' | 'en-US', e: AppError): Promise<string> {
-  const i18n = initI18n(lang);
-  await i18n.changeLanguage(lang);
-  return errorMessage(i18n.t.bind(i18n) as unknown as (k: string, o?: Record<string, unknown>) => string, e);
+  const i18n = i18next.createInstance();
+  await i18n.init({ resources: { 'zh-CN': { translation: zhCN }, 'en-US': { translation: enUS } }, lng: lang, interpolation: { escapeValue: false } });
+  return i18n.t(`errors.${e.code}`, { ...e.params, detail: e.detail ? ` (${e.detail})` : '' });
 }
 
 describe('an undo refused', () => {

@@ -1,0 +1,56 @@
+// The journal sealed at rest: names and face keys are not on disk as text, and a plain journal an older version
+// wrote is still read — an older change can still be undone — and sealed in place by the next change.
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startRig, type CoreRig } from '../core.testkit';
+import { archiveDirFor, archiveJournal, JOURNAL_FILE } from './archive';
+import { applyPhotoChange, type ChangeTarget } from './apply';
+import { photoChangeDeps } from './index';
+import { planRestore, restorePhoto } from './restore';
+
+let rig: CoreRig | null = null;
+afterEach(async () => {
+  await rig?.close();
+  rig = null;
+});
+
+async function target(r: CoreRig, userId: string): Promise<ChangeTarget> {
+  const row = await r.core.employeeRow(userId);
+  const current = (await r.core.faces.get([userId], { fresh: true })).get(userId)!;
+  return { userId, employeeNo: row.employeeNo, name: row.name, current };
+}
+
+describe('the journal at rest', () => {
+  it('an older version’s plain journal is read, its change undone, and the file sealed with no name left in it', async () => {
+    rig = await startRig({ seed: 17, employees: 20 });
+    const r = rig;
+    const faces = [...r.sim.tenant.faces.entries()];
+    const [userId, before] = faces[0]!;
+    const oldBytes = Buffer.from(r.sim.photoBytes(before.face_key)!);
+    const t = await target(r, userId);
+    await applyPhotoChange(photoChangeDeps(r.core, r.cacheDir), t, { bytes: r.sim.photoBytes(faces[4]![1].face_key)!, source: 'new.jpg' }, 'replace');
+    // The same change as an older version journalled it: plain JSON lines.
+    const file = path.join(archiveDirFor(r.cacheDir), JOURNAL_FILE);
+    const entries = await archiveJournal(r.cacheDir, r.keys).entries();
+    expect(entries.map((e) => e.phase)).toEqual(['intent', 'done']);
+    await writeFile(file, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+
+    // Read without a key too (the app's undo button asks before anything is unlocked).
+    expect((await archiveJournal(r.cacheDir, null).latestFor(userId))?.oldFaceKey).toBe(before.face_key);
+    const deps = photoChangeDeps(r.core, r.cacheDir);
+    const fresh = (await r.core.faces.get([userId], { fresh: true })).get(userId)!;
+    const plan = await planRestore(deps, userId, fresh);
+    expect(plan.action).toBe('restore');
+    await restorePhoto(deps, { ...t, current: fresh }, plan);
+    expect(Buffer.from(r.sim.photoBytes(r.sim.tenant.faces.get(userId)!.face_key)!).equals(oldBytes)).toBe(true);
+
+    const raw = await readFile(file, 'utf8');
+    expect([userId, t.name, t.employeeNo, before.face_key].filter((s) => raw.includes(s))).toEqual([]);
+    expect(raw.split('\n').filter((l) => l.startsWith('{'))).toEqual([]);
+    const after = await archiveJournal(r.cacheDir, r.keys).entries();
+    expect(after.map((e) => `${e.kind}:${e.phase}`)).toEqual(['replace:intent', 'replace:done', 'restore:intent', 'restore:done']);
+    // Sealed lines are not readable without the key.
+    expect(await archiveJournal(r.cacheDir, null).entries()).toEqual([]);
+  });
+});
