@@ -1,7 +1,6 @@
 // One photo change and its undo, against the simulated tenant over loopback HTTP: the old photo is archived and
 // journalled before the modify, Feishu and the cache show the new photo, and restore puts the old bytes back even
 // though Feishu no longer serves the old face_key.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAppFailure } from '../../../shared/errors';
