@@ -1,12 +1,16 @@
 // The journal sealed at rest: names and face keys are not on disk as text, and a plain journal an older version
-// wrote is still read — an older change can still be undone — and sealed in place by the next change.
-import { readFile, writeFile } from 'node:fs/promises';
+// wrote is still read — an older change can still be undone — and sealed in place by the next change. A line cut
+// short by a crash does not take the next change's line with it.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ephemeralKey } from '../at-rest/envelope';
 import { startRig, type CoreRig } from '../core.testkit';
 import { archiveDirFor, archiveJournal, JOURNAL_FILE } from './archive';
 import { applyPhotoChange, type ChangeTarget } from './apply';
 import { photoChangeDeps } from './index';
+import { PhotoJournal, type JournalEntry } from './journal';
 import { planRestore, restorePhoto } from './restore';
 
 let rig: CoreRig | null = null;
@@ -52,5 +56,24 @@ describe('the journal at rest', () => {
     expect(after.map((e) => `${e.kind}:${e.phase}`)).toEqual(['replace:intent', 'replace:done', 'restore:intent', 'restore:done']);
     // Sealed lines are not readable without the key.
     expect(await archiveJournal(r.cacheDir, null).entries()).toEqual([]);
+  });
+});
+
+describe('a journal line cut short by a crash', () => {
+  it('does not swallow the change appended after it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'journal-torn-'));
+    try {
+      const keys = ephemeralKey();
+      const file = path.join(dir, JOURNAL_FILE);
+      const entry = (id: string): JournalEntry => ({ id, phase: 'intent', at: new Date(0).toISOString(), kind: 'replace', userId: `u-${id}`, employeeNo: 'E1', name: 'n', oldFaceKey: 'fk_old', newFaceKey: `fk_${id}`, oldSha256: 'ab'.repeat(32), newSha256: 'cd'.repeat(32), source: 'a.jpg' });
+      await new PhotoJournal(file, keys).append(entry('first'));
+      // The next run was killed halfway through writing its line.
+      const whole = await readFile(file, 'utf8');
+      await writeFile(file, whole + whole.slice(0, 40));
+      await new PhotoJournal(file, keys).append(entry('after'));
+      expect((await new PhotoJournal(file, keys).entries()).map((e) => e.id)).toEqual(['first', 'after']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

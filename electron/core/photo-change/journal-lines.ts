@@ -59,3 +59,17 @@ export async function sealPlainLines(file: string, key: AtRestKey): Promise<void
   await fs.rename(temp, file);
   await syncFolder(path.dirname(file));
 }
+
+/** Whether the file's last line has no line break (a write cut short by a crash). */
+export async function endsMidLine(file: string): Promise<boolean> {
+  const h = await fs.open(file, 'r');
+  try {
+    const { size } = await h.stat();
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    await h.read(last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    await h.close();
+  }
+}

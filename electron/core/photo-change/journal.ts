@@ -1,12 +1,13 @@
 // The journal of photo changes: append-only, one line per step (a JSON entry sealed with the archive's key:
-// journal-lines.ts), each appended and fsynced before the step it announces is sent. An 'intent' line (old and new face_key, hashes, source) is on disk before the modify
-// goes out; a 'done' line follows once Feishu shows the new face_key. A run killed in between leaves the intent,
-// which is all an undo needs: the old photo's hash, whose bytes the archive already holds.
+// journal-lines.ts), each appended and fsynced before the step it announces is sent. An 'intent' line (old and new
+// face_key, hashes, source) is on disk before the modify goes out; a 'done' line follows once Feishu shows the new
+// face_key. A run killed in between leaves the intent, which is all an undo needs: the old photo's hash, whose
+// bytes the archive already holds.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { AtRestKey, KeyProvider } from '../at-rest/envelope';
 import { syncFolder } from './blobs';
-import { lineText, sealLine, sealPlainLines } from './journal-lines';
+import { endsMidLine, lineText, sealLine, sealPlainLines } from './journal-lines';
 
 export type ChangeKind = 'replace' | 'import' | 'restore';
 
@@ -98,13 +99,16 @@ export class PhotoJournal {
    * One write and one fsync; the first write of this journal also makes the folder and fsyncs it when the file is
    * new, or seals the plain lines an older version left.
    */
-  private async writeSynced(text: string, key: AtRestKey): Promise<void> {
+  private async writeSynced(lines: string, key: AtRestKey): Promise<void> {
     const dir = path.dirname(this.file);
+    let text = lines;
     let isNew = false;
     if (!this.seen) {
       await fs.mkdir(dir, { recursive: true, mode: 0o700 });
       isNew = !(await fs.lstat(this.file).catch(() => null));
       if (!isNew) await sealPlainLines(this.file, key);
+      // A line a crash cut short must not swallow the next one: it goes on a line of its own.
+      if (!isNew && (await endsMidLine(this.file))) text = `\n${text}`;
     }
     const h = await fs.open(this.file, 'a', 0o600);
     try {
