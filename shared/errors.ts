@@ -66,6 +66,11 @@ export const AppErrorSchema = z.object({
   scopes: z.array(z.string()).optional(),
   /** Extra detail for the message, e.g. the folder, the field or the IP. */
   detail: z.string().optional(),
+  /**
+   * Values the translated message is filled with (ids, never English prose), for messages that say more than
+   * one thing; `context` picks the message's variant (i18next's `<key>_<context>`).
+   */
+  params: z.record(z.string(), z.string()).optional(),
 });
 
 export type AppError = z.infer<typeof AppErrorSchema>;

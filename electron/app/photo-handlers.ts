@@ -83,7 +83,7 @@ export function photoHandlers(host: AppHost, ctx: PhotoChangeContext): Pick<Hand
 
     async photoUndoInfo({ userId }) {
       const tenant = await ctx.requireTenant();
-      const entry = await archiveJournal(tenant.cacheDir).latestFor(userId);
+      const entry = await archiveJournal(tenant.cacheDir, tenant.core.photos.atRestKeys ?? null).latestFor(userId);
       // A first enrolment has no earlier photo to put back: nothing to offer.
       if (!entry?.oldSha256 || !entry.oldFaceKey) return null;
       const current = (await tenant.core.faces.get([userId])).get(userId);

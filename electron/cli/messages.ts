@@ -101,9 +101,12 @@ const SENTENCES: { [C in ErrorCode]: (e: AppError) => string } = {
     'Feishu accepted the change but does not show the new photo yet — run `check` on the employee, then the same command again.',
   'photo.confirm_required': () => 'Nothing was changed: this changes attendance photos, so confirm with --yes when stdin is not a terminal.',
   'photo.declined': () => 'Nothing was changed.',
-  'photo.nothing_to_restore': (e) => `Nothing to restore${e.detail ? `: ${e.detail}` : ''} — only a change made with this tool can be undone.`,
+  'photo.nothing_to_restore': (e) =>
+    e.params?.context === 'first_enrolment'
+      ? 'Nothing to restore: the last change enrolled a first photo, so there is no earlier photo to put back.'
+      : 'Nothing to restore: no change of this employee was made with this tool on this computer — only such a change can be undone.',
   'photo.changed_since': (e) =>
-    `The photo was changed again after this tool's change${e.detail ? ` (${e.detail})` : ''}, so it is not undone — check the employee, then use replace with the archived photo if needed.`,
+    `The photo was changed again after this tool's change${e.params ? ` (face_key is now ${e.params.now}, this tool set ${e.params.set})` : ''}, so it is not undone — check the employee, then use replace with the archived photo if needed.`,
   'photo.archive_missing': (e) =>
     `The archived copy of the old photo is missing or damaged${e.detail ? ` (${e.detail})` : ''} — nothing was changed.`,
   'photo.archive_unprotected': () =>

@@ -389,6 +389,34 @@ describe('rate limits', () => {
     expect([(await a).user_id, (await c).user_id, (await d).user_id]).toEqual(['a', 'c', 'd']);
   });
 
+  it('takes a 429 for a call sent more than the reset after an earlier 429 for another lone one: the endpoint goes on', async () => {
+    let clock = 5_000_000;
+    const releases: (() => void)[] = [];
+    const refuse = new Set(['a', 'c']);
+    const { fake, client } = await setup(
+      (r) => {
+        if (r.path === TOKEN_PATH) return undefined;
+        const id = r.path.split('/').pop()!;
+        if (refuse.delete(id)) return fail(429, 99991400, 'too many', {}, { 'x-ogw-ratelimit-reset': '1', 'x-ogw-ratelimit-limit': '50' });
+        return ok({ user: { user_id: id } });
+      },
+      { now: () => clock, sleep: (ms: number) => (ms < 500 ? Promise.resolve() : new Promise<void>((resolve) => releases.push(resolve))) },
+    );
+    await client.tenantToken();
+    const a = client.user('a');
+    while (releases.length < 1) await new Promise((r) => setTimeout(r, 5));
+    clock += 1_500;
+    // Another window: a lone 429 again, not something else spending the budget.
+    const c = client.user('c');
+    while (releases.length < 2) await new Promise((r) => setTimeout(r, 5));
+    const d = client.user('d');
+    const stuck = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('d waited behind a pause of the endpoint')), 2000));
+    expect((await Promise.race([d, stuck])).user_id).toBe('d');
+    for (const release of releases.splice(0)) release();
+    expect([(await a).user_id, (await c).user_id]).toEqual(['a', 'c']);
+    expect(api(fake)).toHaveLength(5);
+  });
+
   it('treats 99991400 under HTTP 400 as a rate limit and gives up after maxAttempts with rate.limited', async () => {
     const { fake, client } = await setup((r) => (r.path === TOKEN_PATH ? undefined : fail(400, 99991400, 'limit')), { maxAttempts: 3 });
     const f = await failure(client.groups());

@@ -112,6 +112,32 @@ describe('pacing and windows', () => {
     expect(maxInWindow(starts, 1000)).toBe(48);
   });
 
+  it('keeps 48 per second when every timer fires 30 ms late (a loaded machine), never more in any second', async () => {
+    const clock = new ManualClock();
+    const late = { now: clock.now, sleep: (ms: number, signal?: AbortSignal) => clock.sleep(ms + 30, signal) };
+    const l = limiter(clock, { clock: late, sleep: late.sleep });
+    const { starts, done } = queue(l, clock, 'k', 480);
+    await clock.advanceTo(9_999);
+    // Lost time made up, all but the sliding second's own late wake-ups: ≥ 46/s (starting afresh after each late
+    // timer managed 39/s).
+    expect(starts.length).toBeGreaterThanOrEqual(460);
+    await clock.advanceTo(20_000);
+    await done;
+    expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(48);
+  });
+
+  it('does not burst after an idle spell: a request after a quiet second starts alone', async () => {
+    const clock = new ManualClock();
+    const l = limiter(clock, { ratePerSecond: 10 });
+    const first = queue(l, clock, 'k', 5);
+    await clock.advanceTo(3_000);
+    await first.done;
+    const again = queue(l, clock, 'k', 10);
+    await clock.advanceTo(6_000);
+    await again.done;
+    expect(maxInWindow(again.starts, 100)).toBeLessThanOrEqual(2);
+  });
+
   it('a per-minute window holds an endpoint to its minute budget while allowing per-second bursts', async () => {
     const clock = new ManualClock();
     const l = limiter(clock, { windowsFor: (key) => (key === 'contact' ? [{ limit: 95, spanMs: 60_000 }] : []) });

@@ -19,9 +19,9 @@ export function archiveDirFor(cacheDir: string): string {
 
 export const JOURNAL_FILE = 'journal.jsonl';
 
-/** The journal of the archive beside a photo cache, for reading who can be undone without any key. */
-export function archiveJournal(cacheDir: string): PhotoJournal {
-  return new PhotoJournal(path.join(archiveDirFor(cacheDir), JOURNAL_FILE));
+/** The journal of the archive beside a photo cache, for reading who can be undone (without a key: only an older version's plain lines). */
+export function archiveJournal(cacheDir: string, keys: KeyProvider | null): PhotoJournal {
+  return new PhotoJournal(path.join(archiveDirFor(cacheDir), JOURNAL_FILE), keys);
 }
 
 export class PhotoArchive {
@@ -34,7 +34,7 @@ export class PhotoArchive {
     keys: KeyProvider,
     blobs?: ArchiveBlobs,
   ) {
-    this.journal = new PhotoJournal(path.join(dir, JOURNAL_FILE));
+    this.journal = new PhotoJournal(path.join(dir, JOURNAL_FILE), keys);
     this.blobs = blobs ?? sealedBlobs(path.join(dir, 'photos'), keys);
   }
 

@@ -2,11 +2,12 @@
 // calls, every change still lands (and its new photo is in the cache when the run returns), and the journal's
 // group commit gives many changes in flight one fsync per batch without a line resolving before it is on disk.
 import { promises as fsp } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startRig, type CoreRig } from '../core.testkit';
+import { ephemeralKey } from '../at-rest/envelope';
 import { sha256Hex } from './archive';
 import { photoChangeDeps } from './index';
 import { planImport } from './import-plan';
@@ -79,12 +80,14 @@ describe('bulk import pipeline', () => {
   it('writes the lines of changes in flight together, and none resolves before its line is in the file', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'journal-'));
     try {
-      const journal = new PhotoJournal(path.join(dir, 'j', 'journal.jsonl'));
+      const keys = ephemeralKey();
+      const journal = new PhotoJournal(path.join(dir, 'j', 'journal.jsonl'), keys);
+      const onDisk = async () => (await new PhotoJournal(journal.file, keys).entries()).map((e) => e.id);
       const opens = vi.spyOn(fsp, 'open');
       const entry = (i: number): JournalEntry => ({ id: `c${i}`, phase: 'intent', at: new Date(0).toISOString(), kind: 'import', userId: `u${i}`, employeeNo: `E${i}`, name: `n${i}`, oldFaceKey: null, newFaceKey: `f${i}`, oldSha256: null, newSha256: 'x', source: `${i}.jpg` });
       const seenOnDisk = await Promise.all(
         Array.from({ length: 40 }, (_, i) =>
-          journal.append(entry(i)).then(async () => (await readFile(journal.file, 'utf8')).includes(`"id":"c${i}"`)),
+          journal.append(entry(i)).then(async () => (await onDisk()).includes(`c${i}`)),
         ),
       );
       expect(seenOnDisk.every(Boolean)).toBe(true);

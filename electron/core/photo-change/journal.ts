@@ -1,10 +1,13 @@
-// The journal of photo changes: append-only JSON Lines, one line per step, each appended and fsynced before the
-// step it announces is sent. An 'intent' line (old and new face_key, hashes, source) is on disk before the modify
-// goes out; a 'done' line follows once Feishu shows the new face_key. A run killed in between leaves the intent,
-// which is all an undo needs: the old photo's hash, whose bytes the archive already holds.
+// The journal of photo changes: append-only, one line per step (a JSON entry sealed with the archive's key:
+// journal-lines.ts), each appended and fsynced before the step it announces is sent. An 'intent' line (old and new
+// face_key, hashes, source) is on disk before the modify goes out; a 'done' line follows once Feishu shows the new
+// face_key. A run killed in between leaves the intent, which is all an undo needs: the old photo's hash, whose
+// bytes the archive already holds.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { AtRestKey, KeyProvider } from '../at-rest/envelope';
 import { syncFolder } from './blobs';
+import { endsMidLine, lineText, sealLine, sealPlainLines } from './journal-lines';
 
 export type ChangeKind = 'replace' | 'import' | 'restore';
 
@@ -50,7 +53,15 @@ export class PhotoJournal {
   /** The file (and its folder) are known to be there: later writes skip the mkdir and the lstat. */
   private seen = false;
 
-  constructor(readonly file: string) {}
+  /** keys: the archive's (the photo cache's at-rest key); null reads only the plain lines of an older version and cannot append. */
+  constructor(
+    readonly file: string,
+    private readonly keys: KeyProvider | null,
+  ) {}
+
+  private async key(): Promise<AtRestKey | null> {
+    return this.keys ? this.keys.key() : null;
+  }
 
   /**
    * Appends one line; resolves once it is fsynced (and, when the file is new, its folder). Group commit: lines
@@ -59,7 +70,7 @@ export class PhotoJournal {
    */
   append(entry: JournalEntry): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ line: `${JSON.stringify(entry)}\n`, resolve, reject });
+      this.queue.push({ line: JSON.stringify(entry), resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -71,7 +82,9 @@ export class PhotoJournal {
       while (this.queue.length) {
         const batch = this.queue.splice(0);
         try {
-          await this.writeSynced(batch.map((p) => p.line).join(''));
+          if (!this.keys) throw new Error('the journal is sealed with the archive key: none given');
+          const key = await this.keys.key();
+          await this.writeSynced(batch.map((p) => sealLine(key, p.line)).join(''), key);
           for (const p of batch) p.resolve();
         } catch (e) {
           for (const p of batch) p.reject(e);
@@ -82,13 +95,20 @@ export class PhotoJournal {
     }
   }
 
-  /** One write and one fsync; the first write of this journal also makes the folder and fsyncs it when the file is new. */
-  private async writeSynced(text: string): Promise<void> {
+  /**
+   * One write and one fsync; the first write of this journal also makes the folder and fsyncs it when the file is
+   * new, or seals the plain lines an older version left.
+   */
+  private async writeSynced(lines: string, key: AtRestKey): Promise<void> {
     const dir = path.dirname(this.file);
+    let text = lines;
     let isNew = false;
     if (!this.seen) {
       await fs.mkdir(dir, { recursive: true, mode: 0o700 });
       isNew = !(await fs.lstat(this.file).catch(() => null));
+      if (!isNew) await sealPlainLines(this.file, key);
+      // A line a crash cut short must not swallow the next one: it goes on a line of its own.
+      if (!isNew && (await endsMidLine(this.file))) text = `\n${text}`;
     }
     const h = await fs.open(this.file, 'a', 0o600);
     try {
@@ -101,7 +121,10 @@ export class PhotoJournal {
     this.seen = true;
   }
 
-  /** Every entry in order. A line cut short by a crash (the last one) or not an entry is skipped, never fatal. */
+  /**
+   * Every entry in order, sealed or (older version) plain. A line cut short by a crash (the last one), sealed with
+   * another key, or not an entry is skipped, never fatal.
+   */
   async entries(): Promise<JournalEntry[]> {
     let text: string;
     try {
@@ -110,11 +133,14 @@ export class PhotoJournal {
       if ((e as { code?: string }).code === 'ENOENT') return [];
       throw e;
     }
+    const key = await this.key();
     const out: JournalEntry[] = [];
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
       try {
-        const v: unknown = JSON.parse(line);
+        const json = lineText(line, key);
+        if (json === null) continue;
+        const v: unknown = JSON.parse(json);
         if (isEntry(v)) out.push(v);
       } catch {
         // torn line

@@ -9,6 +9,7 @@ import { startRig, type CoreRig } from '../core.testkit';
 import { archiveDirFor, JOURNAL_FILE, sha256Hex } from './archive';
 import { applyPhotoChange } from './apply';
 import { photoChangeDeps } from './index';
+import { PhotoJournal } from './journal';
 import { planRestore, restorePhoto } from './restore';
 
 let rig: CoreRig | null = null;
@@ -52,9 +53,13 @@ describe('kill -9 between upload and modify', () => {
     expect(killed).toEqual({ sawLine: true, signal: 'SIGKILL' });
     expect(r.calls('files.upload')).toBe(1);
     expect(r.sim.tenant.faces.get(userId)!.face_key).toBe(before.face_key);
-    const journal = (await readFile(path.join(archiveDirFor(r.cacheDir), JOURNAL_FILE), 'utf8')).trim().split('\n');
+    const journalFile = path.join(archiveDirFor(r.cacheDir), JOURNAL_FILE);
+    const journal = await new PhotoJournal(journalFile, r.keys).entries();
     expect(journal).toHaveLength(1);
-    expect(JSON.parse(journal[0]!)).toMatchObject({ phase: 'intent', userId, oldFaceKey: before.face_key, oldSha256: sha256Hex(oldBytes) });
+    expect(journal[0]).toMatchObject({ phase: 'intent', userId, oldFaceKey: before.face_key, oldSha256: sha256Hex(oldBytes) });
+    // Sealed at rest: neither the employee nor the face keys are in the file as text.
+    const raw = await readFile(journalFile, 'utf8');
+    expect([userId, before.face_key].filter((s) => raw.includes(s))).toEqual([]);
     // Archived sealed: the file on disk is not the photo, and it opens to the photo with the cache's key.
     const archived = await readFile(path.join(archiveDirFor(r.cacheDir), 'photos', sha256Hex(oldBytes)));
     expect(archived.includes(oldBytes.subarray(0, 64))).toBe(false);

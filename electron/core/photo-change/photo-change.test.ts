@@ -1,7 +1,6 @@
 // One photo change and its undo, against the simulated tenant over loopback HTTP: the old photo is archived and
 // journalled before the modify, Feishu and the cache show the new photo, and restore puts the old bytes back even
 // though Feishu no longer serves the old face_key.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAppFailure } from '../../../shared/errors';
@@ -9,6 +8,7 @@ import { startRig, type CoreRig } from '../core.testkit';
 import { archiveDirFor, JOURNAL_FILE, sha256Hex } from './archive';
 import { applyPhotoChange, type ChangeTarget } from './apply';
 import { photoChangeDeps } from './index';
+import { PhotoJournal, type JournalEntry } from './journal';
 import { planRestore, restorePhoto } from './restore';
 
 let rig: CoreRig | null = null;
@@ -22,6 +22,9 @@ async function target(r: CoreRig, userId: string): Promise<ChangeTarget> {
   const current = (await r.core.faces.get([userId], { fresh: true })).get(userId)!;
   return { userId, employeeNo: row.employeeNo, name: row.name, current };
 }
+
+/** The journal as a later run reads it from disk (sealed with the cache's key). */
+const journalOnDisk = (r: CoreRig) => new PhotoJournal(path.join(archiveDirFor(r.cacheDir), JOURNAL_FILE), r.keys).entries();
 
 const failureCode = async (p: Promise<unknown>): Promise<string> => {
   try {
@@ -40,12 +43,12 @@ describe('applyPhotoChange and restorePhoto', () => {
     const [userId, oldFace] = faces[0]!;
     const oldBytes = Buffer.from(r.sim.photoBytes(oldFace.face_key)!);
     const newBytes = Buffer.from(r.sim.photoBytes(faces[5]![1].face_key)!);
-    const seenBeforeModify: { journal: string; archived: boolean; modifies: number }[] = [];
+    const seenBeforeModify: { journal: JournalEntry[]; archived: boolean; modifies: number }[] = [];
     const deps = photoChangeDeps(r.core, r.cacheDir, {
       hooks: {
         beforeModify: async (entry) => {
           const archived = await deps.archive.load(entry.oldSha256!).then(Buffer.from, () => null);
-          seenBeforeModify.push({ journal: await readFile(path.join(archiveDirFor(r.cacheDir), JOURNAL_FILE), 'utf8'), archived: archived?.equals(oldBytes) ?? false, modifies: r.calls('user_settings.modify') });
+          seenBeforeModify.push({ journal: await journalOnDisk(r), archived: archived?.equals(oldBytes) ?? false, modifies: r.calls('user_settings.modify') });
         },
       },
     });
@@ -54,7 +57,8 @@ describe('applyPhotoChange and restorePhoto', () => {
     expect(seenBeforeModify).toHaveLength(1);
     expect(seenBeforeModify[0]!.archived).toBe(true);
     expect(seenBeforeModify[0]!.modifies).toBe(0);
-    expect(JSON.parse(seenBeforeModify[0]!.journal.trim())).toMatchObject({ phase: 'intent', userId, oldFaceKey: oldFace.face_key, oldSha256: sha256Hex(oldBytes), newSha256: sha256Hex(r.sim.photoBytes(result.newFaceKey)!), source: 'new face.jpg' });
+    expect(seenBeforeModify[0]!.journal).toHaveLength(1);
+    expect(seenBeforeModify[0]!.journal[0]).toMatchObject({ phase: 'intent', userId, oldFaceKey: oldFace.face_key, oldSha256: sha256Hex(oldBytes), newSha256: sha256Hex(r.sim.photoBytes(result.newFaceKey)!), source: 'new face.jpg' });
     expect(r.sim.tenant.faces.get(userId)!.face_key).toBe(result.newFaceKey);
     // The new photo is in the cache: reading it costs no download.
     r.sim.resetStats();
@@ -69,7 +73,7 @@ describe('applyPhotoChange and restorePhoto', () => {
     const now = r.sim.tenant.faces.get(userId)!;
     expect(now.face_key).toBe(back!.newFaceKey);
     expect(Buffer.from(r.sim.photoBytes(now.face_key)!).equals(oldBytes)).toBe(true);
-    const lines = (await readFile(path.join(archiveDirFor(r.cacheDir), JOURNAL_FILE), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { kind: string; phase: string });
+    const lines = await journalOnDisk(r);
     expect(lines.map((l) => `${l.kind}:${l.phase}`)).toEqual(['replace:intent', 'replace:done', 'restore:intent', 'restore:done']);
   });
 

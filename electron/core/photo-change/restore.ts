@@ -18,14 +18,14 @@ export interface RestorePlan {
 /** What an undo would do, without changing anything; throws photo.nothing_to_restore / changed_since / archive_missing. */
 export async function planRestore(deps: Pick<PhotoChangeDeps, 'archive'>, userId: string, current: FaceInfo): Promise<RestorePlan> {
   const entry = await deps.archive.journal.latestFor(userId);
-  if (!entry) throw appError('photo.nothing_to_restore', 'No photo change of this employee is recorded', { detail: 'no change of this employee was made with this tool on this computer' });
-  if (!entry.oldSha256 || !entry.oldFaceKey)
-    throw appError('photo.nothing_to_restore', 'The last change was a first enrolment', { detail: 'the last change enrolled a first photo; there is no earlier photo to put back' });
+  // The reasons travel as params (a variant and ids), never as English detail: the UI says them in its language.
+  if (!entry) throw appError('photo.nothing_to_restore', 'No photo change of this employee is recorded');
+  if (!entry.oldSha256 || !entry.oldFaceKey) throw appError('photo.nothing_to_restore', 'The last change was a first enrolment', { params: { context: 'first_enrolment' } });
   const now = current.enrolled ? current.faceKey : null;
   const bytes = await deps.archive.load(entry.oldSha256);
   if (now === entry.oldFaceKey) return { entry, action: 'already', bytes };
   if (now !== entry.newFaceKey)
-    throw appError('photo.changed_since', 'The photo was changed after this tool changed it', { detail: `face_key is now ${now ?? 'none'}, this tool set ${entry.newFaceKey}` });
+    throw appError('photo.changed_since', `The photo was changed after this tool changed it: face_key is now ${now ?? 'none'}, this tool set ${entry.newFaceKey}`, { params: { now: now ?? '—', set: entry.newFaceKey } });
   return { entry, action: 'restore', bytes };
 }
 

@@ -33,6 +33,11 @@ describe('UI text', () => {
       expect(scoped).toContain('attendance:rule:readonly');
       expect(scoped).toContain('contact:contact.base:readonly');
       expect(errorMessage(t, { code: 'fs.not_writable', message: 'x', detail: '/mnt/photos' })).toContain('/mnt/photos');
+      // params fill the message and pick its variant (an undo refused: restore-i18n.test.ts says why in each case).
+      expect(errorMessage(t, { code: 'photo.changed_since', message: 'x', params: { now: 'fk_b', set: 'fk_a' } })).toMatch(/fk_b.*fk_a/);
+      const first = errorMessage(t, { code: 'photo.nothing_to_restore', message: 'x', params: { context: 'first_enrolment' } });
+      expect(first).toBe(t('errors.photo.nothing_to_restore_first_enrolment'));
+      expect(first).not.toBe(errorMessage(t, { code: 'photo.nothing_to_restore', message: 'x' }));
     }
   });
 

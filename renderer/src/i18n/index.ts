@@ -46,5 +46,5 @@ type TFn = (key: string, options?: Record<string, unknown>) => string;
 export function errorMessage(t: TFn, error: AppError): string {
   const scopes = error.scopes?.length ? error.scopes.join(', ') : t('common.none');
   const detail = error.detail ? ` (${error.detail})` : '';
-  return t(`errors.${error.code}`, { scopes, detail });
+  return t(`errors.${error.code}`, { ...error.params, scopes, detail });
 }
