@@ -667,7 +667,8 @@ export class DirectoryService implements Directory {
   private walkedData(shown: readonly Employee[]): DirectoryData | null {
     const idx = this.departmentsCache.peek('all');
     if (!idx) return null;
-    const lists = [ROOT_DEPARTMENT_ID, ...idx.list.map((d) => d.open_department_id)].map((id) => this.usersCache.peek(id));
+    // A department whose member_count says 0 was never asked (withMembers): its list is known to be empty.
+    const lists = [ROOT_DEPARTMENT_ID, ...idx.list.map((d) => d.open_department_id)].map((id) => this.usersCache.peek(id) ?? (idx.byId.get(id)?.member_count === 0 ? [] : undefined));
     if (lists.some((l) => !l)) return null;
     const groups = this.groupsCache.peek('all');
     const members = groups?.map((g) => this.membersCache.peek(g.id));

@@ -132,7 +132,7 @@ export class DirectoryMemory {
   over(directory: DirectoryService): RememberedDirectory {
     this.directory = directory;
     return {
-      restore: (maxAgeMs, opts) => (opts?.lazy ? this.restoreLazily(maxAgeMs) : this.restore(maxAgeMs)),
+      restore: (maxAgeMs, opts) => (opts?.lazy ? this.restoreLazily(maxAgeMs) : this.restoreEagerly(maxAgeMs)),
       refreshInBackground: () => this.refreshInBackground(directory),
       state: () => this.state(directory),
       indexed: (employeeNo) => this.indexed(employeeNo),
@@ -258,6 +258,16 @@ export class DirectoryMemory {
       return null;
     }
     return snapshot.takenAt;
+  }
+
+  /**
+   * The app's start: the directory is built from the snapshot at once, and every read of the directory meanwhile
+   * waits for it (a failed restore leaves it to walk), so the caller need not: the window opens while it is built.
+   */
+  private restoreEagerly(maxAgeMs?: number): Promise<number | null> {
+    const restoring = this.restore(maxAgeMs);
+    this.directory?.deferRestore(() => restoring.then(() => undefined));
+    return restoring;
   }
 
   /**
