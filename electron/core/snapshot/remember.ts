@@ -69,15 +69,23 @@ function parseIndex(bytes: Uint8Array, tenant: string): SnapshotIndex | null {
   }
 }
 
-function parse(bytes: Uint8Array, tenant: string): Snapshot | Rejection {
+async function parse(bytes: Uint8Array, tenant: string): Promise<Snapshot | Rejection> {
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    // A view of the bytes, not a copy of them (9 MB on a 20,000-employee tenant).
+    json = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   } catch {
     return 'unreadable';
   }
+  await nextTurn();
   return checkSnapshot(json, tenant);
 }
+
+/**
+ * Lets what arrived meanwhile be handled between the steps of a restore, each a few hundred ms of CPU on a large
+ * tenant: the app's sign-in answers as soon as the credentials are checked, not after the whole restore (issue #10).
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class DirectoryMemory {
   /** The last write, so that writes never overlap and close() can wait for it. */
@@ -120,7 +128,8 @@ export class DirectoryMemory {
   async read(): Promise<Snapshot | null> {
     const bytes = await this.opts.store.read(this.opts.tenant).catch(() => null);
     if (!bytes) return null;
-    const result = parse(bytes, this.opts.tenant);
+    await nextTurn(); // the bytes were just opened (decrypted)
+    const result = await parse(bytes, this.opts.tenant);
     if (typeof result === 'string') {
       this.opts.log?.('warn', 'remembered directory ignored', { reason: result });
       return null;
@@ -246,9 +255,11 @@ export class DirectoryMemory {
     if (!snapshot || !this.directory) return null;
     if (this.opts.now() - snapshot.takenAt > maxAgeMs) return null;
     try {
+      await nextTurn();
       await this.directory.restore(snapshot, snapshot.takenAt);
       this.lastData = snapshot;
       this.lastTakenAt = snapshot.takenAt;
+      await nextTurn();
       this.opts.faces?.seed(Object.entries(snapshot.faces).map(([id, f]) => [id, fromRemembered(f)]), snapshot.takenAt);
       this.savedFaces = this.opts.faces?.version ?? -1; // what was just read needs no writing back
     } catch (e) {
