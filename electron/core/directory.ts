@@ -28,6 +28,8 @@ interface DepartmentIndex {
   order: Map<string, number>;
   /** How each department (root included) is shown and named, worked out once per load of the tree. */
   paths: Map<string, DepartmentPath>;
+  /** How an employee's departments are named, made once per tree: not two closures per employee (20,000 on a start). */
+  names: { nameOf: (id: string) => string; pathOf: (id: string) => DepartmentPath | undefined };
 }
 
 /** Lower-cased text an employee is found by. */
@@ -224,7 +226,12 @@ export class DirectoryService implements Directory {
           parentId: d.parent_department_id && byId.has(d.parent_department_id) ? d.parent_department_id : null,
         })),
       ]);
-      return { list, byId, children, order, paths };
+      const names = {
+        nameOf: (id: string) => (id === ROOT_DEPARTMENT_ID ? ROOT_DEPARTMENT_NAME : (byId.get(id)?.name ?? '')),
+        // A department outside the tree we can see has no name, hence no path either.
+        pathOf: (id: string) => paths.get(id),
+      };
+      return { list, byId, children, order, paths, names };
     }, opts.fresh ? { fresh: true } : {});
   }
 
@@ -275,11 +282,6 @@ export class DirectoryService implements Directory {
       }
     }
     return counts;
-  }
-
-  private departmentName(idx: DepartmentIndex, id: string): string {
-    if (id === ROOT_DEPARTMENT_ID) return ROOT_DEPARTMENT_NAME;
-    return idx.byId.get(id)?.name ?? '';
   }
 
   private subtree(idx: DepartmentIndex, id: string): string[] {
@@ -404,12 +406,7 @@ export class DirectoryService implements Directory {
   private toEmployee(u: RawUser, idx: DepartmentIndex, groupsOf: Map<string, string[]> | null, foundIn?: string): Employee {
     let departmentIds = u.department_ids?.length ? [...u.department_ids] : foundIn ? [foundIn] : [];
     departmentIds = departmentIds.filter((d, i) => departmentIds.indexOf(d) === i);
-    return employeeFromRaw(u, u.user_id!, departmentIds, {
-      nameOf: (d) => this.departmentName(idx, d),
-      // A department outside the tree we can see has no name, hence no path either.
-      pathOf: (d) => idx.paths.get(d),
-      groupNames: [...(groupsOf?.get(u.user_id!) ?? [])],
-    });
+    return employeeFromRaw(u, u.user_id!, departmentIds, { ...idx.names, groupNames: [...(groupsOf?.get(u.user_id!) ?? [])] });
   }
 
   private sortEmployees(list: Employee[], idx: DepartmentIndex): Employee[] {
@@ -667,7 +664,8 @@ export class DirectoryService implements Directory {
   private walkedData(shown: readonly Employee[]): DirectoryData | null {
     const idx = this.departmentsCache.peek('all');
     if (!idx) return null;
-    const lists = [ROOT_DEPARTMENT_ID, ...idx.list.map((d) => d.open_department_id)].map((id) => this.usersCache.peek(id));
+    // A department whose member_count says 0 was never asked (withMembers): its list is known to be empty.
+    const lists = [ROOT_DEPARTMENT_ID, ...idx.list.map((d) => d.open_department_id)].map((id) => this.usersCache.peek(id) ?? (idx.byId.get(id)?.member_count === 0 ? [] : undefined));
     if (lists.some((l) => !l)) return null;
     const groups = this.groupsCache.peek('all');
     const members = groups?.map((g) => this.membersCache.peek(g.id));

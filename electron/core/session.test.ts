@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSimulator } from '../simulator/index';
 import type { Simulator } from '../simulator/types';
+import { ephemeralKey } from './at-rest/envelope';
 import { createCore } from './index';
 import { openTenantSession, type SessionSetup } from './session';
 import type { Core, CoreOptions } from './types';
@@ -64,6 +65,36 @@ describe('openTenantSession', () => {
     const session = await openTenantSession({ demo: false, creds: { baseUrl: sim.url, appId: sim.appId, appSecret: sim.appSecret } }, s, { verify: true });
     expect(s.dispatcher).toHaveBeenCalledWith(sim.url);
     expect(session).toMatchObject({ demo: false, cacheDir: join(root, 'tenant') });
+    await session.close();
+  });
+
+  it('the app signs in without waiting for the remembered directory, whose first page then asks nothing of the directory', async () => {
+    const keys = ephemeralKey();
+    const remember = { dir: join(root, 'snapshots'), refreshInBackground: true };
+    const first = await openTenantSession({ demo: true }, setup({ remember, photoCache: { kind: 'encrypted', keys } }).s, { verify: true });
+    // A department of this tenant has nobody in it: never asked for its members, known to be empty, remembered too.
+    await first.core.directory.employees({ kind: 'all' });
+    await first.close(); // waits for the snapshot
+
+    // The next start reads a snapshot that takes its time (a large tenant, a loaded machine).
+    let release!: () => void;
+    const readable = new Promise<void>((r) => (release = r));
+    const { s } = setup({ remember, photoCache: { kind: 'encrypted', keys } });
+    const build = s.createCore!;
+    s.createCore = (opts) => {
+      const store = opts.snapshots!.store;
+      return build({ ...opts, snapshots: { ...opts.snapshots!, store: { ...store, read: async (key, part) => (await readable, store.read(key, part)) } } });
+    };
+    const signedIn = openTenantSession({ demo: true }, s, { verify: true });
+    const answered = await Promise.race([signedIn.then(() => true), new Promise((r) => setTimeout(() => r(false), 3000))]);
+    release();
+    expect(answered).toBe(true);
+    const session = await signedIn;
+    sim.resetStats();
+    const page = await session.core.employeePage({ scope: { kind: 'all' }, search: '', photo: 'all', includeResigned: false }, 0, 5);
+    expect(page.remembered).toMatchObject({ refreshing: true });
+    expect(page.total).toBe(sim.tenant.users.filter((u) => !u.status.is_resigned).length);
+    expect(sim.stats().requests['users.find_by_department'] ?? 0).toBe(0);
     await session.close();
   });
 

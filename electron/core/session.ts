@@ -118,14 +118,27 @@ export async function openTenantSession(source: TenantSource, setup: SessionSetu
   const restoring = opts.remember !== false ? restoreRemembered(core, setup.remember) : Promise.resolve(null);
   try {
     if (opts.verify) await session.verify(opts.signal);
-    const takenAt = await restoring;
-    if (takenAt !== null && setup.remember?.refreshInBackground) core.remembered?.refreshInBackground();
-    return session;
   } catch (e) {
     await restoring.catch(() => null);
     await session.close();
     throw e;
   }
+  if (!setup.remember?.refreshInBackground) {
+    await restoring;
+    return session;
+  }
+  // The app answers the sign-in without waiting for the directory to be built from the snapshot (a second of CPU on
+  // a large tenant): its window opens meanwhile, and the first read of the directory waits for it (issue #10).
+  let closed = false;
+  const close = session.close;
+  session.close = () => ((closed = true), close());
+  void restoring.then(
+    (takenAt) => {
+      if (takenAt !== null && !closed) core.remembered?.refreshInBackground();
+    },
+    () => undefined,
+  );
+  return session;
 }
 
 /**

@@ -58,7 +58,7 @@ export interface IndexedEmployee {
 export interface RememberedDirectory {
   /** Seeds the directory from this tenant's snapshot when one younger than maxAgeMs exists: its time, or null. */
   restore(maxAgeMs?: number, opts?: { lazy?: boolean }): Promise<number | null>;
-  /** Reads the whole directory again while the remembered one keeps answering (the app's start). */
+  /** Reads the whole directory again while the remembered one keeps answering (the app's start), from the first page answered on. */
   refreshInBackground(): void;
   /** When the directory shown was taken and whether it (or its face statuses) is being read again; null once live. */
   state(): { takenAt: number; refreshing: boolean } | null;

@@ -21,6 +21,13 @@ export function tenantKey(appId: string, baseUrl: string): string {
   return createHash('sha256').update(`${appId}\n${baseUrl}`).digest('hex').slice(0, 32);
 }
 
+/** Once the first page has been answered, the background refresh waits this long: that page's follow-ups come first. */
+const REFRESH_AFTER_PAGE_MS = 250;
+/** And it starts anyway this long after it was asked for when no page is asked for (the CLI, tests). */
+const REFRESH_FALLBACK_MS = 1500;
+/** Face statuses read again per step of the background refresh (10 user_settings calls). */
+const FACE_REFRESH_SLICE = 1000;
+
 export interface MemoryOptions {
   store: SnapshotStore;
   /** tenantKey() of the signed-in tenant. */
@@ -73,15 +80,23 @@ function parseIndex(bytes: Uint8Array, tenant: string): SnapshotIndex | null {
   }
 }
 
-function parse(bytes: Uint8Array, tenant: string): Snapshot | Rejection {
+async function parse(bytes: Uint8Array, tenant: string): Promise<Snapshot | Rejection> {
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    // A view of the bytes, not a copy of them (9 MB on a 20,000-employee tenant).
+    json = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   } catch {
     return 'unreadable';
   }
+  await nextTurn();
   return checkSnapshot(json, tenant);
 }
+
+/**
+ * Lets what arrived meanwhile be handled between the steps of a restore, each a few hundred ms of CPU on a large
+ * tenant: the app's sign-in answers as soon as the credentials are checked, not after the whole restore (issue #10).
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class DirectoryMemory {
   /** The last write, so that writes never overlap and close() can wait for it. */
@@ -98,6 +113,8 @@ export class DirectoryMemory {
   private facesRefreshing: { takenAt: number } | null = null;
   /** The employee-number index of a lazily restored snapshot (the CLI). */
   private index: SnapshotIndex | null = null;
+  /** A background refresh asked for and not started yet: it waits for the first page to be answered. */
+  private refreshWaiting: { takenAt: number; startSoon(ms: number): void; cancel(): void } | null = null;
 
   constructor(private readonly opts: MemoryOptions) {}
 
@@ -123,7 +140,8 @@ export class DirectoryMemory {
   async read(): Promise<Snapshot | null> {
     const bytes = await this.opts.store.read(this.opts.tenant).catch(() => null);
     if (!bytes) return null;
-    const result = parse(bytes, this.opts.tenant);
+    await nextTurn(); // the bytes were just opened (decrypted)
+    const result = await parse(bytes, this.opts.tenant);
     if (typeof result === 'string') {
       this.opts.log?.('warn', 'remembered directory ignored', { reason: result });
       return null;
@@ -135,7 +153,7 @@ export class DirectoryMemory {
   over(directory: DirectoryService): RememberedDirectory {
     this.directory = directory;
     return {
-      restore: (maxAgeMs, opts) => (opts?.lazy ? this.restoreLazily(maxAgeMs) : this.restore(maxAgeMs)),
+      restore: (maxAgeMs, opts) => (opts?.lazy ? this.restoreLazily(maxAgeMs) : this.restoreEagerly(maxAgeMs)),
       refreshInBackground: () => this.refreshInBackground(directory),
       state: () => this.state(directory),
       indexed: (employeeNo) => this.indexed(employeeNo),
@@ -156,6 +174,11 @@ export class DirectoryMemory {
   }
 
   private state(directory: DirectoryService): { takenAt: number; refreshing: boolean } | null {
+    // The first page asks this last: a refresh waiting for it starts once that answer is on its way.
+    if (this.refreshWaiting) {
+      this.refreshWaiting.startSoon(REFRESH_AFTER_PAGE_MS);
+      return { takenAt: this.refreshWaiting.takenAt, refreshing: true };
+    }
     const s = directory.rememberedState();
     if (s) return s;
     if (this.facesRefreshing) return { takenAt: this.facesRefreshing.takenAt, refreshing: true };
@@ -163,15 +186,47 @@ export class DirectoryMemory {
   }
 
   /**
+   * Reads the directory and every face status again, but not before the first page has been answered (or
+   * REFRESH_FALLBACK_MS have gone by without one): on a large tenant, setting the refresh up costs a second of CPU
+   * and its answers keep the process busy, and the first page would wait behind them (issue #10). Meanwhile the
+   * remembered directory already says it is being read again.
+   */
+  private refreshInBackground(directory: DirectoryService): void {
+    const state = directory.rememberedState();
+    if (!state) return this.refreshNow(directory);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const later = (ms: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (this.refreshWaiting !== waiting) return;
+        this.refreshWaiting = null;
+        this.refreshNow(directory);
+      }, ms);
+      timer.unref?.();
+    };
+    let paged = false;
+    const waiting = {
+      takenAt: state.takenAt,
+      startSoon: (ms: number) => {
+        if (!paged) later(ms);
+        paged = true;
+      },
+      cancel: () => clearTimeout(timer),
+    };
+    this.refreshWaiting = waiting;
+    later(REFRESH_FALLBACK_MS);
+  }
+
+  /**
    * The directory and, meanwhile, the face status of every remembered employee read again (statuses use the
    * attendance quota, not the contact one); once both are done, the snapshot is written with them all.
    */
-  private refreshInBackground(directory: DirectoryService): void {
+  private refreshNow(directory: DirectoryService): void {
     const state = directory.rememberedState();
     const ids = (this.lastData?.users ?? []).flatMap((u) => (u.user_id ? [u.user_id] : []));
     this.facesRefreshing = state && ids.length && this.opts.faces ? { takenAt: state.takenAt } : null;
     const warn = (what: string) => (e: unknown) => this.opts.log?.('warn', what, { code: isAppFailure(e) ? e.info.code : 'internal' });
-    const faces = this.facesRefreshing ? this.opts.faces!.get(ids, { fresh: true }).catch(warn('background face refresh failed')) : Promise.resolve();
+    const faces = this.facesRefreshing ? this.refreshFaces(ids).catch(warn('background face refresh failed')) : Promise.resolve();
     const dir = directory.refresh().then(() => true, (e: unknown) => (warn('background directory refresh failed')(e), false));
     void Promise.all([dir, faces]).then(([walked]) => {
       this.facesRefreshing = null;
@@ -180,10 +235,22 @@ export class DirectoryMemory {
   }
 
   /**
+   * Face statuses read again a slice at a time: 20,000 ids at once are 200 calls and 80,000 promises set up in one
+   * go (about a second of CPU on a loaded machine, when nothing else is answered); slices of FACE_REFRESH_SLICE
+   * keep the client's limiter as busy.
+   */
+  private async refreshFaces(ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += FACE_REFRESH_SLICE) await this.opts.faces!.get(ids.slice(i, i + FACE_REFRESH_SLICE), { fresh: true });
+  }
+
+  /**
    * Waits for the snapshot being written; when face statuses were read since (the first page after a first
    * walk), the directory is written again with them first, keeping its own time: the next start shows them.
    */
   private flush(): Promise<void> {
+    // Only core.close() flushes: a refresh that has not started yet never will.
+    this.refreshWaiting?.cancel();
+    this.refreshWaiting = null;
     const faces = this.opts.faces;
     if (this.lastData && faces && faces.version !== this.savedFaces) this.save(this.lastData, this.lastTakenAt);
     return this.writing;
@@ -200,9 +267,11 @@ export class DirectoryMemory {
     if (!snapshot || !this.directory) return null;
     if (this.opts.now() - snapshot.takenAt > maxAgeMs) return null;
     try {
+      await nextTurn();
       await this.directory.restore(snapshot, snapshot.takenAt);
       this.lastData = snapshot;
       this.lastTakenAt = snapshot.takenAt;
+      await nextTurn();
       this.opts.faces?.seed(Object.entries(snapshot.faces).map(([id, f]) => [id, fromRemembered(f)]), snapshot.takenAt);
       this.savedFaces = this.opts.faces?.version ?? -1; // what was just read needs no writing back
     } catch (e) {
@@ -212,6 +281,16 @@ export class DirectoryMemory {
       return null;
     }
     return snapshot.takenAt;
+  }
+
+  /**
+   * The app's start: the directory is built from the snapshot at once, and every read of the directory meanwhile
+   * waits for it (a failed restore leaves it to walk), so the caller need not: the window opens while it is built.
+   */
+  private restoreEagerly(maxAgeMs?: number): Promise<number | null> {
+    const restoring = this.restore(maxAgeMs);
+    this.directory?.deferRestore(() => restoring.then(() => undefined));
+    return restoring;
   }
 
   /**

@@ -126,6 +126,22 @@ describe('the remembered directory', { timeout: 60_000 }, () => {
     expect(after.remembered).toBeUndefined();
   });
 
+  it('starts reading it again only once the first page has been answered, which it does not delay', async () => {
+    const core = coreWithSnapshots();
+    await core.remembered!.restore();
+    rig.sim.resetStats();
+    core.remembered!.refreshInBackground();
+    await new Promise((r) => setTimeout(r, 400)); // the admin's window is still opening: nothing is asked of Feishu yet
+    expect(apiCalls()).toBe(0);
+    const page = await core.employeePage({ scope: { kind: 'all' }, search: '', photo: 'all', includeResigned: false }, 0, 50);
+    expect(page.remembered).toMatchObject({ refreshing: true }); // the age line says so, and the list polls
+    // Only the face statuses the first walk had not read are asked for; the directory is not read again yet.
+    expect(Object.entries(rig.sim.stats().requests).filter(([k, n]) => n > 0 && k !== 'token' && k !== 'user_settings.query')).toEqual([]);
+    await expect.poll(walkCalls, { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => core.remembered!.state(), { timeout: 30_000 }).toBeNull();
+    expect(rig.sim.stats().requests['user_settings.query']).toBeGreaterThan(0); // face statuses read again too
+  });
+
   it('answers a department or a group from the remembered directory while it is read again, without waiting', async () => {
     const walked = rig.newCore();
     const dept = (await walked.directory.departmentTree()).find((d) => d.children.length > 0)!;
