@@ -1,13 +1,15 @@
 // The browser side of the second-launch bench (bench/ui.ts runSecondLaunchBench), in a process of its own: the
 // Playwright driver relays every protocol message and runs every wait, and in the harness's process it competed
 // with the app it measures (the harness answered, the driver noticed up to a second later; issue #10).
-// Forked with IPC: 'ready' once Chromium is up; { first: url } → 'first-done'; { second: url, total } → { complete: ms }, then { refreshed: ms }.
+// Forked with IPC: 'ready' once Chromium is up; { first: url, signedIn } → 'first-done'; { second: url, total, signedIn } →
+// { complete: ms }, then { refreshed: ms }.
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 // The callback passed to page.waitForFunction runs in the page; this Node project has no DOM lib.
 declare const document: { querySelector(selector: string): { textContent: string | null; getClientRects(): { length: number } } | null };
 
-type Order = { first: string } | { second: string; total: number };
+/** signedIn: the page opens signed in (credentials kept from the earlier run), no connect screen to click through. */
+type Order = { first: string; signedIn?: boolean } | { second: string; total: number; signedIn?: boolean };
 type Report = 'ready' | 'first-done' | { complete: number } | { refreshed: number } | { failed: string };
 
 const send = (r: Report) => process.send?.(r);
@@ -17,10 +19,10 @@ function openPage(browser: Browser): Promise<Page> {
 }
 
 /** A first launch reads the whole directory and remembers it. */
-async function firstLaunch(browser: Browser, url: string): Promise<void> {
+async function firstLaunch(browser: Browser, url: string, signedIn: boolean): Promise<void> {
   const page = await openPage(browser);
   await page.goto(url);
-  await page.getByTestId('connect-demo').click();
+  if (!signedIn) await page.getByTestId('connect-demo').click();
   await page.getByTestId('employee-row').first().waitFor({ state: 'visible', timeout: 120_000 });
   await page.getByTestId('directory-loading').waitFor({ state: 'detached', timeout: 300_000 });
   await page.close();
@@ -31,11 +33,11 @@ async function firstLaunch(browser: Browser, url: string): Promise<void> {
  * directory's age line, every current employee counted in the coverage line, and rows — checked together on
  * every frame in the page, so the figure does not include the driver's own polling. Then the background refresh.
  */
-async function secondLaunch(browser: Browser, url: string, total: number): Promise<void> {
+async function secondLaunch(browser: Browser, url: string, total: number, signedIn: boolean): Promise<void> {
   const page = await openPage(browser);
   const started = Date.now();
   await page.goto(url);
-  await page.getByTestId('connect-demo').click();
+  if (!signedIn) await page.getByTestId('connect-demo').click();
   const counted = `/ ${total.toLocaleString('en-US')}`;
   await page.waitForFunction(
     // No named helper inside: the bundler would wrap it in a function the page does not have.
@@ -60,7 +62,8 @@ async function main(): Promise<void> {
   });
   process.on('disconnect', () => void browser.close().finally(() => process.exit(0)));
   process.on('message', (order: Order) => {
-    const run = 'first' in order ? firstLaunch(browser, order.first).then(() => send('first-done')) : secondLaunch(browser, order.second, order.total);
+    const signedIn = order.signedIn ?? false;
+    const run = 'first' in order ? firstLaunch(browser, order.first, signedIn).then(() => send('first-done')) : secondLaunch(browser, order.second, order.total, signedIn);
     run.catch((e: unknown) => send({ failed: e instanceof Error ? e.message.split('\n')[0]! : String(e) }));
   });
   send('ready');

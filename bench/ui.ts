@@ -2,6 +2,7 @@
 // Prints first paint and first-rows time (cold and warm), DOM rows/tiles while scrolling, live blob: URLs
 // after 2,000 photos, and the time to show a cached photo in the detail. Run alone: `tsx bench/ui.ts`.
 import { fork } from 'node:child_process';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -279,59 +280,83 @@ function startLaunchDriver() {
   return { send: (order: object) => child.send(order), next, stop: () => child.disconnect() };
 }
 
+/** A port free right now on 127.0.0.1: the simulated tenant keeps its address (and so its snapshot) across launches. */
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+type LaunchDriver = ReturnType<typeof startLaunchDriver>;
+
 /**
- * App second launch: a first launch reads the 20,000-employee directory (on a fast network, to keep the bench
- * short) and remembers it; the second launch, on a network with 40 ms latency and Feishu's contact quota, is
- * timed from opening the window to the complete directory on screen (every employee counted, no loading line),
- * while the refresh runs in the background. Chromium is driven from a child process (bench/launch-driver.ts):
- * this process runs the harness (the app's main process) alone.
+ * One first launch (reads the whole directory on a fast network, to keep the bench short, and remembers it) and one
+ * second launch on a network with 40 ms latency and Feishu's contact quota, timed from opening the window to the
+ * complete directory on screen. `signedIn`: the credentials were kept from the first run, as the app's vault does,
+ * so the window opens on the directory; otherwise the demo tenant, whose connect screen is clicked through.
  */
-export async function runSecondLaunchBench(): Promise<{ secondLaunchCompleteMs: number; refreshMs: number; targets: UiTarget[] }> {
-  await ensureBuilt();
-  const dir = mkdtempSync(join(tmpdir(), 'fa-bench-launch-'));
+async function launchTwice(driver: LaunchDriver, dir: string, signedIn: boolean): Promise<{ completeMs: number; refreshMs: number }> {
   const harnessOpts = {
     port: 0,
     distDir: DIST,
     exportDir: join(dir, 'export'),
     cacheDir: join(dir, 'cache'),
-    simulator: { seed: 3, employees: EMPLOYEES, enrolledShare: 0.95, hostile: true },
+    simulator: { seed: 3, employees: EMPLOYEES, enrolledShare: 0.95, hostile: true, ...(signedIn ? { port: await freePort() } : {}) },
+    signedIn,
     log: createLogger({ sink: () => undefined, level: 'error' }),
   };
+  const first = await startHarness(harnessOpts);
+  Object.assign(first.sim.switches, { latencyMs: 0, contactPerMinute: 1_000_000, rateLimitPerSecond: 100_000 });
+  driver.send({ first: first.url, signedIn });
+  await driver.next<'first-done'>();
+  await new Promise((r) => setTimeout(r, 2000)); // the snapshot is written just after the walk
+  await first.close(); // and waited for
+
+  const second = await startHarness(harnessOpts);
+  Object.assign(second.sim.switches, { latencyMs: 40, contactPerMinute: 1000 });
+  try {
+    // Complete: the remembered directory's age line, every current employee counted, and rows on screen.
+    const total = second.sim.tenant.users.filter((u) => !u.status.is_resigned).length;
+    driver.send({ second: second.url, total, signedIn });
+    const { complete: completeMs } = await driver.next<{ complete: number }>();
+    const { refreshed: refreshMs } = await driver.next<{ refreshed: number }>();
+    return { completeMs, refreshMs };
+  } finally {
+    await second.close();
+  }
+}
+
+/**
+ * App second launch, while the refresh runs in the background. The target is the admin's own tenant, whose
+ * credentials the app kept; the demo tenant's figure, which adds the connect screen and its click, is printed beside
+ * it. Chromium is driven from a child process (bench/launch-driver.ts): this process runs the harness (the app's
+ * main process) alone.
+ */
+export async function runSecondLaunchBench(): Promise<{ secondLaunchCompleteMs: number; demoSecondLaunchCompleteMs: number; refreshMs: number; targets: UiTarget[] }> {
+  await ensureBuilt();
   const driver = startLaunchDriver();
+  const dirs = [mkdtempSync(join(tmpdir(), 'fa-bench-launch-')), mkdtempSync(join(tmpdir(), 'fa-bench-launch-demo-'))] as const;
   try {
     await driver.next<'ready'>();
-    const first = await startHarness(harnessOpts);
-    Object.assign(first.sim.switches, { latencyMs: 0, contactPerMinute: 1_000_000, rateLimitPerSecond: 100_000 });
-    driver.send({ first: first.url });
-    await driver.next<'first-done'>();
-    await new Promise((r) => setTimeout(r, 2000)); // the snapshot is written just after the walk
-    await first.close(); // and waited for
-
-    const second = await startHarness(harnessOpts);
-    Object.assign(second.sim.switches, { latencyMs: 40, contactPerMinute: 1000 });
-    try {
-      // Complete: the remembered directory's age line, every current employee counted, and rows on screen.
-      const total = second.sim.tenant.users.filter((u) => !u.status.is_resigned).length;
-      driver.send({ second: second.url, total });
-      const { complete: secondLaunchCompleteMs } = await driver.next<{ complete: number }>();
-      const { refreshed: refreshMs } = await driver.next<{ refreshed: number }>();
-      return {
-        secondLaunchCompleteMs,
-        refreshMs,
-        targets: [
-          {
-            name: 'App second launch to the complete directory visible (20,000 employees, 40 ms latency)',
-            value: `${(secondLaunchCompleteMs / 1000).toFixed(2)} s`,
-            target: '≤ 2 s',
-            pass: secondLaunchCompleteMs <= 2000,
-          },
-        ],
-      };
-    } finally {
-      await second.close();
-    }
+    const saved = await launchTwice(driver, dirs[0], true);
+    const demo = await launchTwice(driver, dirs[1], false);
+    return {
+      secondLaunchCompleteMs: saved.completeMs,
+      demoSecondLaunchCompleteMs: demo.completeMs,
+      refreshMs: saved.refreshMs,
+      targets: [
+        {
+          name: 'App second launch to the complete directory visible (20,000 employees, 40 ms latency, credentials kept)',
+          value: `${(saved.completeMs / 1000).toFixed(2)} s (demo tenant, through its connect screen: ${(demo.completeMs / 1000).toFixed(2)} s)`,
+          target: '≤ 2 s',
+          pass: saved.completeMs <= 2000,
+        },
+      ],
+    };
   } finally {
     driver.stop();
-    rmSync(dir, { recursive: true, force: true });
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
 }

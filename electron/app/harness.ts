@@ -50,6 +50,12 @@ export interface HarnessOptions {
    * about other things export without it. Off by default, so `npm run dev:browser` shows it like the app.
    */
   exportNoticeSeen?: boolean;
+  /**
+   * Start with the simulator's credentials saved, as an app whose keychain kept them from an earlier run: the page
+   * opens signed in, with no connect screen (the second-launch bench; give the simulator a fixed port so the tenant,
+   * and so its remembered directory, is the same across launches).
+   */
+  signedIn?: boolean;
   log?: Logger;
 }
 
@@ -108,6 +114,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const events = createEventStream();
   const dialogs: HarnessDialogs = { imageFile: null, importFolder: null };
   const host = createHarnessHost({ exportDir, cacheDir: opts.cacheDir, encryption: opts.encryption ?? 'available', sim, emit: events.emit, log, dialogs });
+  if (opts.signedIn) await host.vault.set({ baseUrl: sim.url, appId: sim.appId, appSecret: sim.appSecret });
   if (opts.exportNoticeSeen) {
     const notice = createExportNotice(host);
     await notice.seen('demo');
