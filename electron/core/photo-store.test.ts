@@ -166,6 +166,21 @@ describe('photo store', () => {
     expect((await readdir(rig.cacheDir)).filter((n) => !n.startsWith('.'))).toEqual([]);
   });
 
+  it('a clear wins over downloads still under way: they reach their callers, not the cache', async () => {
+    rig.sim.switches.latencyMs = 300;
+    try {
+      const pending = keys.slice(1, 6).map((k) => rig.core.photos.get(k));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await rig.core.photos.clear()).toMatchObject({ files: 0 });
+      const photos = await Promise.all(pending);
+      expect(photos.every((p) => p.bytes.length > 0)).toBe(true);
+      expect(await rig.core.photos.info()).toMatchObject({ bytes: 0, files: 0 });
+      expect((await readdir(rig.cacheDir)).filter((n) => !n.startsWith('.'))).toEqual([]);
+    } finally {
+      rig.sim.switches.latencyMs = 0;
+    }
+  });
+
   it('still serves photos when the cache folder cannot be created (the cache is only an optimisation)', async () => {
     const blocker = path.join(rig.root, 'not-a-folder');
     await writeFile(blocker, 'x');

@@ -105,6 +105,8 @@ export class DiskPhotoStore implements PhotoStore {
   private readonly downloads = new Map<string, Download>();
   private ready: Promise<void> | null = null;
   private evicting: Promise<void> = Promise.resolve();
+  /** Bumped by clear(): a download or write begun before it goes to its caller, not into the cleared cache. */
+  private generation = 0;
   private clock = 0;
 
   constructor(
@@ -249,19 +251,27 @@ export class DiskPhotoStore implements PhotoStore {
   }
 
   private async download(name: string, faceKey: string, signal: AbortSignal): Promise<Photo> {
+    const generation = this.generation;
     const file = await this.client.downloadFile(faceKey, signal);
     const bytes = ownBytes(file.bytes);
     const mime = sniffImageMime(bytes);
     if (!mime) {
       throw appError('feishu.bad_response', 'The downloaded face photo is not an image', { detail: faceKey });
     }
-    await this.store(name, bytes);
+    await this.store(name, bytes, generation);
     return { bytes, mime };
   }
 
-  private async store(name: string, bytes: Uint8Array): Promise<void> {
+  private async store(name: string, bytes: Uint8Array, generation = this.generation): Promise<void> {
+    if (generation !== this.generation) return;
     try {
       const size = await this.shelf.write(name, bytes);
+      // Cleared while it was being written: the admin asked for an empty cache.
+      // (Unless a download begun after the clear has stored the same photo meanwhile.)
+      if (generation !== this.generation) {
+        if (!this.index.has(name)) await this.shelf.remove(name);
+        return;
+      }
       this.forget(name);
       this.index.set(name, { size, lastUsed: this.tick() });
       this.total += size;
@@ -311,6 +321,7 @@ export class DiskPhotoStore implements PhotoStore {
   }
 
   async clear(): Promise<CacheInfo> {
+    this.generation++;
     await this.init();
     await this.evicting;
     await Promise.all([...this.index.keys()].map((n) => this.drop(n)));
