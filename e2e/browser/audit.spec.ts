@@ -127,7 +127,11 @@ test.describe('erase', () => {
 
     await page.getByTestId('settings-erase').click();
     await page.getByTestId('erase-continue').click();
-    await page.getByTestId('erase-now').click();
+    // Clicked again if the first click met the dialog still zooming in (CI once saw it stay open, unclicked).
+    await expect(async () => {
+      await page.getByTestId('erase-now').click({ timeout: 2000 });
+      await expect(page.getByTestId('erase-confirm-2')).toHaveCount(0, { timeout: 2000 });
+    }).toPass({ timeout: 20_000 });
     await expect(page.locator('.ant-message')).toContainText('Local data erased');
     await expect(summary).toContainText('Photos in the local cache: 0 · Employees processed on this computer: 0');
     await page.getByTestId('settings-audit-open').click();
