@@ -68,6 +68,9 @@ export async function openDemo(page: Page, env: TestEnv): Promise<void> {
   await page.goto(env.harness.url);
   await page.getByTestId('connect-demo').click();
   await expect(page.getByTestId('employee-row').first()).toBeVisible();
+  // And the directory read to its end: the list re-renders when it completes, and a click or key sent in that moment
+  // was lost in CI three times (a selection, Ctrl+K, an ArrowDown).
+  await expect(page.getByTestId('directory-loading')).toHaveCount(0, { timeout: 60_000 });
 }
 
 /** Every file under dir, '/'-separated relative paths. */
