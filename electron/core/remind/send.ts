@@ -72,7 +72,9 @@ async function sendBatches(client: Sender, recipients: readonly RemindRecipient[
 
 /** True for batch_send's refusal when only its own scope is missing: single sends still work. */
 function onlyBatchScopeMissing(e: unknown): boolean {
-  return isAppFailure(e) && e.info.code === 'scope.missing' && (e.info.scopes ?? []).every((s) => s === BATCH_USERS_SCOPE) && (e.info.scopes ?? []).length > 0;
+  if (!isAppFailure(e) || e.info.code !== 'scope.missing') return false;
+  const scopes = e.info.scopes ?? [];
+  return scopes.length > 0 && scopes.every((s) => s === BATCH_USERS_SCOPE);
 }
 
 /**
