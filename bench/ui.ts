@@ -302,6 +302,8 @@ type LaunchDriver = ReturnType<typeof startLaunchDriver>;
  * so the window opens on the directory; otherwise the demo tenant, whose connect screen is clicked through.
  */
 async function launchTwice(driver: LaunchDriver, dir: string, signedIn: boolean): Promise<{ completeMs: number; refreshMs: number }> {
+  // BENCH_LAUNCH_TRACE (see launch-driver.ts): the app's own answers during the second launch, in ms from its start.
+  const trace = { t0: 0, on: false };
   const harnessOpts = {
     port: 0,
     distDir: DIST,
@@ -309,7 +311,9 @@ async function launchTwice(driver: LaunchDriver, dir: string, signedIn: boolean)
     cacheDir: join(dir, 'cache'),
     simulator: { seed: 3, employees: EMPLOYEES, enrolledShare: 0.95, hostile: true, ...(signedIn ? { port: await freePort() } : {}) },
     signedIn,
-    log: createLogger({ sink: () => undefined, level: 'error' }),
+    log: process.env.BENCH_LAUNCH_TRACE
+      ? createLogger({ sink: (line) => trace.on && !line.includes('feishu request') && console.log(`  [main +${Date.now() - trace.t0} ms] ${line}`), level: 'debug' })
+      : createLogger({ sink: () => undefined, level: 'error' }),
   };
   const first = await startHarness(harnessOpts);
   Object.assign(first.sim.switches, { latencyMs: 0, contactPerMinute: 1_000_000, rateLimitPerSecond: 100_000 });
@@ -323,6 +327,8 @@ async function launchTwice(driver: LaunchDriver, dir: string, signedIn: boolean)
   try {
     // Complete: the remembered directory's age line, every current employee counted, and rows on screen.
     const total = second.sim.tenant.users.filter((u) => !u.status.is_resigned).length;
+    trace.t0 = Date.now();
+    trace.on = true;
     driver.send({ second: second.url, total, signedIn });
     const { complete: completeMs } = await driver.next<{ complete: number }>();
     const { refreshed: refreshMs } = await driver.next<{ refreshed: number }>();

@@ -219,6 +219,47 @@ describe('handlers over the simulated tenant', () => {
     }
   });
 
+  it('warm-up restores the stored sign-in as the window opens, before the first question', async () => {
+    await r.call('credentialsSet', custom(r));
+    const vaultGet = vi.spyOn(r.host.vault, 'get');
+    const again = createHandlers(r.host);
+    try {
+      again.warmUp();
+      await vi.waitFor(() => expect(vaultGet).toHaveBeenCalledTimes(1));
+      // The first question finds it restored, and reading the vault once was enough.
+      expect(await again.credentialsStatus(undefined)).toMatchObject({ configured: true, demo: false });
+      expect(vaultGet).toHaveBeenCalledTimes(1);
+    } finally {
+      vaultGet.mockRestore();
+      await again.dispose();
+    }
+  });
+
+  it('a sign-in made while the warm-up restore is still opening the stored tenant wins', async () => {
+    await r.call('credentialsSet', custom(r));
+    // Opening the stored tenant hangs on its proxy lookup (the vault has answered): the admin starts the demo meanwhile.
+    let answer!: () => void;
+    const late = new Promise<void>((res) => (answer = res));
+    let asked = false;
+    r.host.dispatcher = async () => {
+      asked = true;
+      await late;
+      return undefined;
+    };
+    const again = createHandlers(r.host);
+    try {
+      again.warmUp();
+      await vi.waitFor(() => expect(asked).toBe(true));
+      expect(await again.demoStart(undefined)).toMatchObject({ configured: true, demo: true });
+      answer();
+      await new Promise((res) => setTimeout(res, 300));
+      expect(await again.credentialsStatus(undefined)).toMatchObject({ configured: true, demo: true });
+    } finally {
+      delete r.host.dispatcher;
+      await again.dispose();
+    }
+  });
+
   it('browses, previews and exports without a secret or token in any response or log line', async () => {
     data(await r.call('credentialsSet', custom(r)));
     const tree = data(await r.call<unknown[]>('departments'));

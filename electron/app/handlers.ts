@@ -30,6 +30,8 @@ export interface HandlerDeps {
 
 /** What handlers expose besides the contract, for the host's shutdown. */
 export interface AppHandlers extends Handlers {
+  /** The window is opening: restore the stored sign-in (and its remembered directory) now. */
+  warmUp(): void;
   dispose(): Promise<void>;
 }
 
@@ -117,6 +119,7 @@ export function createHandlers(host: AppHost, deps: HandlerDeps = {}): AppHandle
     ...auditHandlers(host, { audit, notice, requireCore, currentTenant, beforeErase }),
     ...photoHandlers(host, photoCtx),
     ...imports,
+    warmUp: () => session.warmUp(),
     async dispose() {
       jobs.abortRunning();
       abortImport();

@@ -46,6 +46,8 @@ export interface RouteContext {
   testEndpoints: boolean;
   distDir: string | undefined;
   csp: string;
+  /** The page is being opened (its keyed address): the app's window opening. */
+  pageOpened?: () => void;
 }
 
 /** Routes that need this run's key: the API, the event stream and the test switches. */
@@ -83,12 +85,14 @@ async function handleCall(req: IncomingMessage, res: ServerResponse, channel: st
  * The printed address (`?k=…`): the right key becomes the access cookie and the browser is sent
  * to the same page without the key (out of the address bar and history); a wrong one is refused.
  */
-function handleKeyedOpen(req: IncomingMessage, res: ServerResponse, target: Target, access: Access): void {
+function handleKeyedOpen(req: IncomingMessage, res: ServerResponse, target: Target, ctx: RouteContext): void {
+  const { access } = ctx;
   if (req.method !== 'GET' && req.method !== 'HEAD') return notAllowed(res);
   if (!keyMatches(target.query.get(HARNESS_KEY_PARAM) ?? undefined, access.key)) {
     send(res, 403, 'This address has a stale or wrong key: open the one the harness printed.', 'text/plain; charset=utf-8');
     return;
   }
+  ctx.pageOpened?.();
   const rest = new URLSearchParams(target.query);
   rest.delete(HARNESS_KEY_PARAM);
   const query = rest.toString();
@@ -127,7 +131,7 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
     if (!hasAccess(req, access.cookieName, access.key)) return forbidden(res);
     return routeGuarded(req, res, path, ctx);
   }
-  if (target.query.has(HARNESS_KEY_PARAM)) return handleKeyedOpen(req, res, target, access);
+  if (target.query.has(HARNESS_KEY_PARAM)) return handleKeyedOpen(req, res, target, ctx);
   if (req.method !== 'GET' && req.method !== 'HEAD') return notAllowed(res);
   if (!ctx.distDir) {
     send(res, 404, 'No renderer build', 'text/plain; charset=utf-8');

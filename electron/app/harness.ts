@@ -125,7 +125,19 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   // Empty until the server listens: the allowed hosts and the cookie name carry the port.
   const access: Access = { key: createAccessKey(), cookieName: '', allowedHosts: new Set(), allowedOrigins: new Set() };
   const server = createHarnessServer(
-    { access, dispatch, events, sim, exportDir, dialogs, testEndpoints: opts.testEndpoints ?? false, distDir: opts.distDir, csp: buildCsp({ connect: 'self' }) },
+    {
+      access,
+      dispatch,
+      events,
+      sim,
+      exportDir,
+      dialogs,
+      testEndpoints: opts.testEndpoints ?? false,
+      distDir: opts.distDir,
+      csp: buildCsp({ connect: 'self' }),
+      // As Electron's main does when it creates the window: restore the stored sign-in while the page loads.
+      pageOpened: () => handlers.warmUp(),
+    },
     log,
   );
 

@@ -36,6 +36,11 @@ export interface SessionState {
   currentCore(): Core | null;
   /** The signed-in tenant right now, without restoring. */
   currentTenant(): TenantSession | null;
+  /**
+   * Starts restoring the stored sign-in now (the window is opening), instead of on the renderer's first question:
+   * the vault, the token and the remembered directory are read while the window loads its scripts.
+   */
+  warmUp(): void;
   dispose(): Promise<void>;
 }
 
@@ -82,14 +87,20 @@ function createSignInState(host: AppHost, deps: SessionDeps): SignInState {
   /** Loading the stored credentials happens once, lazily, on the first call that needs them. */
   let restored = false;
   let restoring: Promise<void> | null = null;
+  /** Bumped by every replace: a restore that finishes after a sign-in, sign-out or demo start is dropped. */
+  let epoch = 0;
   const open = (source: TenantSource, opts?: OpenOptions) => openTenantSession(source, sessionSetup(host, deps), opts);
 
   async function restoreOnce(): Promise<void> {
+    const began = epoch;
     try {
       const stored = await host.vault.get();
-      if (stored && !current) {
+      if (stored && !current && began === epoch) {
         const { persisted, ...creds } = stored;
-        current = { tenant: await open({ demo: false, creds }), persisted };
+        const tenant = await open({ demo: false, creds });
+        // The restore now starts as the window opens, so a sign-in typed meanwhile may have won: it stays.
+        if (began !== epoch || current) await tenant.close();
+        else current = { tenant, persisted };
       }
     } catch (e) {
       host.log.warn('could not restore the stored credentials', { code: toAppError(e).code });
@@ -104,6 +115,7 @@ function createSignInState(host: AppHost, deps: SessionDeps): SignInState {
     async replace(next, nowRestored) {
       const old = current;
       current = next;
+      epoch += 1;
       restored = nowRestored;
       if (!nowRestored) restoring = null;
       if (old && old.tenant !== next?.tenant) await old.tenant.close();
@@ -214,6 +226,7 @@ export function createSessionState(host: AppHost, deps: SessionDeps = {}): Sessi
     },
     currentCore: () => state.current()?.tenant.core ?? null,
     currentTenant: () => state.current()?.tenant ?? null,
+    warmUp: () => void state.restore(),
     dispose: () => state.replace(null, true),
   };
 }

@@ -115,6 +115,8 @@ async function start(): Promise<void> {
   });
 
   createWindow(settings, log);
+  // While the window loads its scripts: the stored sign-in, its token and the remembered directory.
+  handlers.warmUp();
 
   app.on('activate', () => {
     if (!mainWindow) createWindow(settings, log);

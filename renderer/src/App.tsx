@@ -1,14 +1,13 @@
 // App shell: loads settings and sign-in state, applies language and theme, picks the screen.
 import { lazy, Suspense, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider, Spin, type ThemeConfig } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
 import { useTranslation } from 'react-i18next';
-import { isTransient } from '../../shared/errors';
-import { errorInfo } from './lib/api';
 import { useAppInfo, useCredentials, useSettings } from './lib/settings';
 import { prefetchWorkspace } from './lib/employees';
+import { createAppQueryClient } from './lib/startup';
 import { languageFor, type UiLanguage } from './i18n';
 import { ErrorState } from './components/ErrorState';
 import { appTheme } from './lib/theme';
@@ -21,19 +20,9 @@ mainChunk.catch(() => undefined);
 const MainScreen = lazy(() => mainChunk.then((m) => ({ default: m.MainScreen })));
 const ConnectScreen = lazy(() => import('./screens/Connect').then((m) => ({ default: m.ConnectScreen })));
 
-export function Root() {
-  const [client] = useState(
-    () =>
-      new QueryClient({
-        defaultOptions: {
-          queries: {
-            // Only transient failures are worth an automatic second try; a missing scope stays missing.
-            retry: (count, e) => count < 1 && isTransient(errorInfo(e).code),
-            refetchOnWindowFocus: false,
-          },
-        },
-      }),
-  );
+/** client: the one main.tsx already started the first reads on (startup.ts); tests let Root make its own. */
+export function Root({ client: given }: { client?: QueryClient }) {
+  const [client] = useState(() => given ?? createAppQueryClient());
   return (
     <QueryClientProvider client={client}>
       <Shell />

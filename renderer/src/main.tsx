@@ -7,11 +7,14 @@ import 'antd/dist/antd.css';
 import './styles.css';
 import { initI18n, languageFor } from './i18n';
 import { Root } from './App';
+import { createAppQueryClient, startFirstReads } from './lib/startup';
 
+const client = createAppQueryClient();
+startFirstReads(client);
 initI18n(languageFor('system', navigator.language));
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <Root />
+    <Root client={client} />
   </StrictMode>,
 );

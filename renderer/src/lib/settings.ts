@@ -5,8 +5,16 @@ import { api, unwrap } from './api';
 import { queryKeys, staleTimes } from './queryKeys';
 import { toSettingsPatch } from './settingsPatch';
 
+export const settingsQuery = () => ({ queryKey: queryKeys.settings, queryFn: () => unwrap(api.settingsGet()), staleTime: staleTimes.settings });
+export const appInfoQuery = () => ({ queryKey: queryKeys.appInfo, queryFn: () => unwrap(api.appInfo()), staleTime: staleTimes.appInfo });
+export const credentialsQuery = () => ({
+  queryKey: queryKeys.credentials,
+  queryFn: () => unwrap(api.credentialsStatus()),
+  staleTime: staleTimes.credentials,
+});
+
 export function useSettings() {
-  return useQuery({ queryKey: queryKeys.settings, queryFn: () => unwrap(api.settingsGet()), staleTime: staleTimes.settings });
+  return useQuery(settingsQuery());
 }
 
 /**
@@ -31,13 +39,9 @@ export function useSaveSettings() {
 }
 
 export function useAppInfo() {
-  return useQuery({ queryKey: queryKeys.appInfo, queryFn: () => unwrap(api.appInfo()), staleTime: staleTimes.appInfo });
+  return useQuery(appInfoQuery());
 }
 
 export function useCredentials() {
-  return useQuery({
-    queryKey: queryKeys.credentials,
-    queryFn: () => unwrap(api.credentialsStatus()),
-    staleTime: staleTimes.credentials,
-  });
+  return useQuery(credentialsQuery());
 }
