@@ -29,8 +29,10 @@ async function ageSnapshot(ms: number): Promise<void> {
   for (const name of await readdir(snapshotFolder())) {
     const file = join(snapshotFolder(), name);
     const plain = await openFile(file, cliKeys(), { discard: false });
-    const snap = JSON.parse(plain!.toString('utf8')) as { takenAt: number };
-    await sealFile(file, Buffer.from(JSON.stringify({ ...snap, takenAt: snap.takenAt - ms }), 'utf8'), cliKeys());
+    // The index is one JSON line; the directory is lines, its time in the first (snapshot/lines.ts).
+    const [head, ...rest] = plain!.toString('utf8').split('\n');
+    const snap = JSON.parse(head!) as { takenAt: number };
+    await sealFile(file, Buffer.from([JSON.stringify({ ...snap, takenAt: snap.takenAt - ms }), ...rest].join('\n'), 'utf8'), cliKeys());
   }
 }
 

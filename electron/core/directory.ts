@@ -6,6 +6,7 @@ import { appError, isAppFailure } from '../../shared/errors';
 import type { AttendanceGroup, DepartmentNode, DepartmentPath, Employee, EmployeeFilter } from '../../shared/model';
 import { withSignal } from '../util/abort';
 import { ReadCache } from './cache';
+import { nextTurn } from './next-turn';
 import { DEFAULT_RATE_PER_SECOND } from './feishu/client';
 import type { FeishuClient, RawDepartment, RawGroupMember, RawUser } from './feishu/types';
 import type { DirectoryData } from './snapshot/schema';
@@ -50,6 +51,9 @@ interface WalkProgress {
  * when answers take a second (the contact quota is per minute: the limiter, not this, keeps the walk under it).
  */
 const WALK_CONCURRENCY = DEFAULT_RATE_PER_SECOND;
+
+/** Employees a restore builds between two pauses: ~25 ms of CPU, so a file or an answer waits no longer. */
+const RESTORE_SLICE = 2000;
 
 /**
  * The departments worth a find_by_department call. member_count counts the sub-departments' members too (resigned
@@ -455,10 +459,28 @@ export class DirectoryService implements Directory {
 
   /** Raw users as the list shows them: named, sorted, and marked when a field scope is missing. */
   private listOf(raws: RawUser[], idx: DepartmentIndex, groupsOf: Map<string, string[]> | null): Employee[] {
-    const list = this.sortEmployees(
+    return this.sortedList(
+      raws,
       raws.map((u) => this.toEmployee(u, idx, groupsOf)),
       idx,
     );
+  }
+
+  /**
+   * listOf for a restore, on the app's start: the employees are built a slice at a time (a 20,000-employee tenant
+   * is ~0.25 s of CPU), so that the window's files and first questions are answered in between.
+   */
+  private async listOfInSlices(raws: RawUser[], idx: DepartmentIndex, groupsOf: Map<string, string[]> | null, pause: () => Promise<void>): Promise<Employee[]> {
+    const built: Employee[] = [];
+    for (let i = 0; i < raws.length; i += RESTORE_SLICE) {
+      for (const u of raws.slice(i, i + RESTORE_SLICE)) built.push(this.toEmployee(u, idx, groupsOf));
+      await pause();
+    }
+    return this.sortedList(raws, built, idx);
+  }
+
+  private sortedList(raws: RawUser[], built: Employee[], idx: DepartmentIndex): Employee[] {
+    const list = this.sortEmployees(built, idx);
     // Feishu leaves a field out of every user when its field scope is missing; a tenant that does not
     // use 工号 sends it empty instead.
     if (raws.length && raws.every((u) => u.employee_no === undefined)) this.missingOf.set(list, [EMPLOYEE_NO_SCOPE]);
@@ -510,6 +532,9 @@ export class DirectoryService implements Directory {
    * all), so the first rows show while a large tenant is still being read.
    */
   async employeesProgressive(scope: Scope, waitMs: number, signal?: AbortSignal): Promise<{ employees: Employee[]; loading: { done: number; total: number } | null }> {
+    // A remembered directory being restored is a second of CPU at most, not a walk: the first page waits for it, rather
+    // than answer "loading, nothing yet" and be asked again (the app's poll: 0.8 s later) on a slow start (issue #10).
+    await withSignal(this.whenSeeded(), signal);
     const full = this.employeesStaleOk(scope, signal);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<null>((resolve) => {
@@ -689,7 +714,7 @@ export class DirectoryService implements Directory {
    * Seeds every cache from a remembered directory, as if it had just been read: departments, each department's
    * members, attendance groups and their members. The whole list is then built from them with no API call.
    */
-  async restore(data: DirectoryData, takenAt: number): Promise<void> {
+  async restore(data: DirectoryData, takenAt: number, pause: () => Promise<void> = nextTurn): Promise<void> {
     const at = this.opts.now();
     await this.departmentIndex({ fresh: true, raw: data.departments });
     const byDepartment = new Map<string, RawUser[]>([[ROOT_DEPARTMENT_ID, []]]);
@@ -710,7 +735,7 @@ export class DirectoryService implements Directory {
     // directory.employees_filter first, a contact call (and on tenants that offer it, a read of everyone).
     const idx = await this.departmentIndex();
     const groupsOf = await this.groupIndexOrNull();
-    this.scopeCache.seed(scopeKey({ kind: 'all' }), this.listOf(data.users, idx, groupsOf), at);
+    this.scopeCache.seed(scopeKey({ kind: 'all' }), await this.listOfInSlices(data.users, idx, groupsOf, pause), at);
     this.remembered = { takenAt, refreshing: false };
   }
 

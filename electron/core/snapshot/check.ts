@@ -1,8 +1,10 @@
-// The structural check of a remembered directory as it is read back: the same rules as SnapshotSchema, written as
-// plain loops because zod costs about a second per 20,000 employees on the app's start (issue #10). The bytes
+// The structural check of a remembered directory as it is read back, a line at a time (lines.ts): the same rules as
+// SnapshotSchema, written as plain loops because zod costs about a second per 20,000 employees on the app's start
+// (issue #10). The bytes
 // themselves are vouched for by the at-rest envelope (its GCM tag fails on any changed or missing byte), so this
 // check only has to make sure that what this or an older version wrote has the shape the DirectoryService reads:
 // a file that fails it is ignored, never half-used.
+import type { SnapshotHeader } from './lines';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot, type SnapshotIndex } from './schema';
 
 type Obj = Record<string, unknown>;
@@ -59,19 +61,18 @@ function hasHeader(v: unknown): v is Obj {
 /** Why a stored snapshot was not used (logged, never shown). */
 export type Rejection = 'unreadable' | 'schema' | 'tenant';
 
-/** The snapshot in json when it has the current shape and is this tenant's; otherwise why not. */
-export function checkSnapshot(json: unknown, tenant: string): Snapshot | Rejection {
+/** The header line of a snapshot (lines.ts) when it has the current shape, else why not (its tenant is the caller's). */
+export function checkHeader(json: unknown): SnapshotHeader | Rejection {
   if (!hasHeader(json)) return 'schema';
-  const ok =
-    Array.isArray(json.departments) &&
-    json.departments.every(isDepartment) &&
-    Array.isArray(json.users) &&
-    json.users.every(isUser) &&
-    hasGroups(json) &&
-    everyValue(json.faces, isFace);
-  if (!ok) return 'schema';
-  return json.tenant === tenant ? (json as unknown as Snapshot) : 'tenant';
+  const ok = Array.isArray(json.departments) && json.departments.every(isDepartment) && hasGroups(json) && isTime(json.userCount) && isTime(json.faceCount);
+  return ok ? (json as unknown as SnapshotHeader) : 'schema';
 }
+
+/** One line's employees. */
+export const checkUsers = (v: unknown): v is Snapshot['users'] => Array.isArray(v) && v.every(isUser);
+
+/** One line's face statuses, by user id. */
+export const checkFaces = (v: unknown): v is Snapshot['faces'] => everyValue(v, isFace);
 
 /** The employee-number index when it has the current shape and is this tenant's, else null. */
 export function checkIndex(json: unknown, tenant: string): SnapshotIndex | null {

@@ -10,6 +10,7 @@ import { startRig, type CoreRig } from '../core.testkit';
 import { cacheFileName } from '../photo-store';
 import type { Core } from '../types';
 import { tenantKey } from './remember';
+import { joinLines } from './lines.testkit';
 import { fileSnapshotStore } from './store';
 
 let rig: CoreRig;
@@ -40,7 +41,7 @@ describe('employees who have resigned, at the next directory refresh', { timeout
     const leavers = enrolled.slice(0, 2);
     const stayers = enrolled.slice(2, 5);
     expect(longGone.length).toBeGreaterThan(0);
-    expect(JSON.parse(await openSnapshot()).users.map((u: { user_id: string }) => u.user_id)).toEqual(expect.arrayContaining(leavers.map((u) => u.user_id)));
+    expect((joinLines(await openSnapshot()) as { users: { user_id: string }[] }).users.map((u: { user_id: string }) => u.user_id)).toEqual(expect.arrayContaining(leavers.map((u) => u.user_id)));
 
     const warm = coreWithSnapshots();
     await warm.remembered!.restore();
@@ -57,7 +58,7 @@ describe('employees who have resigned, at the next directory refresh', { timeout
       const resigned = [...longGone, ...leavers];
       // The live list brings them back when asked for.
       expect(await warm.employeeIds(everyone(true))).toEqual(expect.arrayContaining(resigned.map((u) => u.user_id)));
-      const snapshot = JSON.parse(await openSnapshot()) as { users: { user_id: string }[]; faces: Record<string, unknown>; groupMembers: Record<string, string[]> | null };
+      const snapshot = joinLines(await openSnapshot()) as { users: { user_id: string }[]; faces: Record<string, unknown>; groupMembers: Record<string, string[]> | null };
       const text = (await openSnapshot()) + (await openSnapshot('.index'));
       const remembered = new Set(snapshot.users.map((u) => u.user_id));
       expect(remembered.size).toBe(rig.sim.tenant.users.length - resigned.length);

@@ -6,8 +6,11 @@ import { z } from 'zod';
 import type { AttendanceGroup } from '../../../shared/model';
 import type { RawDepartment, RawUser } from '../feishu/types';
 
-/** Bump when the shape changes: a file of another version is read as "nothing remembered". */
-export const SNAPSHOT_SCHEMA_VERSION = 2;
+/**
+ * Bump when the shape changes: a file of another version is read as "nothing remembered". 2: face statuses;
+ * 3: written as lines (lines.ts), no longer one JSON document.
+ */
+export const SNAPSHOT_SCHEMA_VERSION = 3;
 
 /** What the DirectoryService hands over after a complete walk and takes back on restore. */
 export interface DirectoryData {

@@ -9,9 +9,11 @@ import type { DepartmentNode, Employee, EmployeeFilter } from '../../../shared/m
 import { startRig, type CoreRig } from '../core.testkit';
 import type { DirectoryService } from '../directory';
 import type { Core } from '../types';
+import { PARTIAL_AFTER_MS } from '../employee-views';
 import { tenantKey } from './remember';
 import { ephemeralKey } from '../at-rest/envelope';
 import { openFile, sealFile } from '../at-rest/files';
+import { joinLines, splitLines } from './lines.testkit';
 import { fileSnapshotStore } from './store';
 
 let rig: CoreRig;
@@ -80,9 +82,24 @@ describe('the remembered directory', { timeout: 60_000 }, () => {
     expect(apiCalls()).toBe(0);
   });
 
+  it('answers the first page with the remembered directory, not "loading, nothing yet", when the restore is slow', async () => {
+    // The app asks for its first page while the snapshot is still being read (a slow disk, a loaded machine): the
+    // page waits for it rather than come back empty and make the window poll again.
+    const store = fileSnapshotStore(dir, { keys });
+    const slowStore = { ...store, read: async (...args: Parameters<typeof store.read>) => (await new Promise((r) => setTimeout(r, PARTIAL_AFTER_MS * 3)), store.read(...args)) };
+    const core = rig.newCore({ snapshots: { store: slowStore, tenant } });
+    const restoring = core.remembered!.restore();
+    rig.sim.resetStats();
+    const page = await core.employeePage({ scope: { kind: 'all' }, search: '', photo: 'all', includeResigned: false }, 0, 20);
+    expect(page.loading).toBeUndefined();
+    expect(page.rows).toHaveLength(20);
+    expect(page.remembered).toMatchObject({ takenAt: await restoring });
+    expect(walkCalls()).toBe(0);
+  });
+
   it('keeps the employees in the order the list shows them, so a start re-sorts nothing', async () => {
     const shown = current(await rig.newCore().directory.employees({ kind: 'all' })).map((e) => e.userId);
-    const remembered = (JSON.parse(await openSnapshot()) as { users: { user_id: string }[] }).users.map((u) => u.user_id);
+    const remembered = (joinLines(await openSnapshot()) as { users: { user_id: string }[] }).users.map((u) => u.user_id);
     expect(remembered).toEqual(shown);
   });
 
@@ -193,17 +210,20 @@ describe('a snapshot that cannot be trusted is ignored', { timeout: 60_000 }, ()
     await expectIgnored(flipped);
     // Well sealed, but not what this version reads: cut short before sealing, another version, a user without id.
     await expectIgnored(good.slice(0, good.length >> 1), { sealed: true });
-    await expectIgnored(JSON.stringify({ ...JSON.parse(good), schemaVersion: 0 }), { sealed: true });
-    await expectIgnored(JSON.stringify({ ...JSON.parse(good), users: [{ name: 'no id' }] }), { sealed: true });
-    await expectIgnored(JSON.stringify({ ...JSON.parse(good), users: [{ user_id: 'u1', name: 42 }] }), { sealed: true });
-    await expectIgnored(JSON.stringify({ ...JSON.parse(good), faces: { u1: { faceKey: '', updatedAt: null } } }), { sealed: true });
+    // Cut at a line's end: every line left is whole, but the header's counts say some are missing.
+    await expectIgnored(good.slice(0, good.lastIndexOf('\n')), { sealed: true });
+    await expectIgnored(splitLines({ ...joinLines(good), schemaVersion: 0 }), { sealed: true });
+    await expectIgnored(splitLines({ ...joinLines(good), users: [{ name: 'no id' }] }), { sealed: true });
+    await expectIgnored(splitLines({ ...joinLines(good), users: [{ user_id: 'u1', name: 42 }] }), { sealed: true });
+    await expectIgnored(splitLines({ ...joinLines(good), faces: { u1: { faceKey: '', updatedAt: null } } }), { sealed: true });
     await sealSnapshot(good);
   });
 
-  it('of schema version 1, written before face statuses were remembered', async () => {
+  it('of schema version 1 or 2, written as one JSON document (1: before face statuses were remembered)', async () => {
     const good = await openSnapshot();
-    const { faces: _faces, ...v1 } = JSON.parse(good) as Record<string, unknown>;
+    const { faces, ...v1 } = joinLines(good);
     await expectIgnored(JSON.stringify({ ...v1, schemaVersion: 1 }), { sealed: true });
+    await expectIgnored(JSON.stringify({ ...v1, faces, schemaVersion: 2 }), { sealed: true });
     await sealSnapshot(good);
   });
 
@@ -220,16 +240,16 @@ describe('a snapshot that cannot be trusted is ignored', { timeout: 60_000 }, ()
     const good = await openSnapshot();
     await sealFile(snapshotFile(), Buffer.from(good, 'utf8'), ephemeralKey());
     await expectIgnored(await readFile(snapshotFile()));
-    expect(JSON.parse(await openSnapshot())).toMatchObject({ tenant }); // the walk wrote one this key opens
+    expect(joinLines(await openSnapshot())).toMatchObject({ tenant }); // the walk wrote one this key opens
   });
 
   it("of another tenant (another app id or base URL), even under this tenant's file name", async () => {
-    const good = JSON.parse(await openSnapshot()) as { tenant: string; users: { name?: string }[] };
+    const good = joinLines(await openSnapshot()) as { tenant: string; users: { name?: string }[] };
     const other = tenantKey('cli_other', rig.sim.url);
     expect(other).not.toBe(tenant);
     expect(tenantKey(rig.sim.appId, 'https://open.larksuite.com')).not.toBe(tenant);
     // Another tenant's snapshot copied over this one's: every name changed, so showing it would be noticed.
-    await expectIgnored(JSON.stringify({ ...good, tenant: other, users: good.users.map((u) => ({ ...u, name: `Other ${u.name}` })) }), { sealed: true });
+    await expectIgnored(splitLines({ ...good, tenant: other, users: good.users.map((u) => ({ ...u, name: `Other ${u.name}` })) }), { sealed: true });
     // Signed in to the other tenant, this tenant's file is not even looked at.
     const foreign = coreWithSnapshots({ tenant: other });
     expect(await foreign.remembered!.restore()).toBeNull();
