@@ -14,7 +14,7 @@ import { appTheme } from './lib/theme';
 
 // Each screen is its own chunk. The workspace is what an admin opens every day, so its chunk is
 // fetched and parsed while the sign-in state is still being read; the connect screen only on demand.
-const mainChunk = import('./screens/Main');
+export const mainChunk = import('./screens/Main');
 // A failed load surfaces through lazy() when the screen renders; this only keeps it from being "unhandled".
 mainChunk.catch(() => undefined);
 const MainScreen = lazy(() => mainChunk.then((m) => ({ default: m.MainScreen })));
@@ -79,7 +79,7 @@ function Screens({ ready, settingsError, onRetry }: { ready: boolean; settingsEr
   const qc = useQueryClient();
   const signedIn = !!credentials.data?.configured;
   useEffect(() => {
-    if (signedIn) prefetchWorkspace(qc);
+    if (signedIn) void prefetchWorkspace(qc);
   }, [signedIn, qc]);
   if (settingsError || credentials.error) {
     return (
