@@ -20,8 +20,9 @@ const client = createAppQueryClient();
 const firstReads = startFirstReads(client);
 const language = languageFor('system', navigator.language);
 initI18n(language);
-// While main reads the first page (the longest wait), not before the sign-in state's answer has been handled.
-void firstReads.signedIn.then(() => warmFormatters(language));
+// While main reads the first page (the longest wait), not before the sign-in state's answer has been handled; the
+// connect screen formats no dates.
+void firstReads.signedIn.then((signedIn) => signedIn && warmFormatters(language));
 
 function render() {
   createRoot(document.getElementById('root')!).render(
