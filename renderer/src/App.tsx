@@ -14,10 +14,14 @@ import { appTheme } from './lib/theme';
 
 // Each screen is its own chunk. The workspace is what an admin opens every day, so its chunk is
 // fetched and parsed while the sign-in state is still being read; the connect screen only on demand.
-const mainChunk = import('./screens/Main');
+export const mainChunk = import('./screens/Main');
 // A failed load surfaces through lazy() when the screen renders; this only keeps it from being "unhandled".
 mainChunk.catch(() => undefined);
 const MainScreen = lazy(() => mainChunk.then((m) => ({ default: m.MainScreen })));
+// lazy() suspends on its first render even when the chunk is already in: a spinner committed and painted, then the
+// workspace rendered again. Once loaded (main.tsx waits for it when signed in), the screen is rendered directly.
+let loadedMainScreen: (typeof import('./screens/Main'))['MainScreen'] | undefined;
+mainChunk.then((m) => (loadedMainScreen = m.MainScreen), () => undefined);
 const ConnectScreen = lazy(() => import('./screens/Connect').then((m) => ({ default: m.ConnectScreen })));
 
 /** client: the one main.tsx already started the first reads on (startup.ts); tests let Root make its own. */
@@ -75,11 +79,13 @@ function Shell() {
 }
 
 function Screens({ ready, settingsError, onRetry }: { ready: boolean; settingsError: unknown; onRetry: () => void }) {
+  // Chosen once: a screen whose type changed between renders would mount again.
+  const [Workspace] = useState(() => loadedMainScreen ?? MainScreen);
   const credentials = useCredentials();
   const qc = useQueryClient();
   const signedIn = !!credentials.data?.configured;
   useEffect(() => {
-    if (signedIn) prefetchWorkspace(qc);
+    if (signedIn) void prefetchWorkspace(qc);
   }, [signedIn, qc]);
   if (settingsError || credentials.error) {
     return (
@@ -102,5 +108,5 @@ function Screens({ ready, settingsError, onRetry }: { ready: boolean; settingsEr
     </div>
   );
   if (!ready || !credentials.data) return spinner;
-  return <Suspense fallback={spinner}>{credentials.data.configured ? <MainScreen status={credentials.data} /> : <ConnectScreen />}</Suspense>;
+  return <Suspense fallback={spinner}>{credentials.data.configured ? <Workspace status={credentials.data} /> : <ConnectScreen />}</Suspense>;
 }

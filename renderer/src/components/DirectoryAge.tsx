@@ -6,7 +6,7 @@ import { HistoryOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { EmployeePage } from '../../../shared/model';
-import { formatUpdateTime } from '../lib/format';
+import { formatClockTime, formatUpdateTime } from '../lib/format';
 import { queryKeys } from '../lib/queryKeys';
 
 type Remembered = NonNullable<EmployeePage['remembered']>;
@@ -15,7 +15,7 @@ type Remembered = NonNullable<EmployeePage['remembered']>;
 function rememberedTime(takenAt: number, locale: string, now = new Date()): string {
   const d = new Date(takenAt);
   if (d.toDateString() !== now.toDateString()) return formatUpdateTime(Math.floor(takenAt / 1000), locale);
-  return d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', hour12: false });
+  return formatClockTime(takenAt, locale);
 }
 
 export function DirectoryAge({ remembered }: { remembered: Remembered }) {

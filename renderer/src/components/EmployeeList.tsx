@@ -11,6 +11,7 @@ import { useVisibleRows } from '../lib/employees';
 import { usePhotoUrl } from '../lib/photos';
 import { formatUpdateDate, formatUpdateTime } from '../lib/format';
 import { FaceStatusTag, useFaceStatusText } from './FaceStatus';
+import { HEADER_HEIGHT } from './workspaceStyles';
 
 export interface ListProps {
   filter: EmployeeFilter;
@@ -84,6 +85,12 @@ function listKeyDown(
 }
 
 const ROW_HEIGHT = 44;
+/**
+ * The list's size before it is measured: the window below the header. With the library's default (an empty box) the
+ * first render had 9 rows and the rest came in a second render and commit once measured; the few extra rows this
+ * may render are clipped, and dropped at the measurement.
+ */
+const initialListRect = () => ({ width: window.innerWidth, height: Math.max(0, window.innerHeight - HEADER_HEIGHT) });
 /** The column header row, inside the grid (sticky at its top) so assistive technology reads it as the grid's first row. */
 const HEADER_ROW_HEIGHT = 40;
 const COLUMNS = '44px minmax(120px, 1.2fr) minmax(100px, 0.9fr) minmax(140px, 1.6fr) 130px 190px';
@@ -99,6 +106,7 @@ export function EmployeeTable(p: ListProps) {
     count: total,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
+    initialRect: initialListRect(),
     overscan: 8,
     // Room for the sticky header row: rows start below it, and a row scrolled to is never hidden under it.
     paddingStart: HEADER_ROW_HEIGHT,

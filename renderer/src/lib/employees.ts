@@ -4,6 +4,7 @@ import type { EmployeeFilter, EmployeePage, EmployeeRow } from '../../../shared/
 import { api, unwrap } from './api';
 import { PAGE_SIZE, queryKeys, staleTimes } from './queryKeys';
 import { pagesFor } from './selection';
+import { exportCurrentOptions } from './exportState';
 
 /** What the workspace shows when it opens: everyone current, photo or not. */
 export const DEFAULT_FILTER: EmployeeFilter = { scope: { kind: 'all' }, search: '', photo: 'all', includeResigned: false };
@@ -19,11 +20,15 @@ export function groupsOptions() {
 /**
  * Starts the workspace's first reads as soon as the app knows it is signed in, so they run while
  * the workspace renders instead of after: the first rows can then appear in its first paint.
+ * Resolves (never rejects) once the list's first page has settled.
  */
-export function prefetchWorkspace(qc: QueryClient): void {
-  void qc.prefetchQuery(employeePageOptions(DEFAULT_FILTER, 0));
+export function prefetchWorkspace(qc: QueryClient): Promise<void> {
+  const firstPage = qc.prefetchQuery(employeePageOptions(DEFAULT_FILTER, 0));
   void qc.prefetchQuery(departmentsOptions());
   void qc.prefetchQuery(groupsOptions());
+  // Answered before the workspace mounts, the export state does not re-render the whole workspace just after.
+  void qc.prefetchQuery(exportCurrentOptions());
+  return firstPage;
 }
 
 /** How often a page is asked again while main is still reading a large directory. */
@@ -37,8 +42,9 @@ export function employeePageOptions(filter: EmployeeFilter, page: number) {
     queryKey: queryKeys.employeePage(filter, page),
     queryFn: () => unwrap(api.employees({ filter, offset: page * PAGE_SIZE, limit: PAGE_SIZE })),
     // A partial page (the directory still being read), or one of the remembered directory while it is read again,
-    // is never fresh, and is asked again until complete.
-    staleTime: (q: PageQuery) => (readingDirectory(q) ? 0 : staleTimes.employeePage),
+    // is asked again until complete. Fresh for one poll, so the page read just before the workspace mounted (startup.ts)
+    // is not read again by the mount itself.
+    staleTime: (q: PageQuery) => (readingDirectory(q) ? DIRECTORY_LOADING_POLL_MS : staleTimes.employeePage),
     refetchInterval: (q: PageQuery) => (readingDirectory(q) ? DIRECTORY_LOADING_POLL_MS : false),
   };
 }

@@ -22,12 +22,13 @@ interface ExportState {
 
 const Ctx = createContext<ExportState | null>(null);
 
+/** The running or last export job main knows of (prefetched with the workspace's first reads). */
+export function exportCurrentOptions() {
+  return { queryKey: queryKeys.exportCurrent, queryFn: () => unwrap(api.exportCurrent()), staleTime: staleTimes.exportCurrent };
+}
+
 export function ExportStateProvider({ children }: { children: ReactNode }) {
-  const current = useQuery({
-    queryKey: queryKeys.exportCurrent,
-    queryFn: () => unwrap(api.exportCurrent()),
-    staleTime: staleTimes.exportCurrent,
-  });
+  const current = useQuery(exportCurrentOptions());
   // What events told us; until the first one arrives, the job main reported on mount.
   const [liveProgress, setProgress] = useState<ExportProgress | null>(null);
   const [liveSummary, setSummary] = useState<ExportSummary | null | undefined>(undefined);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatDuration, formatUpdateTime } from './format';
+import { formatBytes, formatClockTime, formatCount, formatDuration, formatUpdateTime } from './format';
 
 describe('formatting', () => {
   it('shows the export ETA as m:ss or h:mm:ss', () => {
@@ -24,5 +24,12 @@ describe('formatting', () => {
     expect(formatCount(19794, 'en-US')).toBe('19,794');
     expect(formatCount(238, 'zh-CN')).toBe('238');
     expect(formatCount(0, 'en-US')).toBe('0');
+  });
+
+  it('shows a time of day as 24-hour hours and minutes in both UI languages', () => {
+    const afternoon = new Date(2025, 6, 1, 15, 7).getTime();
+    expect(formatClockTime(afternoon, 'zh-CN')).toBe('15:07');
+    expect(formatClockTime(afternoon, 'en-US')).toBe('15:07');
+    expect(formatClockTime(new Date(2025, 6, 1, 9, 5).getTime(), 'en-US')).toBe('09:05');
   });
 });

@@ -19,11 +19,26 @@ export function createAppQueryClient(): QueryClient {
   });
 }
 
-/** Asks main for the shell's state now; signed in, the workspace's first reads follow at once. */
-export function startFirstReads(qc: QueryClient): void {
-  void qc.prefetchQuery(settingsQuery());
+export interface FirstReads {
+  /** Once main has told the sign-in state (and, signed in, the workspace's reads are under way): true when signed in. */
+  signedIn: Promise<boolean>;
+  /** Once what the first screen shows has settled: the settings, the sign-in state and, signed in, the list's first page. */
+  settled: Promise<boolean>;
+}
+
+/** Asks main for the shell's state now; signed in, the workspace's first reads follow at once. Neither promise rejects. */
+export function startFirstReads(qc: QueryClient): FirstReads {
+  const settings = qc.prefetchQuery(settingsQuery());
   void qc.prefetchQuery(appInfoQuery());
-  void qc.prefetchQuery(credentialsQuery()).then(() => {
-    if (qc.getQueryData<{ configured: boolean }>(credentialsQuery().queryKey)?.configured) prefetchWorkspace(qc);
+  let firstPage: Promise<void> | undefined;
+  const signedIn = qc.prefetchQuery(credentialsQuery()).then(() => {
+    const configured = !!qc.getQueryData<{ configured: boolean }>(credentialsQuery().queryKey)?.configured;
+    if (configured) firstPage = prefetchWorkspace(qc);
+    return configured;
   });
+  const settled = signedIn.then(async (configured) => {
+    await Promise.all([settings, firstPage]);
+    return configured;
+  });
+  return { signedIn, settled };
 }
