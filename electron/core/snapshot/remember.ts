@@ -82,6 +82,9 @@ function parseIndex(bytes: Uint8Array, tenant: string): SnapshotIndex | null {
   }
 }
 
+/** CPU time of a process.cpuUsage() difference, in ms (the process's, whatever ran in it meanwhile). */
+const cpuMs = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
+
 export class DirectoryMemory {
   /** The last write, so that writes never overlap and close() can wait for it. */
   private writing: Promise<void> = Promise.resolve();
@@ -248,6 +251,7 @@ export class DirectoryMemory {
 
   private async restore(maxAgeMs = Number.POSITIVE_INFINITY): Promise<number | null> {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const snapshot = await this.read();
     if (!snapshot || !this.directory) return null;
     if (this.opts.now() - snapshot.takenAt > maxAgeMs) return null;
@@ -262,7 +266,7 @@ export class DirectoryMemory {
       this.savedFaces = this.opts.faces?.version ?? -1; // what was just read needs no writing back
       // Wall time, pauses included: the log says how long a start waited for its directory, and where.
       const ms = (t: number) => Math.round(t);
-      this.opts.log?.('debug', 'remembered directory restored', { employees: snapshot.users.length, readMs: ms(read - started), buildMs: ms(performance.now() - read) });
+      this.opts.log?.('debug', 'remembered directory restored', { employees: snapshot.users.length, readMs: ms(read - started), buildMs: ms(performance.now() - read), processCpuMs: ms(cpuMs(process.cpuUsage(cpu))) });
     } catch (e) {
       // Data that parses but cannot be joined (it should not happen): walk as if nothing was remembered.
       this.opts.log?.('warn', 'remembered directory ignored', { reason: 'restore', code: isAppFailure(e) ? e.info.code : 'internal' });
