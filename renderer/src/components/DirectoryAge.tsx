@@ -32,8 +32,8 @@ export function DirectoryAge({ remembered }: { remembered: Remembered }) {
 }
 
 /**
- * When the background read of the directory ends, the department tree (its counts) and the groups are read
- * again too; the employee pages poll by themselves while it runs (lib/employees.ts).
+ * When the background read of the directory ends, the department tree (its counts), the groups and the lookup's
+ * searches are read again too; the employee pages poll by themselves while it runs (lib/employees.ts).
  */
 export function useDirectoryRefreshed(page: EmployeePage | undefined): void {
   const qc = useQueryClient();
@@ -43,6 +43,8 @@ export function useDirectoryRefreshed(page: EmployeePage | undefined): void {
     if (wasRefreshing.current && !refreshing) {
       void qc.invalidateQueries({ queryKey: queryKeys.departments });
       void qc.invalidateQueries({ queryKey: queryKeys.groups });
+      // A search that found nobody in the remembered directory (someone who has left) is asked again.
+      void qc.invalidateQueries({ queryKey: queryKeys.lookups });
     }
     wasRefreshing.current = refreshing;
   }, [refreshing, qc]);

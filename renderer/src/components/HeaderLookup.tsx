@@ -21,7 +21,11 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-export function HeaderLookup({ onOpen }: { onOpen: (userId: string) => void }) {
+/**
+ * directoryRefreshing: the directory searched is the remembered one, being read again. It keeps no one who has left
+ * (data minimisation), so "no match" then says that they can be found once the read ends.
+ */
+export function HeaderLookup({ onOpen, directoryRefreshing = false }: { onOpen: (userId: string) => void; directoryRefreshing?: boolean }) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const query = useDebounced(text.trim(), 150);
@@ -91,7 +95,7 @@ export function HeaderLookup({ onOpen }: { onOpen: (userId: string) => void }) {
           allowClear
         />
       </AutoComplete>
-      <LookupStatus status={status} error={results.error} />
+      <LookupStatus status={status} error={results.error} refreshing={directoryRefreshing} />
     </div>
   );
 }
@@ -137,7 +141,7 @@ function LookupOption({ row: r }: { row: EmployeeRow }) {
  * The panel under the lookup for "searching", "no employee matches" and errors. Its container is a live region that
  * is always in the page (a region that appears with its text is often not read); an error is an alert.
  */
-function LookupStatus({ status, error }: { status: SearchState | null; error: unknown }) {
+function LookupStatus({ status, error, refreshing }: { status: SearchState | null; error: unknown; refreshing: boolean }) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
   const region: CSSProperties = { position: 'absolute', top: 'calc(100% + 4px)', left: 0, zIndex: token.zIndexPopupBase + 50 };
@@ -160,8 +164,8 @@ function LookupStatus({ status, error }: { status: SearchState | null; error: un
           ) : status === 'loading' ? (
             <Spin size="small" data-testid="lookup-loading" aria-label={t('header.lookupSearching')} />
           ) : (
-            <Typography.Text type="secondary" data-testid="lookup-none">
-              {t('header.lookupNone')}
+            <Typography.Text type="secondary" data-testid="lookup-none" data-refreshing={refreshing}>
+              {t(refreshing ? 'header.lookupNoneRefreshing' : 'header.lookupNone')}
             </Typography.Text>
           )}
         </div>

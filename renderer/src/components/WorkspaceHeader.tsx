@@ -15,11 +15,13 @@ export interface WorkspaceHeaderProps {
   status: CredentialStatus;
   /** The lookup renders after the first rows (a disabled box stands in until then). */
   lookupReady: boolean;
+  /** The directory shown is the remembered one, being read again (the lookup then cannot find who has left). */
+  directoryRefreshing: boolean;
   onOpenEmployee: (userId: string) => void;
   onOpenSettings: () => void;
 }
 
-export function WorkspaceHeader({ status, lookupReady, onOpenEmployee, onOpenSettings }: WorkspaceHeaderProps) {
+export function WorkspaceHeader({ status, lookupReady, directoryRefreshing, onOpenEmployee, onOpenSettings }: WorkspaceHeaderProps) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
   const s = headerStyles(token);
@@ -36,7 +38,7 @@ export function WorkspaceHeader({ status, lookupReady, onOpenEmployee, onOpenSet
         {status.demo && <Tag color="purple">{t('app.demoBadge')}</Tag>}
       </Space>
       <div style={s.center}>
-        {lookupReady ? <HeaderLookup onOpen={onOpenEmployee} /> : <Input style={s.lookupPlaceholder} disabled prefix={<SearchOutlined />} placeholder={t('header.lookupPlaceholder', { key: shortcut('K') })} />}
+        {lookupReady ? <HeaderLookup onOpen={onOpenEmployee} directoryRefreshing={directoryRefreshing} /> : <Input style={s.lookupPlaceholder} disabled prefix={<SearchOutlined />} placeholder={t('header.lookupPlaceholder', { key: shortcut('K') })} />}
       </div>
       <Space>
         <ImportWizardButton />

@@ -100,6 +100,7 @@ export const enUS = {
     lookupLabel: 'Check one employee and open their details',
     lookupSearching: 'Searching…',
     lookupNone: 'No employee matches',
+    lookupNoneRefreshing: 'No employee matches. The directory is being read again; employees who have left can be found once it finishes.',
     settings: 'Settings',
     exports: 'Export progress',
   },

@@ -102,6 +102,7 @@ export const zhCN: Resources = {
     lookupLabel: '查员工，打开其详情',
     lookupSearching: '正在查找…',
     lookupNone: '没有匹配的员工',
+    lookupNoneRefreshing: '没有匹配的员工。通讯录正在刷新，已离职员工在刷新完成后才能查到。',
     settings: '设置',
     exports: '导出进度',
   },

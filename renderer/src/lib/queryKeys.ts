@@ -17,6 +17,7 @@ export const queryKeys = {
   /** The first few selected employees, for the export dialog's file-name preview. */
   employeeSample: (userIds: readonly string[]) => ['directory', 'employee-sample', userIds] as const,
   lookup: (query: string) => ['directory', 'lookup', query] as const,
+  lookups: ['directory', 'lookup'] as const,
   /** The coverage view's figures (录入情况), for a stale-photo threshold in months. */
   coverage: (staleMonths: number) => ['directory', 'coverage', staleMonths] as const,
   /** Photo bytes by face_key; a face_key never changes its bytes, so this never goes stale. */

@@ -101,7 +101,7 @@ function Workspace({ status }: { status: CredentialStatus }) {
 
   return (
     <Layout style={s.root}>
-      <WorkspaceHeader status={status} lookupReady={panelReady} onOpenEmployee={setDetailUserId} onOpenSettings={() => setSettingsOpen(true)} />
+      <WorkspaceHeader status={status} lookupReady={panelReady} directoryRefreshing={!!firstPage?.remembered?.refreshing} onOpenEmployee={setDetailUserId} onOpenSettings={() => setSettingsOpen(true)} />
       <SessionOnlyNotice status={status} />
       <Layout style={screen === 'browse' ? s.body : { display: 'none' }}>
         <Layout.Sider width={280} style={s.sider}>
