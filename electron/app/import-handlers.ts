@@ -9,6 +9,7 @@ import { checkMatchTemplate, importMatcher } from '../../shared/import-naming';
 import type { Handlers } from '../../shared/ipc';
 import type { ImportJobView, ImportPlanView } from '../../shared/photo-change-model';
 import { importFiles, planImport, runImport, type ImportPlan } from '../core/photo-change/index';
+import type { TenantSession } from '../core/session';
 import type { AppHost } from './host';
 import { auditChange, changeDeps, requireWriteScope, type PhotoChangeContext } from './photo-change-context';
 
@@ -36,6 +37,24 @@ function checkedTemplate(template: string): string {
   const t = template.trim();
   checkMatchTemplate(t);
   return t;
+}
+
+/**
+ * One import run in the background: its progress and then its summary land in job.view (the renderer polls it), and
+ * it is audited once, with the same fields as the CLI's. A failure of the run as a whole is a summary too.
+ */
+async function runJob(host: AppHost, ctx: PhotoChangeContext, tenant: TenantSession, plan: ImportPlan, job: Job): Promise<void> {
+  try {
+    const deps = changeDeps(tenant, ctx);
+    const s = await runImport(deps, plan, { signal: job.controller.signal, onProgress: (p) => (job.view.progress = p) });
+    await auditChange(host, tenant, 'photo.import', { folder: plan.dir, template: plan.template, replace: plan.replace, files: plan.items.length, archive: deps.archive.dir, planned: s.planned, enrolled: s.enrolled, replaced: s.replaced, failed: s.failed.length, cancelled: s.cancelled, userIds: s.changes.map((c) => c.userId), via: 'app import' });
+    job.view.summary = { planned: s.planned, enrolled: s.enrolled, replaced: s.replaced, alreadyDone: s.alreadyDone, notStarted: s.notStarted, cancelled: s.cancelled, durationMs: s.durationMs, failed: s.failed };
+  } catch (e) {
+    const error = isAppFailure(e) ? e.info : { code: 'internal' as const, message: 'Unexpected error' };
+    host.log.warn('import failed', { code: error.code });
+    const p = job.view.progress;
+    job.view.summary = { planned: p.total, enrolled: 0, replaced: 0, alreadyDone: 0, notStarted: p.total - p.done, cancelled: false, durationMs: 0, failed: [{ file: '', userId: '', name: '', error }] };
+  }
 }
 
 export function importHandlers(host: AppHost, ctx: PhotoChangeContext): Pick<Handlers, ImportKeys> & { abortRunning(): void } {
@@ -96,19 +115,7 @@ export function importHandlers(host: AppHost, ctx: PhotoChangeContext): Pick<Han
       const id = randomBytes(8).toString('hex');
       const current: Job = { controller: new AbortController(), view: { jobId: id, progress: { done: 0, total: 0, changed: 0, failed: 0, rate: 0, etaSeconds: null }, summary: null } };
       job = current;
-      void (async () => {
-        try {
-          const deps = changeDeps(tenant, ctx);
-          const s = await runImport(deps, thePlan, { signal: current.controller.signal, onProgress: (p) => (current.view.progress = p) });
-          await auditChange(host, tenant, 'photo.import', { folder: thePlan.dir, template: thePlan.template, replace: thePlan.replace, files: thePlan.items.length, archive: deps.archive.dir, planned: s.planned, enrolled: s.enrolled, replaced: s.replaced, failed: s.failed.length, cancelled: s.cancelled, userIds: s.changes.map((c) => c.userId), via: 'app import' });
-          current.view.summary = { planned: s.planned, enrolled: s.enrolled, replaced: s.replaced, alreadyDone: s.alreadyDone, notStarted: s.notStarted, cancelled: s.cancelled, durationMs: s.durationMs, failed: s.failed };
-        } catch (e) {
-          const error = isAppFailure(e) ? e.info : { code: 'internal' as const, message: 'Unexpected error' };
-          host.log.warn('import failed', { code: error.code });
-          const p = current.view.progress;
-          current.view.summary = { planned: p.total, enrolled: 0, replaced: 0, alreadyDone: 0, notStarted: p.total - p.done, cancelled: false, durationMs: 0, failed: [{ file: '', userId: '', name: '', error }] };
-        }
-      })();
+      void runJob(host, ctx, tenant, thePlan, current);
       return { jobId: id };
     },
 
