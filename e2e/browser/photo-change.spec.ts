@@ -98,8 +98,12 @@ for (const lang of ['zh-CN', 'en-US'] as const) {
 
         await openDemo(page, env);
         await page.getByTestId('import-open').click();
-        await page.getByTestId('import-choose-folder').click();
-        await expect(page.getByTestId('import-folder')).toContainText('4');
+        // Clicked again if the first click was lost (CI once saw the wizard stay on "Choose folder…", not loading: the
+        // click met the dialog still zooming in). The harness's folder stand-in answers every time: nothing changes twice.
+        await expect(async () => {
+          await page.getByTestId('import-choose-folder').click({ timeout: 2000 });
+          await expect(page.getByTestId('import-folder')).toContainText('4', { timeout: 3000 });
+        }).toPass({ timeout: 20_000 });
         const preview = page.getByTestId('import-preview');
         await expect(preview).toContainText(bare[0]!.name);
         await expect(preview).toContainText('NOBODY-999.jpg');
