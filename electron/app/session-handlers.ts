@@ -87,7 +87,10 @@ function createSignInState(host: AppHost, deps: SessionDeps): SignInState {
   /** Loading the stored credentials happens once, lazily, on the first call that needs them. */
   let restored = false;
   let restoring: Promise<void> | null = null;
-  /** Bumped by every replace: a restore that finishes after a sign-in, sign-out or demo start is dropped. */
+  /**
+   * Bumped by every replace (the only other way `current` changes): a restore that finishes after a sign-in, sign-out
+   * or demo start is dropped.
+   */
   let epoch = 0;
   const open = (source: TenantSource, opts?: OpenOptions) => openTenantSession(source, sessionSetup(host, deps), opts);
 
@@ -95,11 +98,11 @@ function createSignInState(host: AppHost, deps: SessionDeps): SignInState {
     const began = epoch;
     try {
       const stored = await host.vault.get();
-      if (stored && !current && began === epoch) {
+      if (stored && began === epoch) {
         const { persisted, ...creds } = stored;
         const tenant = await open({ demo: false, creds });
         // The restore now starts as the window opens, so a sign-in typed meanwhile may have won: it stays.
-        if (began !== epoch || current) await tenant.close();
+        if (began !== epoch) await tenant.close();
         else current = { tenant, persisted };
       }
     } catch (e) {

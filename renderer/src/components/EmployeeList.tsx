@@ -95,9 +95,55 @@ const initialListRect = () => ({ width: window.innerWidth, height: Math.max(0, w
 const HEADER_ROW_HEIGHT = 40;
 const COLUMNS = '44px minmax(120px, 1.2fr) minmax(100px, 0.9fr) minmax(140px, 1.6fr) 130px 190px';
 
+/** The column header row, sticky over the rows that scroll under it. */
+function TableHeaderRow() {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  return (
+    <div
+      className="fa-row"
+      role="row"
+      aria-rowindex={1}
+      style={{
+        gridTemplateColumns: COLUMNS,
+        height: HEADER_ROW_HEIGHT,
+        // Sticky over the rows that scroll under it, so opaque: the header tint laid over the panel colour.
+        position: 'sticky',
+        top: 0,
+        zIndex: 1,
+        marginBottom: -HEADER_ROW_HEIGHT,
+        background: `linear-gradient(${token.colorFillQuaternary}, ${token.colorFillQuaternary}), ${token.colorBgContainer}`,
+        borderBottom: `1px solid ${token.colorBorderSecondary}`,
+        fontWeight: 600,
+        color: token.colorTextSecondary,
+        fontSize: 13,
+        cursor: 'default',
+      }}
+    >
+      <span role="columnheader" aria-label={t('table.select')} />
+      <span role="columnheader" className="fa-cell">{t('table.name')}</span>
+      <span role="columnheader" className="fa-cell">{t('table.employeeNo')}</span>
+      <span role="columnheader" className="fa-cell">{t('table.department')}</span>
+      <span role="columnheader" className="fa-cell">{t('table.status')}</span>
+      <span role="columnheader" className="fa-cell">{t('table.updated')}</span>
+    </div>
+  );
+}
+
+/** A row of a page not loaded yet: its place in the grid, and a skeleton. */
+function LoadingRow({ index }: { index: number }) {
+  return (
+    <div className="fa-row" role="row" aria-rowindex={index + 2} aria-busy style={{ gridTemplateColumns: COLUMNS, height: ROW_HEIGHT }} data-testid="employee-row-loading">
+      <span role="gridcell" />
+      <span role="gridcell">
+        <Skeleton.Input active size="small" style={{ width: 120 }} />
+      </span>
+    </div>
+  );
+}
+
 export function EmployeeTable(p: ListProps) {
   const { t, i18n } = useTranslation();
-  const { token } = theme.useToken();
   const scrollRef = useRef<HTMLDivElement>(null);
   const total = p.first?.total ?? 0;
   // Read fresh on every render (nothing memoises it), which is what the compiler warning is about.
@@ -140,33 +186,7 @@ export function EmployeeTable(p: ListProps) {
         data-testid="employee-table"
         onKeyDown={(e) => listKeyDown(e, p, focus, total, 1, rows.rowAt, (i) => virtualizer.scrollToIndex(i, { align: 'auto' }))}
       >
-        <div
-          className="fa-row"
-          role="row"
-          aria-rowindex={1}
-          style={{
-            gridTemplateColumns: COLUMNS,
-            height: HEADER_ROW_HEIGHT,
-            // Sticky over the rows that scroll under it, so opaque: the header tint laid over the panel colour.
-            position: 'sticky',
-            top: 0,
-            zIndex: 1,
-            marginBottom: -HEADER_ROW_HEIGHT,
-            background: `linear-gradient(${token.colorFillQuaternary}, ${token.colorFillQuaternary}), ${token.colorBgContainer}`,
-            borderBottom: `1px solid ${token.colorBorderSecondary}`,
-            fontWeight: 600,
-            color: token.colorTextSecondary,
-            fontSize: 13,
-            cursor: 'default',
-          }}
-        >
-          <span role="columnheader" aria-label={t('table.select')} />
-          <span role="columnheader" className="fa-cell">{t('table.name')}</span>
-          <span role="columnheader" className="fa-cell">{t('table.employeeNo')}</span>
-          <span role="columnheader" className="fa-cell">{t('table.department')}</span>
-          <span role="columnheader" className="fa-cell">{t('table.status')}</span>
-          <span role="columnheader" className="fa-cell">{t('table.updated')}</span>
-        </div>
+        <TableHeaderRow />
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const row = rows.rowAt(item.index);
@@ -188,12 +208,7 @@ export function EmployeeTable(p: ListProps) {
                     onFocusIndex={p.onFocusIndex}
                   />
                 ) : (
-                  <div className="fa-row" role="row" aria-rowindex={item.index + 2} aria-busy style={{ gridTemplateColumns: COLUMNS, height: ROW_HEIGHT }} data-testid="employee-row-loading">
-                    <span role="gridcell" />
-                    <span role="gridcell">
-                      <Skeleton.Input active size="small" style={{ width: 120 }} />
-                    </span>
-                  </div>
+                  <LoadingRow index={item.index} />
                 )}
               </div>
             );
@@ -315,13 +330,73 @@ export function gridLayout(width: number, height: number, size: keyof typeof TIL
   return { columns, tileWidth, rowHeight: Math.round((tileWidth * 4) / 3) + CAPTION + GAP };
 }
 
+interface GridRowProps {
+  rowIndex: number;
+  /** Its offset in the scrolled content (the virtualizer's). */
+  start: number;
+  layout: ReturnType<typeof gridLayout>;
+  total: number;
+  rowAt: (index: number) => EmployeeRow | undefined;
+  idPrefix: string;
+  locale: string;
+  list: ListProps;
+}
+
+/** One row of tiles; a tile of a page not loaded yet is a skeleton of its size. */
+function GridRow({ rowIndex, start, layout: { columns, tileWidth, rowHeight }, total, rowAt, idPrefix, locale, list: p }: GridRowProps) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={rowIndex + 1}
+      style={{
+        position: 'absolute',
+        top: 0,
+        left: 0,
+        right: 0,
+        height: rowHeight,
+        transform: `translateY(${start}px)`,
+        display: 'grid',
+        gridTemplateColumns: `repeat(${columns}, ${tileWidth}px)`,
+        gap: GAP,
+        padding: `${GAP}px ${GAP}px 0`,
+        boxSizing: 'border-box',
+      }}
+    >
+      {Array.from({ length: columns }, (_, c) => {
+        const index = rowIndex * columns + c;
+        if (index >= total) return null;
+        const row = rowAt(index);
+        return row ? (
+          <PhotoTile
+            key={row.userId}
+            id={`${idPrefix}-t${index}`}
+            locale={locale}
+            row={row}
+            index={index}
+            checked={p.selected.has(row.userId)}
+            focused={p.focusIndex === index}
+            onToggle={p.onToggle}
+            onOpen={p.onOpen}
+            onFocusIndex={p.onFocusIndex}
+          />
+        ) : (
+          <div key={`s${index}`} role="gridcell" aria-busy>
+            <Skeleton.Node active style={{ width: tileWidth, height: rowHeight - GAP - 4 }} />
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
 export function PhotoGrid({ thumbSize, ...p }: ListProps & { thumbSize: keyof typeof TILE_WIDTHS }) {
   const { t, i18n } = useTranslation();
   const idPrefix = useId();
   const focus = useLatestFocus(p.focusIndex);
   const scrollRef = useRef<HTMLDivElement>(null);
   const { width, height } = useSize(scrollRef);
-  const { columns, tileWidth, rowHeight } = gridLayout(width, height, thumbSize);
+  const layout = gridLayout(width, height, thumbSize);
+  const { columns, rowHeight } = layout;
   const total = p.first?.total ?? 0;
   const rowCount = Math.ceil(total / columns);
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -362,48 +437,7 @@ export function PhotoGrid({ thumbSize, ...p }: ListProps & { thumbSize: keyof ty
     >
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((item) => (
-          <div
-            key={item.key}
-            role="row"
-            aria-rowindex={item.index + 1}
-            style={{
-              position: 'absolute',
-              top: 0,
-              left: 0,
-              right: 0,
-              height: rowHeight,
-              transform: `translateY(${item.start}px)`,
-              display: 'grid',
-              gridTemplateColumns: `repeat(${columns}, ${tileWidth}px)`,
-              gap: GAP,
-              padding: `${GAP}px ${GAP}px 0`,
-              boxSizing: 'border-box',
-            }}
-          >
-            {Array.from({ length: columns }, (_, c) => {
-              const index = item.index * columns + c;
-              if (index >= total) return null;
-              const row = rows.rowAt(index);
-              return row ? (
-                <PhotoTile
-                  key={row.userId}
-                  id={`${idPrefix}-t${index}`}
-                  locale={i18n.language}
-                  row={row}
-                  index={index}
-                  checked={p.selected.has(row.userId)}
-                  focused={p.focusIndex === index}
-                  onToggle={p.onToggle}
-                  onOpen={p.onOpen}
-                  onFocusIndex={p.onFocusIndex}
-                />
-              ) : (
-                <div key={`s${index}`} role="gridcell" aria-busy>
-                  <Skeleton.Node active style={{ width: tileWidth, height: rowHeight - GAP - 4 }} />
-                </div>
-              );
-            })}
-          </div>
+          <GridRow key={item.key} rowIndex={item.index} start={item.start} layout={layout} total={total} rowAt={rows.rowAt} idPrefix={idPrefix} locale={i18n.language} list={p} />
         ))}
       </div>
     </div>
